@@ -1,0 +1,106 @@
+//! Conflicts: fields two members changed at the same time. Automerge keeps every concurrent
+//! value; the model shows one. Here we find them all, with who wrote each, so a person can pick.
+
+use automerge::{ObjId, ObjType, ReadDoc as _, ScalarValue, Value};
+
+use super::change_note::ChangeNote;
+use super::register_doc::RegisterDoc;
+use crate::model::{EntityKind, Id};
+
+/// One of the values a conflicted field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictValue {
+    /// The value as text ("" for an empty value or an object).
+    pub value: String,
+    /// The member who wrote it ("" when unknown).
+    pub author: Id,
+    /// When, in Unix seconds (0 when unknown).
+    pub at: i64,
+    /// Whether it is the value the register currently shows.
+    pub shown: bool,
+}
+
+/// A field of an entity with more than one concurrent value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The entity's kind.
+    pub kind: EntityKind,
+    /// The entity's id.
+    pub id: Id,
+    /// The field, with `.` between nested keys (`archived.by`).
+    pub field: String,
+    /// Every value, the shown one first.
+    pub values: Vec<ConflictValue>,
+}
+
+fn scalar_text(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+impl RegisterDoc {
+    /// Every conflicted field of every entity.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut found = Vec::new();
+        for kind in EntityKind::ALL {
+            let Ok(map) = self.collection(kind) else { continue };
+            for id in self.doc.keys(&map) {
+                if let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, &id) {
+                    self.collect_conflicts(kind, &id, &entity, "", &mut found);
+                }
+            }
+        }
+        found
+    }
+
+    /// The conflicts of one entity.
+    pub fn entity_conflicts(&self, kind: EntityKind, id: &str) -> Vec<Conflict> {
+        let mut found = Vec::new();
+        if let Ok(map) = self.collection(kind)
+            && let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, id)
+        {
+            self.collect_conflicts(kind, id, &entity, "", &mut found);
+        }
+        found
+    }
+
+    fn collect_conflicts(&self, kind: EntityKind, id: &str, obj: &ObjId, prefix: &str, found: &mut Vec<Conflict>) {
+        for key in self.doc.keys(obj) {
+            let field = format!("{prefix}{key}");
+            let Ok(values) = self.doc.get_all(obj, &key) else { continue };
+            if values.len() > 1 {
+                let shown = self.doc.get(obj, &key).ok().flatten().map(|(_, op)| op);
+                let mut values: Vec<ConflictValue> = values
+                    .iter()
+                    .map(|(value, op)| {
+                        let note = self
+                            .doc
+                            .hash_for_opid(op)
+                            .and_then(|hash| self.doc.get_change_by_hash(&hash));
+                        let author = note
+                            .as_ref()
+                            .and_then(|c| c.message().and_then(|m| ChangeNote::parse(m)))
+                            .map(|n| n.author)
+                            .unwrap_or_default();
+                        ConflictValue {
+                            value: match value {
+                                Value::Scalar(s) => scalar_text(s),
+                                Value::Object(_) => String::new(),
+                            },
+                            author,
+                            at: note.map(|c| c.timestamp()).unwrap_or_default(),
+                            shown: shown.as_ref() == Some(op),
+                        }
+                    })
+                    .collect();
+                values.sort_by_key(|v| !v.shown);
+                found.push(Conflict { kind, id: id.to_string(), field, values });
+            } else if let Some((Value::Object(ObjType::Map), child)) = values.into_iter().next() {
+                self.collect_conflicts(kind, id, &child, &format!("{field}."), found);
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! [`RegisterDoc`]: one register's Automerge document and the model hydrated from it.
+
+use std::collections::BTreeSet;
+
+use automerge::transaction::{CommitOptions, Transactable as _};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc as _, Value};
+use autosurgeon::{MaybeMissing, hydrate, hydrate_prop, reconcile, reconcile_prop};
+
+use super::change_note::{Action, ChangeNote, Stamp};
+use super::keep_conflicts::KeepConflicts;
+use crate::model::{
+    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Phase, Register, RiskKind,
+    SCHEMA_VERSION, Template, Unit, new_id,
+};
+use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
+
+/// Every map at the document root. They are all made in a register's first change, so that every
+/// copy shares the same map objects: a map made later on two copies at once would conflict, and
+/// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
+/// made now for the same reason.
+const COLLECTIONS: [&str; 17] = [
+    "people",
+    "departments",
+    "posts",
+    "risks",
+    "risk_kinds",
+    "phases",
+    "measures",
+    "publicity",
+    "warnings",
+    "complaints",
+    "pledges",
+    "cards",
+    "flowcharts",
+    "meetings",
+    "evaluations",
+    "funds",
+    "regulations",
+];
+
+/// Why the document could not be opened, merged or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// The bytes are not an Automerge document (corrupt or truncated).
+    #[error("the bytes are not an Automerge document: {0}")]
+    NotAutomerge(#[source] automerge::AutomergeError),
+    /// An Automerge document, but not a Qingfeng register.
+    #[error("the document is not a Qingfeng register: {0}")]
+    NotARegister(String),
+    /// Written by a newer Qingfeng whose layout this build does not know.
+    #[error("the register was written by a newer Qingfeng (layout {0}, this build reads up to {SCHEMA_VERSION})")]
+    NewerSchema(u64),
+    /// Two documents of different registers cannot be merged.
+    #[error("the documents are copies of different registers")]
+    DifferentRegister,
+    /// A form had invalid fields; nothing was written.
+    #[error("invalid input in {} field(s)", .0.len())]
+    Invalid(Vec<Invalid>),
+    /// No entity of that kind has that id.
+    #[error("no {kind:?} with id {id}")]
+    NotFound {
+        /// The kind looked in.
+        kind: EntityKind,
+        /// The id looked for.
+        id: Id,
+    },
+    /// Automerge refused a write (a bug, not bad input).
+    #[error("the document could not be changed: {0}")]
+    Write(String),
+}
+
+impl DocError {
+    /// The locale key of the message shown to the user.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            DocError::NotAutomerge(_) => "error.not_automerge",
+            DocError::NotARegister(_) => "error.not_a_register",
+            DocError::NewerSchema(_) => "error.newer_schema",
+            DocError::DifferentRegister => "error.different_register",
+            DocError::Invalid(_) => "error.invalid",
+            DocError::NotFound { .. } => "error.not_found",
+            DocError::Write(_) => "error.write",
+        }
+    }
+}
+
+fn write_error(e: impl std::fmt::Display) -> DocError {
+    DocError::Write(e.to_string())
+}
+
+/// What a merge brought in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// How many changes were new to this copy.
+    pub changes: usize,
+    /// Person ids of the members who made them ("" for changes made before anyone chose).
+    pub authors: BTreeSet<Id>,
+    /// The entities they touched.
+    pub entities: BTreeSet<(EntityKind, Id)>,
+}
+
+/// One register: its Automerge document and the [`Register`] hydrated from it.
+pub struct RegisterDoc {
+    pub(super) doc: AutoCommit,
+    register: Register,
+}
+
+impl RegisterDoc {
+    /// A new register for `unit`, seeded from `template`, with phases dated from `today`.
+    /// Everything is written in one first change, from which every copy descends.
+    pub fn create(unit: &UnitForm, template: &Template, today: Date, stamp: &Stamp) -> Result<Self, DocError> {
+        let mut register = Register { schema: SCHEMA_VERSION, id: new_id(), ..Register::default() };
+        let mut details = Unit::default();
+        unit.apply(&mut details, &register).map_err(DocError::Invalid)?;
+        register.unit = details;
+        for name in &template.departments {
+            register.departments.insert(new_id(), Department { name: name.clone(), ..Department::default() });
+        }
+        for name in &template.risk_kinds {
+            register.risk_kinds.insert(new_id(), RiskKind { name: name.clone(), archived: None });
+        }
+        for (order, (phase, (start, end))) in template.phases.iter().zip(template.phase_dates(today)).enumerate() {
+            let phase = Phase {
+                order: order as i64 + 1,
+                name: phase.name.clone(),
+                start: start.to_string(),
+                end: end.to_string(),
+                tasks: phase.tasks.as_str().into(),
+                archived: None,
+            };
+            register.phases.insert(new_id(), phase);
+        }
+
+        let mut doc = AutoCommit::new().with_actor(ActorId::random());
+        for collection in COLLECTIONS {
+            doc.put_object(ROOT, collection, ObjType::Map).map_err(write_error)?;
+        }
+        reconcile(&mut doc, &register).map_err(write_error)?;
+        let mut this = Self { doc, register };
+        let label = this.register.unit.name.clone();
+        this.commit(stamp, Action::CreateRegister, None, label);
+        this.rehydrate()?;
+        Ok(this)
+    }
+
+    /// Opens a saved register (a snapshot, optionally followed by incremental chunks).
+    /// Each opening writes as a new random actor, so two tabs never share one.
+    pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
+        let doc = AutoCommit::load(bytes).map_err(DocError::NotAutomerge)?.with_actor(ActorId::random());
+        Self::from_automerge(doc)
+    }
+
+    fn from_automerge(doc: AutoCommit) -> Result<Self, DocError> {
+        let schema = register_schema(&doc)?;
+        if schema > SCHEMA_VERSION {
+            return Err(DocError::NewerSchema(schema));
+        }
+        let mut this = Self { doc, register: Register::default() };
+        this.rehydrate()?;
+        if this.register.id.is_empty() {
+            return Err(DocError::NotARegister("it has no register id".into()));
+        }
+        Ok(this)
+    }
+
+    /// The register as it stands.
+    pub fn register(&self) -> &Register {
+        &self.register
+    }
+
+    /// The register's id.
+    pub fn id(&self) -> &str {
+        &self.register.id
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The changes since the last `save` or `save_incremental`, to append to a saved copy.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    /// The current heads of the document.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// A second copy of this register that writes as another actor, as another member's
+    /// browser would after importing a file.
+    pub fn fork(&mut self) -> Self {
+        let doc = self.doc.fork().with_actor(ActorId::random());
+        Self { doc, register: self.register.clone() }
+    }
+
+    /// Brings every change of `other` (a copy of the same register) into this one.
+    pub fn merge(&mut self, other: &mut RegisterDoc) -> Result<MergeReport, DocError> {
+        self.merge_automerge(&mut other.doc)
+    }
+
+    /// Merges saved bytes of a copy of this register.
+    pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<MergeReport, DocError> {
+        let mut other = AutoCommit::load(bytes).map_err(DocError::NotAutomerge)?;
+        register_schema(&other)?;
+        self.merge_automerge(&mut other)
+    }
+
+    fn merge_automerge(&mut self, other: &mut AutoCommit) -> Result<MergeReport, DocError> {
+        let other_id = match other.get(ROOT, "id") {
+            Ok(Some((Value::Scalar(id), _))) => id.as_str().map(str::to_string),
+            _ => None,
+        };
+        if other_id.as_deref() != Some(self.id()) {
+            return Err(DocError::DifferentRegister);
+        }
+        let before = self.doc.get_heads();
+        self.doc.merge(other).map_err(write_error)?;
+        let mut report = MergeReport::default();
+        for change in self.doc.get_changes(&before) {
+            report.changes += 1;
+            if let Some(note) = change.message().and_then(|m| ChangeNote::parse(m)) {
+                report.authors.insert(note.author);
+                report.entities.extend(note.entity);
+            }
+        }
+        if report.changes > 0 {
+            self.rehydrate()?;
+        }
+        Ok(report)
+    }
+
+    /// Adds an entity from a valid form and returns its new id.
+    pub fn create_entity<F>(&mut self, stamp: &Stamp, form: &F) -> Result<Id, DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
+        let mut entity = F::Target::default();
+        form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
+        let id = new_id();
+        self.write_entity(stamp, Action::Create, &id, &entity)?;
+        Ok(id)
+    }
+
+    /// Edits entity `id` with a valid form. Returns whether anything changed.
+    pub fn update_entity<F>(&mut self, stamp: &Stamp, id: &str, form: &F) -> Result<bool, DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
+        let mut entity = self.fresh_entity::<F::Target>(id)?;
+        let before = entity.clone();
+        form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
+        if entity == before {
+            return Ok(false);
+        }
+        self.write_entity(stamp, Action::Update, id, &entity)?;
+        Ok(true)
+    }
+
+    /// Archives (`true`) or restores (`false`) entity `id`. Nothing is ever deleted.
+    pub fn set_archived<E: Entity>(&mut self, stamp: &Stamp, id: &str, archived: bool) -> Result<(), DocError> {
+        let mut entity = self.fresh_entity::<E>(id)?;
+        if entity.is_active() != archived {
+            return Ok(());
+        }
+        entity.set_archived(archived.then(|| Archived { by: stamp.author.clone(), at: stamp.at }));
+        let action = if archived { Action::Archive } else { Action::Restore };
+        self.write_entity(stamp, action, id, &entity)
+    }
+
+    /// Edits the unit's details.
+    pub fn update_unit(&mut self, stamp: &Stamp, form: &UnitForm) -> Result<(), DocError> {
+        let mut unit: Unit = hydrate_prop(&self.doc, ROOT, "unit").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        form.apply(&mut unit, &self.register).map_err(DocError::Invalid)?;
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "unit", &unit).map_err(write_error)?;
+        self.commit(stamp, Action::UpdateUnit, None, unit.name.clone());
+        self.register.unit = unit;
+        Ok(())
+    }
+
+    /// Sets the leading group.
+    pub fn update_leading_group(&mut self, stamp: &Stamp, form: &LeadingGroupForm) -> Result<(), DocError> {
+        let mut group: LeadingGroup =
+            hydrate_prop(&self.doc, ROOT, "leading_group").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        form.apply(&mut group, &self.register).map_err(DocError::Invalid)?;
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "leading_group", &group).map_err(write_error)?;
+        self.commit(stamp, Action::UpdateLeadingGroup, None, String::new());
+        self.register.leading_group = group;
+        Ok(())
+    }
+
+    /// The map object of `kind` at the root.
+    pub(super) fn collection(&self, kind: EntityKind) -> Result<ObjId, DocError> {
+        match self.doc.get(ROOT, kind.collection()) {
+            Ok(Some((Value::Object(ObjType::Map), id))) => Ok(id),
+            _ => Err(DocError::NotARegister(format!("it has no map `{}`", kind.collection()))),
+        }
+    }
+
+    /// Entity `id` hydrated from the document as it is now, ready to change and reconcile.
+    fn fresh_entity<E: Entity>(&self, id: &str) -> Result<E, DocError> {
+        let map = self.collection(E::KIND)?;
+        match hydrate_prop(&self.doc, &map, id).map_err(|e| DocError::NotARegister(e.to_string()))? {
+            MaybeMissing::Present(entity) => Ok(entity),
+            MaybeMissing::Missing => Err(DocError::NotFound { kind: E::KIND, id: id.to_string() }),
+        }
+    }
+
+    /// Reconciles one entity at its key, commits, and refreshes it in the model.
+    fn write_entity<E: Entity>(&mut self, stamp: &Stamp, action: Action, id: &str, entity: &E) -> Result<(), DocError> {
+        let map = self.collection(E::KIND)?;
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id, entity).map_err(write_error)?;
+        self.commit(stamp, action, Some((E::KIND, id.to_string())), entity.label());
+        let fresh = self.fresh_entity::<E>(id)?;
+        E::all_mut(&mut self.register).insert(id.to_string(), fresh);
+        Ok(())
+    }
+
+    fn commit(&mut self, stamp: &Stamp, action: Action, entity: Option<(EntityKind, Id)>, label: String) {
+        let note = ChangeNote { author: stamp.author.clone(), action, entity, label };
+        self.doc.commit_with(CommitOptions::default().with_message(note.encode()).with_time(stamp.at));
+    }
+
+    /// Rebuilds the model from the whole document.
+    fn rehydrate(&mut self) -> Result<(), DocError> {
+        self.register = hydrate(&self.doc).map_err(|e| DocError::NotARegister(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// The layout version of a document, or why it is not a register.
+fn register_schema(doc: &AutoCommit) -> Result<u64, DocError> {
+    match doc.get(ROOT, "schema") {
+        Ok(Some((Value::Scalar(s), _))) => {
+            s.as_u64().ok_or_else(|| DocError::NotARegister("its layout version is not a number".into()))
+        }
+        _ => Err(DocError::NotARegister("it has no layout version".into())),
+    }
+}

@@ -1,0 +1,7 @@
+//! Qingfeng (清风): a local-first register for the corruption-risk prevention work of a small
+//! public unit. `model`, `rules` and `doc` are plain Rust; `ui` and the browser side of
+//! `storage` only build for wasm32.
+
+pub mod doc;
+pub mod model;
+pub mod rules;

@@ -1,0 +1,20 @@
+//! The register's domain types (DOMAIN.md), as they live in the Automerge document.
+//!
+//! Plain data with `autosurgeon` derives: no browser, no UI. Entities sit in maps keyed by a
+//! UUID string, and are archived instead of deleted so concurrent edits inside them survive.
+
+mod date;
+mod entity;
+mod org;
+mod plan;
+mod register;
+mod risk;
+mod template;
+
+pub use date::{Date, DateError};
+pub use entity::{Archived, Entity, EntityKind, Id, new_id};
+pub use org::{Department, LeadingGroup, Person, Post, Unit};
+pub use plan::Phase;
+pub use register::{Register, SCHEMA_VERSION};
+pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
+pub use template::{Template, TemplatePhase};

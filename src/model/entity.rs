@@ -1,0 +1,141 @@
+//! What every kind of record in the register has in common.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::Register;
+
+/// The key of an entity in its map: a UUID string, unique across all copies of a register.
+pub type Id = String;
+
+/// A fresh random id for a new entity.
+pub fn new_id() -> Id {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Who archived an entity and when. Archived entities stay in the document and can be restored.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Archived {
+    /// The person id of the member who archived it ("" when no member was chosen).
+    pub by: Id,
+    /// Unix time in seconds.
+    pub at: i64,
+}
+
+/// The kinds of entity, each a map at the document root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    /// 人员
+    Person,
+    /// 部门
+    Department,
+    /// 岗位
+    Post,
+    /// 风险点
+    Risk,
+    /// 风险类别 (an editable list)
+    RiskKind,
+    /// 实施阶段
+    Phase,
+}
+
+impl EntityKind {
+    /// Every kind, in the order pages list them.
+    pub const ALL: [EntityKind; 6] = [
+        EntityKind::Person,
+        EntityKind::Department,
+        EntityKind::Post,
+        EntityKind::Risk,
+        EntityKind::RiskKind,
+        EntityKind::Phase,
+    ];
+
+    /// The key of this kind's map at the document root.
+    pub fn collection(self) -> &'static str {
+        match self {
+            EntityKind::Person => "people",
+            EntityKind::Department => "departments",
+            EntityKind::Post => "posts",
+            EntityKind::Risk => "risks",
+            EntityKind::RiskKind => "risk_kinds",
+            EntityKind::Phase => "phases",
+        }
+    }
+
+    /// The kind whose map is at `collection`, if any.
+    pub fn from_collection(collection: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.collection() == collection)
+    }
+
+    /// The locale key of this kind's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            EntityKind::Person => "entity.person",
+            EntityKind::Department => "entity.department",
+            EntityKind::Post => "entity.post",
+            EntityKind::Risk => "entity.risk",
+            EntityKind::RiskKind => "entity.risk_kind",
+            EntityKind::Phase => "entity.phase",
+        }
+    }
+}
+
+/// A record kept in one of the register's maps.
+pub trait Entity: Hydrate + Reconcile + Clone + PartialEq + Default {
+    /// Which map it lives in.
+    const KIND: EntityKind;
+
+    /// All entities of this kind in `register`.
+    fn all(register: &Register) -> &BTreeMap<Id, Self>;
+
+    /// All entities of this kind in `register`, for writing.
+    fn all_mut(register: &mut Register) -> &mut BTreeMap<Id, Self>;
+
+    /// Whether, by whom and when it was archived.
+    fn archived(&self) -> Option<&Archived>;
+
+    /// Archive (`Some`) or restore (`None`).
+    fn set_archived(&mut self, archived: Option<Archived>);
+
+    /// A short human name for lists and history lines.
+    fn label(&self) -> String;
+
+    /// Whether it is active, i.e. not archived.
+    fn is_active(&self) -> bool {
+        self.archived().is_none()
+    }
+}
+
+/// Implements [`Entity`] for a struct with an `archived: Option<Archived>` field.
+macro_rules! entity {
+    ($ty:ty, $kind:expr, $field:ident, |$me:ident| $label:expr) => {
+        impl $crate::model::Entity for $ty {
+            const KIND: $crate::model::EntityKind = $kind;
+
+            fn all(register: &$crate::model::Register) -> &std::collections::BTreeMap<$crate::model::Id, Self> {
+                &register.$field
+            }
+
+            fn all_mut(
+                register: &mut $crate::model::Register,
+            ) -> &mut std::collections::BTreeMap<$crate::model::Id, Self> {
+                &mut register.$field
+            }
+
+            fn archived(&self) -> Option<&$crate::model::Archived> {
+                self.archived.as_ref()
+            }
+
+            fn set_archived(&mut self, archived: Option<$crate::model::Archived>) {
+                self.archived = archived;
+            }
+
+            fn label(&self) -> String {
+                let $me = self;
+                $label
+            }
+        }
+    };
+}
+pub(crate) use entity;

@@ -1,0 +1,49 @@
+//! The register: the whole of one unit's document.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::{Department, Id, LeadingGroup, Person, Phase, Post, RiskKind, RiskPoint, Unit};
+
+/// The version of the document layout this build writes; a newer one is refused on load.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// 风险防控台账: one unit's register, hydrated from its Automerge document.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+pub struct Register {
+    /// Layout version ([`SCHEMA_VERSION`]).
+    pub schema: u64,
+    /// The register's id, shared by every copy; names it in files and storage.
+    pub id: Id,
+    /// 单位
+    pub unit: Unit,
+    /// 领导小组
+    pub leading_group: LeadingGroup,
+    /// 人员
+    pub people: BTreeMap<Id, Person>,
+    /// 部门
+    pub departments: BTreeMap<Id, Department>,
+    /// 岗位
+    pub posts: BTreeMap<Id, Post>,
+    /// 风险点
+    pub risks: BTreeMap<Id, RiskPoint>,
+    /// 风险类别
+    pub risk_kinds: BTreeMap<Id, RiskKind>,
+    /// 实施阶段
+    pub phases: BTreeMap<Id, Phase>,
+}
+
+impl Register {
+    /// The name of the person `id`, if there is one.
+    pub fn person_name(&self, id: &str) -> Option<&str> {
+        self.people.get(id).map(|p| p.name.as_str())
+    }
+
+    /// The department a risk point belongs to: its own, or its post's.
+    pub fn risk_department<'a>(&'a self, risk: &'a RiskPoint) -> Option<&'a Id> {
+        risk.department
+            .as_ref()
+            .or_else(|| risk.post.as_ref().and_then(|p| self.posts.get(p)).map(|p| &p.department))
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure functions of the register: who is accountable, what input is valid, how lists read.
+
+mod listing;
+mod responsibility;
+mod validation;
+
+pub use listing::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
+pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
+pub use validation::{
+    DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PhaseForm, PostForm, Reason,
+    RiskForm, RiskKindForm, UnitForm,
+};
