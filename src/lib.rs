@@ -3,5 +3,9 @@
 //! `storage` only build for wasm32.
 
 pub mod doc;
+pub mod i18n;
 pub mod model;
 pub mod rules;
+pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

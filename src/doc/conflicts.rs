@@ -46,7 +46,9 @@ impl RegisterDoc {
     pub fn conflicts(&self) -> Vec<Conflict> {
         let mut found = Vec::new();
         for kind in EntityKind::ALL {
-            let Ok(map) = self.collection(kind) else { continue };
+            let Ok(map) = self.collection(kind) else {
+                continue;
+            };
             for id in self.doc.keys(&map) {
                 if let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, &id) {
                     self.collect_conflicts(kind, &id, &entity, "", &mut found);
@@ -67,10 +69,19 @@ impl RegisterDoc {
         found
     }
 
-    fn collect_conflicts(&self, kind: EntityKind, id: &str, obj: &ObjId, prefix: &str, found: &mut Vec<Conflict>) {
+    fn collect_conflicts(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        obj: &ObjId,
+        prefix: &str,
+        found: &mut Vec<Conflict>,
+    ) {
         for key in self.doc.keys(obj) {
             let field = format!("{prefix}{key}");
-            let Ok(values) = self.doc.get_all(obj, &key) else { continue };
+            let Ok(values) = self.doc.get_all(obj, &key) else {
+                continue;
+            };
             if values.len() > 1 {
                 let shown = self.doc.get(obj, &key).ok().flatten().map(|(_, op)| op);
                 let mut values: Vec<ConflictValue> = values
@@ -97,7 +108,12 @@ impl RegisterDoc {
                     })
                     .collect();
                 values.sort_by_key(|v| !v.shown);
-                found.push(Conflict { kind, id: id.to_string(), field, values });
+                found.push(Conflict {
+                    kind,
+                    id: id.to_string(),
+                    field,
+                    values,
+                });
             } else if let Some((Value::Object(ObjType::Map), child)) = values.into_iter().next() {
                 self.collect_conflicts(kind, id, &child, &format!("{field}."), found);
             }

@@ -25,7 +25,11 @@ impl ReadDoc for KeepConflicts<'_> {
         ReadDoc::get_heads(&*self.0)
     }
 
-    fn get<P: Into<am::Prop>>(&self, obj: &ObjId, prop: P) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
+    fn get<P: Into<am::Prop>>(
+        &self,
+        obj: &ObjId,
+        prop: P,
+    ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
         ReadDoc::get(&*self.0, obj, prop)
     }
 
@@ -41,7 +45,11 @@ impl ReadDoc for KeepConflicts<'_> {
         ReadDoc::map_range(&*self.0, obj, range)
     }
 
-    fn list_range<O: AsRef<ObjId>, R: RangeBounds<usize>>(&self, obj: O, range: R) -> am::iter::ListRange<'_> {
+    fn list_range<O: AsRef<ObjId>, R: RangeBounds<usize>>(
+        &self,
+        obj: O,
+        range: R,
+    ) -> am::iter::ListRange<'_> {
         ReadDoc::list_range(&*self.0, obj, range)
     }
 
@@ -108,15 +116,30 @@ impl Doc for KeepConflicts<'_> {
         Doc::insert_object(self.0, obj, index, value)
     }
 
-    fn increment<O: AsRef<ObjId>, P: Into<am::Prop>>(&mut self, obj: O, prop: P, value: i64) -> Result<(), AutomergeError> {
+    fn increment<O: AsRef<ObjId>, P: Into<am::Prop>>(
+        &mut self,
+        obj: O,
+        prop: P,
+        value: i64,
+    ) -> Result<(), AutomergeError> {
         Doc::increment(self.0, obj, prop, value)
     }
 
-    fn delete<O: AsRef<ObjId>, P: Into<am::Prop>>(&mut self, obj: O, prop: P) -> Result<(), AutomergeError> {
+    fn delete<O: AsRef<ObjId>, P: Into<am::Prop>>(
+        &mut self,
+        obj: O,
+        prop: P,
+    ) -> Result<(), AutomergeError> {
         Doc::delete(self.0, obj, prop)
     }
 
-    fn splice_text<O: AsRef<ObjId>>(&mut self, obj: O, pos: usize, del: isize, text: &str) -> Result<(), AutomergeError> {
+    fn splice_text<O: AsRef<ObjId>>(
+        &mut self,
+        obj: O,
+        pos: usize,
+        del: isize,
+        text: &str,
+    ) -> Result<(), AutomergeError> {
         Doc::splice_text(self.0, obj, pos, del, text)
     }
 

@@ -42,8 +42,11 @@ impl Register {
 
     /// The department a risk point belongs to: its own, or its post's.
     pub fn risk_department<'a>(&'a self, risk: &'a RiskPoint) -> Option<&'a Id> {
-        risk.department
-            .as_ref()
-            .or_else(|| risk.post.as_ref().and_then(|p| self.posts.get(p)).map(|p| &p.department))
+        risk.department.as_ref().or_else(|| {
+            risk.post
+                .as_ref()
+                .and_then(|p| self.posts.get(p))
+                .map(|p| &p.department)
+        })
     }
 }

@@ -1,0 +1,316 @@
+//! Relay configuration from command-line flags and environment variables.
+//!
+//! Precedence: a flag beats its environment variable, which beats the default.
+//! An environment variable set to the empty string counts as unset.
+
+use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+/// Default listening address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Default folder of the built web app.
+pub const DEFAULT_DIST: &str = "dist";
+/// Default folder for document storage.
+pub const DEFAULT_DATA: &str = "data/relay";
+
+/// Environment variable for `--addr`.
+pub const ENV_ADDR: &str = "QINGFENG_ADDR";
+/// Environment variable for `--dist`.
+pub const ENV_DIST: &str = "QINGFENG_DIST";
+/// Environment variable for `--data`.
+pub const ENV_DATA: &str = "QINGFENG_DATA";
+/// Environment variable for `--token`.
+pub const ENV_TOKEN: &str = "QINGFENG_TOKEN";
+
+/// Help text printed by `--help`.
+pub const USAGE: &str = "\
+qingfeng-relay: automerge-repo sync relay for Qingfeng (清风); also serves the built web app
+
+USAGE:
+    qingfeng-relay [OPTIONS]
+
+OPTIONS:
+    --addr <host:port>   address to listen on          [env QINGFENG_ADDR, default 127.0.0.1:8080]
+    --dist <folder>      folder of the built web app   [env QINGFENG_DIST, default dist]
+    --data <folder>      document storage folder       [env QINGFENG_DATA, default data/relay]
+    --token <secret>     require ?token=<secret> on the /sync WebSocket
+                                                       [env QINGFENG_TOKEN, default: no token]
+    -h, --help           print this help
+    -V, --version        print the version
+
+ENDPOINTS:
+    GET /          the web app (any path that is not a file gets index.html)
+    GET /sync      WebSocket, automerge-repo sync protocol
+    GET /health    {\"status\":\"ok\",\"version\":...}
+
+Logging: RUST_LOG (default info), to stderr.
+";
+
+/// Everything the relay needs to start.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Socket address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Folder holding the built web app (`index.html`, `.wasm`, ...).
+    pub dist: PathBuf,
+    /// Folder where documents are stored (automerge-repo filesystem layout).
+    pub data: PathBuf,
+    /// Shared secret required as `?token=` on `/sync`; `None` leaves `/sync` open.
+    pub token: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: DEFAULT_ADDR.parse().expect("default address is valid"),
+            dist: PathBuf::from(DEFAULT_DIST),
+            data: PathBuf::from(DEFAULT_DATA),
+            token: None,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("dist", &self.dist)
+            .field("data", &self.data)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// What the command line asks the program to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Run the relay with this configuration.
+    Run(Config),
+    /// Print [`USAGE`] and exit.
+    Help,
+    /// Print the version and exit.
+    Version,
+}
+
+/// A command line or environment that cannot be turned into a [`Config`].
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A flag was given without its value.
+    #[error("{flag} needs a value (see --help)")]
+    MissingValue {
+        /// The flag, e.g. `--addr`.
+        flag: String,
+    },
+    /// An argument that is not a known flag.
+    #[error("unknown argument {arg:?} (see --help)")]
+    UnknownArgument {
+        /// The argument as given.
+        arg: String,
+    },
+    /// The listening address does not parse as `host:port`.
+    #[error(
+        "invalid address {value:?} from {source_name}: expected host:port such as 127.0.0.1:8080 or localhost:8080"
+    )]
+    InvalidAddr {
+        /// Where the value came from (`--addr` or `QINGFENG_ADDR`).
+        source_name: String,
+        /// The value as given.
+        value: String,
+    },
+    /// `--token` was given as an empty string.
+    #[error("--token must not be empty; omit it to run without a token")]
+    EmptyToken,
+}
+
+impl Config {
+    /// Reads the process arguments and environment.
+    pub fn from_env_and_args() -> Result<Command, ConfigError> {
+        Self::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// Parses `args` (without the program name) with `env` as the environment.
+    ///
+    /// Accepts `--flag value` and `--flag=value`.
+    pub fn parse<I, E>(args: I, env: E) -> Result<Command, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        let mut addr: Option<(String, String)> = None;
+        let mut dist = None;
+        let mut data = None;
+        let mut token = None;
+
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_string(), Some(value.to_string()))
+                }
+                _ => (arg.clone(), None),
+            };
+            match flag.as_str() {
+                "-h" | "--help" => return Ok(Command::Help),
+                "-V" | "--version" => return Ok(Command::Version),
+                "--addr" | "--dist" | "--data" | "--token" => {
+                    let value = match inline {
+                        Some(value) => value,
+                        None => args
+                            .next()
+                            .ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
+                    };
+                    match flag.as_str() {
+                        "--addr" => addr = Some(("--addr".to_string(), value)),
+                        "--dist" => dist = Some(PathBuf::from(value)),
+                        "--data" => data = Some(PathBuf::from(value)),
+                        _ => {
+                            if value.is_empty() {
+                                return Err(ConfigError::EmptyToken);
+                            }
+                            token = Some(value);
+                        }
+                    }
+                }
+                _ => return Err(ConfigError::UnknownArgument { arg }),
+            }
+        }
+
+        let env = |name: &str| env(name).filter(|value| !value.is_empty());
+        let defaults = Config::default();
+        let addr = match addr.or_else(|| env(ENV_ADDR).map(|v| (ENV_ADDR.to_string(), v))) {
+            Some((source_name, value)) => {
+                resolve(value.trim()).ok_or(ConfigError::InvalidAddr { source_name, value })?
+            }
+            None => defaults.addr,
+        };
+        Ok(Command::Run(Config {
+            addr,
+            dist: dist
+                .or_else(|| env(ENV_DIST).map(PathBuf::from))
+                .unwrap_or(defaults.dist),
+            data: data
+                .or_else(|| env(ENV_DATA).map(PathBuf::from))
+                .unwrap_or(defaults.data),
+            token: token.or_else(|| env(ENV_TOKEN)),
+        }))
+    }
+}
+
+/// Parses `host:port`, resolving a host name such as `localhost` if needed.
+fn resolve(value: &str) -> Option<SocketAddr> {
+    value
+        .parse()
+        .ok()
+        .or_else(|| value.to_socket_addrs().ok()?.next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Command, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::parse(args.iter().map(|s| s.to_string()), move |name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    fn run(args: &[&str], env: &[(&str, &str)]) -> Config {
+        match parse(args, env) {
+            Ok(Command::Run(config)) => config,
+            other => panic!("expected a run config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_without_flags_or_env() {
+        assert_eq!(run(&[], &[]), Config::default());
+        assert_eq!(Config::default().addr.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn flags_in_both_forms() {
+        let config = run(
+            &[
+                "--addr",
+                "0.0.0.0:9000",
+                "--dist=web",
+                "--data",
+                "/tmp/d",
+                "--token=s3cret",
+            ],
+            &[],
+        );
+        assert_eq!(config.addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.dist, PathBuf::from("web"));
+        assert_eq!(config.data, PathBuf::from("/tmp/d"));
+        assert_eq!(config.token.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn env_fills_in_and_flags_win() {
+        let env = [
+            (ENV_ADDR, "127.0.0.1:7000"),
+            (ENV_DIST, "envdist"),
+            (ENV_DATA, "envdata"),
+            (ENV_TOKEN, "envtoken"),
+        ];
+        let config = run(&[], &env);
+        assert_eq!(config.addr.to_string(), "127.0.0.1:7000");
+        assert_eq!(config.dist, PathBuf::from("envdist"));
+        assert_eq!(config.data, PathBuf::from("envdata"));
+        assert_eq!(config.token.as_deref(), Some("envtoken"));
+
+        let config = run(&["--dist", "flagdist", "--token", "flagtoken"], &env);
+        assert_eq!(config.dist, PathBuf::from("flagdist"));
+        assert_eq!(config.token.as_deref(), Some("flagtoken"));
+        assert_eq!(config.data, PathBuf::from("envdata"));
+    }
+
+    #[test]
+    fn empty_env_counts_as_unset() {
+        let config = run(&[], &[(ENV_TOKEN, ""), (ENV_ADDR, "")]);
+        assert_eq!(config.token, None);
+        assert_eq!(config.addr, Config::default().addr);
+    }
+
+    #[test]
+    fn errors_are_specific() {
+        assert_eq!(
+            parse(&["--addr"], &[]),
+            Err(ConfigError::MissingValue {
+                flag: "--addr".into()
+            })
+        );
+        assert_eq!(
+            parse(&["--port", "1"], &[]),
+            Err(ConfigError::UnknownArgument {
+                arg: "--port".into()
+            })
+        );
+        assert_eq!(parse(&["--token="], &[]), Err(ConfigError::EmptyToken));
+        assert_eq!(run(&["--addr", "localhost:8080"], &[]).addr.port(), 8080);
+        assert!(matches!(
+            parse(&[], &[(ENV_ADDR, "localhost")]),
+            Err(ConfigError::InvalidAddr { source_name, .. }) if source_name == ENV_ADDR
+        ));
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert_eq!(parse(&["--help"], &[]), Ok(Command::Help));
+        assert_eq!(parse(&["--addr", "x", "-V"], &[]), Ok(Command::Version));
+    }
+
+    #[test]
+    fn debug_output_hides_the_token() {
+        let config = run(&["--token", "topsecret"], &[]);
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("topsecret"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
+}

@@ -1,0 +1,28 @@
+//! Qingfeng relay: a native server that speaks the automerge-repo sync
+//! protocol over WebSocket (via `samod`), stores documents on the filesystem,
+//! and serves the built web app.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), qingfeng_relay::RelayError> {
+//! let config = qingfeng_relay::Config {
+//!     addr: "127.0.0.1:0".parse().unwrap(),
+//!     ..Default::default()
+//! };
+//! let relay = qingfeng_relay::Relay::start(config).await?;
+//! println!("listening on {}", relay.local_addr());
+//! relay.shutdown().await
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod config;
+mod routes;
+mod server;
+
+pub use config::{
+    Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA,
+    ENV_DIST, ENV_TOKEN, USAGE,
+};
+pub use routes::{HEALTH_PATH, SYNC_PATH};
+pub use server::{Relay, RelayError, run};

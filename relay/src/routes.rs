@@ -1,0 +1,170 @@
+//! HTTP routes: the web app with SPA fallback, `/health`, and the `/sync` WebSocket.
+
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use samod::AcceptorHandle;
+use serde::{Deserialize, Serialize};
+use tower_http::services::ServeDir;
+
+/// Path of the WebSocket endpoint speaking the automerge-repo sync protocol.
+pub const SYNC_PATH: &str = "/sync";
+/// Path of the health check.
+pub const HEALTH_PATH: &str = "/health";
+
+/// Shared by all handlers.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    /// Hands accepted WebSockets to the samod repo.
+    pub(crate) acceptor: AcceptorHandle,
+    /// Folder of the built web app.
+    pub(crate) dist: Arc<PathBuf>,
+    /// Secret required as `?token=` on `/sync`, if any.
+    pub(crate) token: Option<Arc<str>>,
+}
+
+/// Builds the router: `/health`, `/sync`, and the web app for every other path.
+pub(crate) fn router(state: AppState) -> Router {
+    let index_fallback = get(app_index).with_state(state.clone());
+    let web_app = ServeDir::new(state.dist.as_path())
+        .append_index_html_on_directories(true)
+        .fallback(index_fallback);
+    Router::new()
+        .route(HEALTH_PATH, get(health))
+        .route(SYNC_PATH, get(sync))
+        .fallback_service(web_app)
+        .with_state(state)
+}
+
+/// Body of `GET /health`.
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// Serves `index.html` for any path that is not a file, so client-side routes
+/// such as `/r/<id>/risks` load the app; says so plainly when the app is not built.
+async fn app_index(State(state): State<AppState>) -> Response {
+    let index = state.dist.join("index.html");
+    match tokio::fs::read(&index).await {
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(error) if error.kind() == ErrorKind::NotFound => app_not_built(&index),
+        Err(error) => {
+            tracing::error!(path = %index.display(), %error, "cannot read the web app");
+            plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("Cannot read {}: {error}\n", index.display()),
+            )
+        }
+    }
+}
+
+fn app_not_built(index: &Path) -> Response {
+    plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "The Qingfeng web app is not built yet: {} does not exist.\n\
+             Build it with the first command in the README (it writes the app to dist/), \
+             or point the relay at the built app with --dist <folder>.\n\
+             The sync relay itself is running: WebSocket at {SYNC_PATH}, health at {HEALTH_PATH}.\n",
+            index.display()
+        ),
+    )
+}
+
+/// Query string of `/sync`.
+#[derive(Deserialize)]
+struct SyncQuery {
+    token: Option<String>,
+}
+
+/// Checks the token, then hands the WebSocket to samod.
+async fn sync(
+    State(state): State<AppState>,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    query: Result<Query<SyncQuery>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let remote = connect_info.map(|Extension(ConnectInfo(addr))| addr);
+    if let Some(expected) = &state.token {
+        let given = query.ok().and_then(|Query(query)| query.token);
+        let refusal = match given {
+            None => Some("This relay requires an access token: connect to /sync?token=<token>.\n"),
+            Some(given) if !same_secret(given.as_bytes(), expected.as_bytes()) => {
+                Some("The access token is wrong: ask the relay's operator for the current one.\n")
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = refusal {
+            tracing::warn!(?remote, "refused a sync connection without a valid token");
+            return plain(StatusCode::UNAUTHORIZED, message.to_string());
+        }
+    }
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let acceptor = state.acceptor.clone();
+    upgrade
+        .on_failed_upgrade(move |error| {
+            tracing::warn!(?remote, %error, "WebSocket upgrade failed");
+        })
+        .on_upgrade(move |socket| async move {
+            match acceptor.accept_axum(socket, None) {
+                Ok(_) => tracing::debug!(?remote, "WebSocket handed to the sync repo"),
+                Err(samod::Stopped) => {
+                    tracing::warn!(?remote, "sync repo is stopping; WebSocket dropped");
+                }
+            }
+        })
+}
+
+/// Compares secrets without stopping at the first differing byte.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    let mut difference = given.len() ^ expected.len();
+    for (index, byte) in expected.iter().enumerate() {
+        difference |= usize::from(given.get(index).copied().unwrap_or(0) ^ byte);
+    }
+    difference == 0
+}
+
+fn plain(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abd", b"abc"));
+        assert!(!same_secret(b"ab", b"abc"));
+        assert!(!same_secret(b"abcd", b"abc"));
+        assert!(!same_secret(b"", b"abc"));
+    }
+}

@@ -1,0 +1,270 @@
+//! Starting, running and stopping the relay.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use samod::storage::TokioFilesystemStorage;
+use samod::{AcceptorEvent, AcceptorHandle, Repo, ShareConfig, Url};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::routes::{self, AppState, SYNC_PATH};
+
+/// How long open HTTP connections may take to finish once shutdown starts.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// What the relay grants every connected peer for every document.
+///
+/// Read-write, but without announcing: the relay answers for a document only
+/// to peers that name its id (or that sync it to the relay), so one relay can
+/// serve many registers without pushing one unit's register to another's
+/// members. This is the policy of the reference automerge-repo sync server.
+const SHARE_POLICY: ShareConfig = ShareConfig::read_write().with_announce(false);
+
+/// Why the relay could not start or did not stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// The storage folder cannot be created or written.
+    #[error("cannot use the data folder {path}: {source}")]
+    DataDir {
+        /// The folder given with `--data`.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// The listening socket cannot be opened.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address given with `--addr`.
+        addr: SocketAddr,
+        /// The underlying I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// The HTTP server stopped with an error.
+    #[error("the HTTP server failed: {0}")]
+    Serve(#[source] io::Error),
+    /// The HTTP server stopped although nobody asked it to.
+    #[error("the HTTP server stopped unexpectedly")]
+    ServerExited,
+    /// The HTTP server task panicked or was cancelled.
+    #[error("the HTTP server task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The samod repo stopped while the relay was starting.
+    #[error("the sync repository stopped while the relay was starting")]
+    RepoStopped,
+}
+
+/// A running relay: HTTP server, web app, and samod repo with filesystem storage.
+///
+/// Dropping it aborts the HTTP server without flushing; call
+/// [`Relay::shutdown`] to stop cleanly.
+pub struct Relay {
+    local_addr: SocketAddr,
+    repo: Repo,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: JoinHandle<io::Result<()>>,
+    connection_log: JoinHandle<()>,
+}
+
+impl Relay {
+    /// Opens storage, binds `config.addr` and starts serving in the background.
+    ///
+    /// Use port 0 to let the system choose a free port, then read it from
+    /// [`Relay::local_addr`].
+    pub async fn start(config: Config) -> Result<Self, RelayError> {
+        check_data_dir(&config.data).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| RelayError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| RelayError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+
+        let repo = Repo::build_tokio()
+            .with_storage(TokioFilesystemStorage::new(&config.data))
+            .with_share_policy(SHARE_POLICY)
+            .load()
+            .await;
+        let url = Url::parse(&format!("ws://{local_addr}{SYNC_PATH}"))
+            .expect("a socket address makes a valid URL");
+        let acceptor = repo
+            .make_acceptor(url)
+            .map_err(|_| RelayError::RepoStopped)?;
+        let connection_log = tokio::spawn(log_connections(acceptor.clone()));
+
+        let app_built = config.dist.join("index.html").is_file();
+        let app = routes::router(AppState {
+            acceptor,
+            dist: Arc::new(config.dist.clone()),
+            token: config.token.as_deref().map(Arc::from),
+        });
+        let (shutdown, shutdown_requested) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = shutdown_requested.await;
+            })
+            .await
+        });
+
+        tracing::info!(
+            addr = %local_addr,
+            peer_id = %repo.peer_id(),
+            data = %config.data.display(),
+            dist = %config.dist.display(),
+            token_required = config.token.is_some(),
+            "relay listening: app at http://{local_addr}/, sync at ws://{local_addr}{SYNC_PATH}"
+        );
+        if !app_built {
+            tracing::warn!(
+                dist = %config.dist.display(),
+                "the web app is not built (no index.html); pages answer 503 until it is"
+            );
+        }
+        Ok(Self {
+            local_addr,
+            repo,
+            shutdown: Some(shutdown),
+            server,
+            connection_log,
+        })
+    }
+
+    /// The address the relay actually listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The samod repo behind `/sync`.
+    pub fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    /// Stops accepting, closes sync connections, flushes storage, and waits
+    /// (up to a few seconds) for open HTTP requests to finish.
+    pub async fn shutdown(mut self) -> Result<(), RelayError> {
+        tracing::info!("relay shutting down");
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.repo.stop().await;
+        let result = match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server).await {
+            Ok(joined) => joined?.map_err(RelayError::Serve),
+            Err(_) => {
+                tracing::warn!(
+                    "HTTP connections still open after {SHUTDOWN_GRACE:?}; closing them"
+                );
+                self.server.abort();
+                Ok(())
+            }
+        };
+        tracing::info!("relay stopped");
+        result
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then shuts down cleanly.
+    pub async fn serve_until_signal(mut self) -> Result<(), RelayError> {
+        enum Ended {
+            Signal,
+            Server(Result<io::Result<()>, tokio::task::JoinError>),
+        }
+        let ended = tokio::select! {
+            () = shutdown_signal() => Ended::Signal,
+            joined = &mut self.server => Ended::Server(joined),
+        };
+        match ended {
+            Ended::Signal => self.shutdown().await,
+            Ended::Server(joined) => {
+                self.repo.stop().await;
+                joined?.map_err(RelayError::Serve)?;
+                Err(RelayError::ServerExited)
+            }
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.server.abort();
+        self.connection_log.abort();
+    }
+}
+
+/// Starts the relay and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), RelayError> {
+    Relay::start(config).await?.serve_until_signal().await
+}
+
+/// Creates the storage folder and proves it is writable: samod's filesystem
+/// storage ignores write errors, so a read-only folder would lose data silently.
+async fn check_data_dir(path: &Path) -> Result<(), RelayError> {
+    let error = |source| RelayError::DataDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    tokio::fs::create_dir_all(path).await.map_err(error)?;
+    let probe = path.join(format!(
+        ".qingfeng-relay-write-check-{}",
+        std::process::id()
+    ));
+    tokio::fs::write(&probe, b"ok").await.map_err(error)?;
+    tokio::fs::remove_file(&probe).await.map_err(error)
+}
+
+async fn log_connections(acceptor: AcceptorHandle) {
+    let mut events = acceptor.events();
+    while let Some(event) = events.next().await {
+        match event {
+            AcceptorEvent::ClientConnected {
+                peer_info,
+                connection_id,
+            } => tracing::info!(peer = %peer_info.peer_id, ?connection_id, "peer connected"),
+            AcceptorEvent::ClientDisconnected {
+                connection_id,
+                reason,
+            } => tracing::info!(?connection_id, %reason, "peer disconnected"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

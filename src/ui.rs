@@ -1,0 +1,64 @@
+//! The Leptos app. Components render the model and dispatch to `doc`; every rule lives in
+//! `rules`, every string in `locales/`.
+
+mod entity_section;
+mod layout;
+mod pages;
+mod session;
+mod tr;
+mod widgets;
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::storage::Prefs;
+use session::Session;
+use tr::Tr;
+
+/// State shared by every page.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The UI language.
+    pub tr: Tr,
+    /// The open register.
+    pub session: Session,
+}
+
+/// The app state from context.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Starts the app in `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let tr = Tr::new(Prefs::locale().unwrap_or_default());
+    let state = AppState {
+        tr,
+        session: Session::new(Prefs::registers()),
+    };
+    provide_context(state);
+    view! {
+        <Router>
+            <layout::Header/>
+            <main class="page">
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::RegistersPage/>
+                    <ParentRoute path=path!("/r/:rid") view=pages::RegisterShell>
+                        <Route path=path!("") view=pages::DashboardPage/>
+                        <Route path=path!("risks") view=pages::RisksPage/>
+                        <Route path=path!("risks/:id") view=pages::RiskPage/>
+                        <Route path=path!("org") view=pages::OrgPage/>
+                        <Route path=path!("plan") view=pages::PlanPage/>
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,88 @@
+//! The header: brand, the open register and its pages, language switch, save state.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::session::SaveStatus;
+use super::use_app;
+use crate::i18n::Locale;
+
+/// The top bar of every page.
+#[component]
+pub fn Header() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let unit_name = move || session.with(|r| r.unit.name.clone());
+    let nav = move || {
+        session.open_id.get().map(|rid| {
+            let link = move |path: &str, key: &'static str, testid: &'static str| {
+                view! { <A href=format!("/r/{rid}{path}") attr:data-testid=testid>{move || tr.t(key)}</A> }
+            };
+            view! {
+                <nav class="nav">
+                    {link("", "nav.dashboard", "nav-dashboard")}
+                    {link("/risks", "nav.risks", "nav-risks")}
+                    {link("/org", "nav.org", "nav-org")}
+                    {link("/plan", "nav.plan", "nav-plan")}
+                </nav>
+            }
+        })
+    };
+    let status = move || match session.status.get() {
+        SaveStatus::Saved => ("saved", tr.t("save.saved").to_string()),
+        SaveStatus::Pending => ("pending", tr.t("save.pending").to_string()),
+        SaveStatus::Failed(e) => (
+            "failed",
+            format!("{} {}", tr.t(e.label_key()), tr.t("save.kept_in_memory")),
+        ),
+    };
+    view! {
+        <header class="header">
+            <A href="/" attr:class="brand" attr:data-testid="nav-registers">
+                <span class="brand-mark">{move || tr.t("app.name")}</span>
+                <span class="brand-sub">{move || tr.t("app.tagline")}</span>
+            </A>
+            <span class="unit-name" data-testid="current-unit">{unit_name}</span>
+            {nav}
+            <span class="spacer"></span>
+            <Show when=move || session.open_id.get().is_some()>
+                <span
+                    class=move || format!("save-status {}", status().0)
+                    data-testid="save-status"
+                    data-state=move || status().0
+                    role="status"
+                >
+                    {move || status().1}
+                </span>
+            </Show>
+            <select
+                class="lang"
+                data-testid="lang-switch"
+                aria-label=move || tr.t("app.language")
+                on:change=move |ev| {
+                    if let Some(locale) = Locale::from_code(&event_target_value(&ev)) {
+                        tr.set_locale(locale);
+                    }
+                }
+            >
+                {Locale::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.code() selected=move || tr.locale() == l>
+                                {move || {
+                                    tr.t(
+                                        match l {
+                                            Locale::ZhCn => "language.zh_cn",
+                                            Locale::En => "language.en",
+                                        },
+                                    )
+                                }}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </header>
+    }
+}

@@ -1,0 +1,34 @@
+//! One file per page, named by what it shows.
+
+mod dashboard;
+mod org;
+mod plan;
+mod register_shell;
+mod registers;
+mod risk;
+mod risks;
+
+pub use dashboard::DashboardPage;
+pub use org::OrgPage;
+pub use plan::PlanPage;
+pub use register_shell::RegisterShell;
+pub use registers::RegistersPage;
+pub use risk::RiskPage;
+pub use risks::RisksPage;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::use_app;
+
+/// Shown for an address that is no page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let tr = use_app().tr;
+    view! {
+        <section class="card" data-testid="not-found">
+            <h1>{move || tr.t("page.not_found")}</h1>
+            <A href="/">{move || tr.t("nav.registers")}</A>
+        </section>
+    }
+}

@@ -1,0 +1,219 @@
+//! 组织: the unit, its leading group, departments, posts, people and the list of risk kinds.
+
+use leptos::prelude::*;
+
+use crate::doc::DocError;
+use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
+use crate::rules::{
+    DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm,
+};
+use crate::ui::entity_section::entity_section;
+use crate::ui::use_app;
+use crate::ui::widgets::{
+    CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens,
+};
+
+fn name_of(r: &Register, id: &Option<String>) -> String {
+    id.as_deref()
+        .and_then(|id| r.person_name(id))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn names_of<'a>(r: &Register, ids: impl Iterator<Item = &'a String>) -> String {
+    ids.filter_map(|id| r.person_name(id))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Active people as (id, name) choices.
+fn people_options() -> Signal<Vec<(String, String)>> {
+    let session = use_app().session;
+    Signal::derive(move || {
+        session
+            .with(|r| {
+                r.people
+                    .iter()
+                    .filter(|(_, p)| p.is_active())
+                    .map(|(id, p)| (id.clone(), p.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// `/r/<id>/org`.
+#[component]
+pub fn OrgPage() -> impl IntoView {
+    let tr = use_app().tr;
+    view! {
+        <h1 class="page-title">{move || tr.t("org.title")}</h1>
+        <UnitSection/>
+        <LeadingGroupSection/>
+        {entity_section::<Person, PersonForm>(
+            "org.people",
+            "person",
+            vec![
+                ("person.name", |_, p| p.name.clone()),
+                ("person.title", |_, p| p.title.clone()),
+                ("person.party_member", |_, p| if p.party_member { "✓".into() } else { String::new() }),
+                ("person.cadre", |_, p| if p.cadre { "✓".into() } else { String::new() }),
+            ],
+            |p| p.name.clone(),
+            |form, errors| {
+                view! {
+                    <TextField form lens=lens!(name) errors field="name" label="person.name" prefix="person" required=true/>
+                    <TextField form lens=lens!(title) errors field="title" label="person.title" prefix="person"/>
+                    <CheckField form get=|f| f.party_member set=|f, v| f.party_member = v field="party_member" label="person.party_member" prefix="person"/>
+                    <CheckField form get=|f| f.cadre set=|f, v| f.cadre = v field="cadre" label="person.cadre" prefix="person"/>
+                }
+                    .into_any()
+            },
+        )}
+        {entity_section::<Department, DepartmentForm>(
+            "org.departments",
+            "department",
+            vec![
+                ("department.name", |_, d| d.name.clone()),
+                ("department.head", |r, d| name_of(r, &d.head)),
+                ("department.leader_in_charge", |r, d| name_of(r, &d.leader_in_charge)),
+            ],
+            |d| d.name.clone(),
+            |form, errors| {
+                let people = people_options();
+                view! {
+                    <TextField form lens=lens!(name) errors field="name" label="department.name" prefix="department" required=true/>
+                    <SelectField form lens=lens!(head) errors field="head" label="department.head" prefix="department" options=people empty_label="form.none"/>
+                    <SelectField form lens=lens!(leader_in_charge) errors field="leader_in_charge" label="department.leader_in_charge" prefix="department" options=people empty_label="form.none"/>
+                }
+                    .into_any()
+            },
+        )}
+        {entity_section::<Post, PostForm>(
+            "org.posts",
+            "post",
+            vec![
+                ("post.name", |_, p| p.name.clone()),
+                ("post.department", |r, p| r.departments.get(&p.department).map(|d| d.name.clone()).unwrap_or_default()),
+                ("post.rank", |_, p| p.rank.clone()),
+                ("post.holders", |r, p| names_of(r, p.holders.keys())),
+            ],
+            |p| p.name.clone(),
+            |form, errors| {
+                let session = use_app().session;
+                let departments = Signal::derive(move || {
+                    session
+                        .with(|r| r.departments.iter().filter(|(_, d)| d.is_active()).map(|(id, d)| (id.clone(), d.name.clone())).collect())
+                        .unwrap_or_default()
+                });
+                view! {
+                    <TextField form lens=lens!(name) errors field="name" label="post.name" prefix="post" required=true/>
+                    <SelectField form lens=lens!(department) errors field="department" label="post.department" prefix="post" options=departments empty_label="form.choose" required=true/>
+                    <TextField form lens=lens!(rank) errors field="rank" label="post.rank" prefix="post"/>
+                    <TextArea form lens=lens!(duties) errors field="duties" label="post.duties" prefix="post"/>
+                    <CheckList form get=|f| f.holders.clone() set=|f, v| f.holders = v errors field="holders" label="post.holders" prefix="post" options=people_options()/>
+                }
+                    .into_any()
+            },
+        )}
+        {entity_section::<RiskKind, RiskKindForm>(
+            "org.risk_kinds",
+            "kind",
+            vec![("kind.name", |_, k| k.name.clone())],
+            |k| k.name.clone(),
+            |form, errors| {
+                view! { <TextField form lens=lens!(name) errors field="name" label="kind.name" prefix="kind" required=true/> }.into_any()
+            },
+        )}
+    }
+}
+
+/// Writes a form that is not an entity (the unit, the leading group) and reports the outcome.
+fn save_with<F: Form + Clone + Send + Sync + 'static>(
+    form: RwSignal<F>,
+    errors: RwSignal<Vec<Invalid>>,
+    notice: RwSignal<Option<(bool, String)>>,
+    write: fn(&mut crate::doc::RegisterDoc, &crate::doc::Stamp, &F) -> Result<(), DocError>,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    move |ev| {
+        ev.prevent_default();
+        let input = form.get_untracked();
+        match session.change(|doc, stamp| write(doc, stamp, &input)) {
+            Ok(()) => {
+                errors.set(Vec::new());
+                notice.set(Some((true, tr.t("form.saved").to_string())));
+            }
+            Err(DocError::Invalid(refused)) => {
+                errors.set(refused);
+                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
+            }
+            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+        }
+    }
+}
+
+/// 单位信息.
+#[component]
+fn UnitSection() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let form = RwSignal::new(
+        session
+            .with(|r| UnitForm::from_target(&r.unit))
+            .unwrap_or_default(),
+    );
+    let errors = RwSignal::new(Vec::new());
+    let notice = RwSignal::new(None);
+    let save = save_with(form, errors, notice, |doc, stamp, f| {
+        doc.update_unit(stamp, f)
+    });
+    view! {
+        <section class="card" data-testid="unit-section">
+            <h2>{move || tr.t("org.unit")}</h2>
+            <form class="form" on:submit=save data-testid="unit-form">
+                <TextField form lens=lens!(name) errors field="name" label="unit.name" prefix="unit" required=true/>
+                <TextField form lens=lens!(superior) errors field="superior" label="unit.superior" prefix="unit"/>
+                <TextField form lens=lens!(hotline) errors field="hotline" label="unit.hotline" prefix="unit"/>
+                <TextField form lens=lens!(address) errors field="address" label="unit.address" prefix="unit"/>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="unit-save">{move || tr.t("form.save")}</button>
+                </div>
+                <FormNotice notice testid="unit-notice"/>
+            </form>
+        </section>
+    }
+}
+
+/// 领导小组.
+#[component]
+fn LeadingGroupSection() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let form = RwSignal::new(
+        session
+            .with(|r| LeadingGroupForm::from_target(&r.leading_group))
+            .unwrap_or_default(),
+    );
+    let errors = RwSignal::new(Vec::new());
+    let notice = RwSignal::new(None);
+    let save = save_with(form, errors, notice, |doc, stamp, f| {
+        doc.update_leading_group(stamp, f)
+    });
+    let people = people_options();
+    view! {
+        <section class="card" data-testid="group-section">
+            <h2>{move || tr.t("org.leading_group")}</h2>
+            <form class="form" on:submit=save data-testid="group-form">
+                <SelectField form lens=lens!(leader) errors field="leader" label="group.leader" prefix="group" options=people empty_label="form.none"/>
+                <CheckList form get=|f| f.deputies.clone() set=|f, v| f.deputies = v errors field="deputies" label="group.deputies" prefix="group" options=people/>
+                <CheckList form get=|f| f.members.clone() set=|f, v| f.members = v errors field="members" label="group.members" prefix="group" options=people/>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="group-save">{move || tr.t("form.save")}</button>
+                </div>
+                <FormNotice notice testid="group-notice"/>
+            </form>
+        </section>
+    }
+}

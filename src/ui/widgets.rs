@@ -1,0 +1,260 @@
+//! Form fields that show their refusal beside them, and small shared pieces.
+
+use leptos::prelude::*;
+
+use super::use_app;
+use crate::rules::{Invalid, Reason};
+
+/// Reads and writes one text field of a form value held in a signal.
+pub struct Lens<F> {
+    /// The field's current text.
+    pub get: fn(&F) -> String,
+    /// Sets the field.
+    pub set: fn(&mut F, String),
+}
+
+impl<F> Clone for Lens<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F> Copy for Lens<F> {}
+
+/// A [`Lens`] on the `String` field `$field`.
+macro_rules! lens {
+    ($field:ident) => {
+        $crate::ui::widgets::Lens {
+            get: |f| f.$field.clone(),
+            set: |f, v| f.$field = v,
+        }
+    };
+}
+pub(crate) use lens;
+
+/// The message for a refused field, in the current language.
+pub fn reason_text(reason: &Reason) -> String {
+    let tr = use_app().tr;
+    match reason {
+        Reason::TooLong { max } => tr.f(reason.label_key(), &[("max", &max.to_string())]),
+        other => tr.t(other.label_key()).to_string(),
+    }
+}
+
+/// The refusal of `field` beside it, if any.
+#[component]
+pub fn FieldError(
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    testid: String,
+) -> impl IntoView {
+    let message = move || {
+        errors.with(|e| {
+            e.iter()
+                .find(|i| i.field == field)
+                .map(|i| reason_text(&i.reason))
+        })
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="field-error" role="alert" data-testid=format!("{testid}-error")>{message}</p>
+        </Show>
+    }
+}
+
+fn has_error(errors: RwSignal<Vec<Invalid>>, field: &'static str) -> bool {
+    errors.with(|e| e.iter().any(|i| i.field == field))
+}
+
+/// A labelled one-line text input bound to a form field.
+#[component]
+pub fn TextField<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    lens: Lens<F>,
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] input_type: Option<&'static str>,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    view! {
+        <label class="field" class:invalid=move || has_error(errors, field)>
+            <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
+            <input
+                type=input_type.unwrap_or("text")
+                data-testid=testid.clone()
+                prop:value=move || form.with(lens.get)
+                on:input=move |ev| form.update(|f| (lens.set)(f, event_target_value(&ev)))
+            />
+            <FieldError errors field testid/>
+        </label>
+    }
+}
+
+/// A labelled multi-line text area bound to a form field.
+#[component]
+pub fn TextArea<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    lens: Lens<F>,
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    view! {
+        <label class="field wide" class:invalid=move || has_error(errors, field)>
+            <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
+            <textarea
+                rows="3"
+                data-testid=testid.clone()
+                prop:value=move || form.with(lens.get)
+                on:input=move |ev| form.update(|f| (lens.set)(f, event_target_value(&ev)))
+            ></textarea>
+            <FieldError errors field testid/>
+        </label>
+    }
+}
+
+/// A labelled drop-down bound to a form field. `options` are (value, label) pairs; an empty
+/// first choice is offered with `empty_label` when given.
+#[component]
+pub fn SelectField<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    lens: Lens<F>,
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] empty_label: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    view! {
+        <label class="field" class:invalid=move || has_error(errors, field)>
+            <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
+            <select
+                data-testid=testid.clone()
+                prop:value=move || form.with(lens.get)
+                on:change=move |ev| form.update(|f| (lens.set)(f, event_target_value(&ev)))
+            >
+                {empty_label.map(|key| view! { <option value="">{move || tr.t(key)}</option> })}
+                <For
+                    each=move || options.get()
+                    key=|option| option.clone()
+                    children=move |(value, text)| {
+                        let selected = value.clone();
+                        view! {
+                            <option value=value selected=move || form.with(lens.get) == selected>{text}</option>
+                        }
+                    }
+                />
+            </select>
+            <FieldError errors field testid/>
+        </label>
+    }
+}
+
+/// A labelled set of checkboxes choosing several ids (holders, group members).
+#[component]
+pub fn CheckList<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    get: fn(&F) -> Vec<String>,
+    set: fn(&mut F, Vec<String>),
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    let fieldset_testid = testid.clone();
+    let toggle = move |id: String, on: bool| {
+        form.update(|f| {
+            let mut ids = get(f);
+            ids.retain(|x| *x != id);
+            if on {
+                ids.push(id);
+            }
+            set(f, ids);
+        })
+    };
+    view! {
+        <fieldset class="field wide checklist" data-testid=fieldset_testid class:invalid=move || has_error(errors, field)>
+            <legend class="field-label">{move || tr.t(label)}</legend>
+            <For
+                each=move || options.get()
+                key=|option| option.clone()
+                children=move |(value, text)| {
+                    let id = value.clone();
+                    let checked = move || form.with(|f| get(f).contains(&id));
+                    let id = value.clone();
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid=format!("{prefix}-{field}-{value}")
+                                prop:checked=checked
+                                on:change=move |ev| toggle(id.clone(), event_target_checked(&ev))
+                            />
+                            {text}
+                        </label>
+                    }
+                }
+            />
+            <FieldError errors field testid/>
+        </fieldset>
+    }
+}
+
+/// A yes/no field.
+#[component]
+pub fn CheckField<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    get: fn(&F) -> bool,
+    set: fn(&mut F, bool),
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    view! {
+        <label class="field check">
+            <input
+                type="checkbox"
+                data-testid=format!("{prefix}-{field}")
+                prop:checked=move || form.with(get)
+                on:change=move |ev| form.update(|f| set(f, event_target_checked(&ev)))
+            />
+            {move || tr.t(label)}
+        </label>
+    }
+}
+
+/// A notice that a form was saved or refused as a whole.
+#[component]
+pub fn FormNotice(
+    notice: RwSignal<Option<(bool, String)>>,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    view! {
+        {move || {
+            notice
+                .get()
+                .map(|(ok, text)| {
+                    view! {
+                        <p class=if ok { "notice ok" } else { "notice error" } role="status" data-testid=testid.clone()>
+                            {text}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
