@@ -42,10 +42,11 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   npm ci --no-audit --no-fund
 fi
 
-if $with_browser && [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium for the browser tests"
+# Chromium, and a Chinese font so screenshots of the headless browser show text, not boxes.
+if $with_browser && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; }; then
+  say "installing Debian's chromium and fonts-wqy-microhei for the browser tests"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
 say "tools ready: $(trunk --version), wasm-bindgen $bindgen_version, wasm-opt $(node_modules/.bin/wasm-opt --version | cut -d' ' -f3)"

@@ -16,7 +16,9 @@ pub fn Header() -> impl IntoView {
     let nav = move || {
         session.open_id.get().map(|rid| {
             let link = move |path: &str, key: &'static str, testid: &'static str| {
-                view! { <A href=format!("/r/{rid}{path}") attr:data-testid=testid>{move || tr.t(key)}</A> }
+                // The overview's address prefixes every other page's: mark it current only there.
+                let exact = path.is_empty();
+                view! { <A href=format!("/r/{rid}{path}") exact attr:data-testid=testid>{move || tr.t(key)}</A> }
             };
             view! {
                 <nav class="nav">

@@ -65,7 +65,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <thead>
                     <tr>
                         <th>{move || tr.t("risk.kind")}</th>
-                        {RiskLevel::ALL.into_iter().map(|l| view! { <th>{move || tr.t(l.label_key())}</th> }).collect_view()}
+                        {RiskLevel::ALL.into_iter().map(|l| view! { <th class="num">{move || tr.t(l.label_key())}</th> }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
