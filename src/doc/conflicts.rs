@@ -93,7 +93,7 @@ impl RegisterDoc {
                             .and_then(|hash| self.doc.get_change_by_hash(&hash));
                         let author = note
                             .as_ref()
-                            .and_then(|c| c.message().and_then(|m| ChangeNote::parse(m)))
+                            .and_then(|c| c.message().and_then(ChangeNote::parse))
                             .map(|n| n.author)
                             .unwrap_or_default();
                         ConflictValue {

@@ -258,7 +258,7 @@ impl RegisterDoc {
         let mut report = MergeReport::default();
         for change in self.doc.get_changes(&before) {
             report.changes += 1;
-            if let Some(note) = change.message().and_then(|m| ChangeNote::parse(m)) {
+            if let Some(note) = change.message().and_then(ChangeNote::parse) {
                 report.authors.insert(note.author);
                 report.entities.extend(note.entity);
             }

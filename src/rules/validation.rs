@@ -211,8 +211,7 @@ impl Check {
 
 fn is_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
-    digits >= 3
-        && digits <= 20
+    (3..=20).contains(&digits)
         && value
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '转'))
