@@ -10,4 +10,4 @@ cargo build --profile relay -p qingfeng-relay
 export QINGFENG_ADDR=${QINGFENG_ADDR:-127.0.0.1:8080}
 export QINGFENG_DATA=${QINGFENG_DATA:-data/relay}
 echo "Qingfeng: open http://$QINGFENG_ADDR" >&2
-exec target/relay/qingfeng-relay --dist dist
+exec "${CARGO_TARGET_DIR:-target}/relay/qingfeng-relay" --dist dist

@@ -24,11 +24,12 @@ cargo build --quiet -p qingfeng-relay
 step "browser tests"
 data=$(mktemp -d)
 port=${QINGFENG_TEST_PORT:-18080}
-target/debug/qingfeng-relay --addr "127.0.0.1:$port" --dist dist --data "$data" >"$data/relay.log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/qingfeng-relay" --addr "127.0.0.1:$port" --dist dist --data "$data" >"$data/relay.log" 2>&1 &
 relay=$!
 trap 'kill $relay 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
   sleep 0.2
 done
+curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$data/relay.log"; echo "the relay did not start" >&2; exit 1; }
 QINGFENG_URL="http://127.0.0.1:$port" npm run --silent e2e

@@ -7,9 +7,11 @@
 
 mod change_note;
 mod conflicts;
+mod history;
 mod keep_conflicts;
 mod register_doc;
 
 pub use change_note::{Action, ChangeNote, Stamp};
 pub use conflicts::{Conflict, ConflictValue};
+pub use history::HistoryEntry;
 pub use register_doc::{DocError, MergeReport, RegisterDoc};

@@ -7,5 +7,6 @@ pub mod i18n;
 pub mod model;
 pub mod rules;
 pub mod storage;
+pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -5,6 +5,7 @@
 
 mod date;
 mod entity;
+mod measure;
 mod org;
 mod plan;
 mod register;
@@ -13,6 +14,7 @@ mod template;
 
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};
+pub use measure::{Measure, MeasureStage, MeasureStatus};
 pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::Phase;
 pub use register::{Register, SCHEMA_VERSION};

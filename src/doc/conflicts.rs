@@ -1,14 +1,15 @@
 //! Conflicts: fields two members changed at the same time. Automerge keeps every concurrent
 //! value; the model shows one. Here we find them all, with who wrote each, so a person can pick.
 
+use automerge::transaction::Transactable as _;
 use automerge::{ObjId, ObjType, ReadDoc as _, ScalarValue, Value};
 
-use super::change_note::ChangeNote;
-use super::register_doc::RegisterDoc;
+use super::change_note::{Action, ChangeNote, Stamp};
+use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{EntityKind, Id};
 
 /// One of the values a conflicted field holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConflictValue {
     /// The value as text ("" for an empty value or an object).
     pub value: String,
@@ -18,10 +19,12 @@ pub struct ConflictValue {
     pub at: i64,
     /// Whether it is the value the register currently shows.
     pub shown: bool,
+    /// The value as stored, to write back when a person picks it.
+    raw: Option<ScalarValue>,
 }
 
 /// A field of an entity with more than one concurrent value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// The entity's kind.
     pub kind: EntityKind,
@@ -69,6 +72,52 @@ impl RegisterDoc {
         found
     }
 
+    /// Settles a conflicted field on the value at `choice` in its [`Conflict::values`], as a new
+    /// change by `stamp` that supersedes every other concurrent value.
+    pub fn resolve_conflict(
+        &mut self,
+        stamp: &Stamp,
+        kind: EntityKind,
+        id: &str,
+        field: &str,
+        choice: usize,
+    ) -> Result<(), DocError> {
+        let not_found = || DocError::NotFound {
+            kind,
+            id: id.to_string(),
+        };
+        let conflict = self
+            .entity_conflicts(kind, id)
+            .into_iter()
+            .find(|c| c.field == field)
+            .ok_or_else(not_found)?;
+        let chosen = conflict
+            .values
+            .get(choice)
+            .and_then(|v| v.raw.clone())
+            .ok_or_else(not_found)?;
+        let map = self.collection(kind)?;
+        let mut obj = match self.doc.get(&map, id) {
+            Ok(Some((Value::Object(ObjType::Map), entity))) => entity,
+            _ => return Err(not_found()),
+        };
+        let mut path: Vec<&str> = field.split('.').collect();
+        let key = path.pop().ok_or_else(not_found)?;
+        for step in path {
+            obj = match self.doc.get(&obj, step) {
+                Ok(Some((Value::Object(ObjType::Map), child))) => child,
+                _ => return Err(not_found()),
+            };
+        }
+        // A plain put, not through `KeepConflicts`: superseding the other values is the point.
+        self.doc
+            .put(&obj, key, chosen)
+            .map_err(|e| DocError::Write(e.to_string()))?;
+        let label = self.entity_label(kind, id);
+        self.commit(stamp, Action::Update, Some((kind, id.to_string())), label);
+        self.rehydrate()
+    }
+
     fn collect_conflicts(
         &self,
         kind: EntityKind,
@@ -96,11 +145,13 @@ impl RegisterDoc {
                             .and_then(|c| c.message().and_then(ChangeNote::parse))
                             .map(|n| n.author)
                             .unwrap_or_default();
+                        let raw = match value {
+                            Value::Scalar(s) => Some(s.clone().into_owned()),
+                            Value::Object(_) => None,
+                        };
                         ConflictValue {
-                            value: match value {
-                                Value::Scalar(s) => scalar_text(s),
-                                Value::Object(_) => String::new(),
-                            },
+                            value: raw.as_ref().map(scalar_text).unwrap_or_default(),
+                            raw,
                             author,
                             at: note.map(|c| c.timestamp()).unwrap_or_default(),
                             shown: shown.as_ref() == Some(op),

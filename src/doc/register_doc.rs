@@ -107,6 +107,15 @@ pub struct RegisterDoc {
     register: Register,
 }
 
+impl std::fmt::Debug for RegisterDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterDoc")
+            .field("id", &self.register.id)
+            .field("unit", &self.register.unit.name)
+            .finish()
+    }
+}
+
 impl RegisterDoc {
     /// A new register for `unit`, seeded from `template`, with phases dated from `today`.
     /// Everything is written in one first change, from which every copy descends.
@@ -211,6 +220,12 @@ impl RegisterDoc {
     /// The whole document, compacted.
     pub fn save(&mut self) -> Vec<u8> {
         self.doc.save()
+    }
+
+    /// The whole document, compacted, without moving the point `save_incremental` continues
+    /// from: for copies that leave (exports), not for the browser's own store.
+    pub fn save_snapshot_copy(&mut self) -> Vec<u8> {
+        self.doc.document().save()
     }
 
     /// The changes since the last `save` or `save_incremental`, to append to a saved copy.
@@ -358,6 +373,23 @@ impl RegisterDoc {
         Ok(())
     }
 
+    /// The current name of entity `id` of `kind` ("" when there is none).
+    pub fn entity_label(&self, kind: EntityKind, id: &str) -> String {
+        fn label<E: Entity>(r: &Register, id: &str) -> String {
+            E::all(r).get(id).map(Entity::label).unwrap_or_default()
+        }
+        let r = &self.register;
+        match kind {
+            EntityKind::Person => label::<crate::model::Person>(r, id),
+            EntityKind::Department => label::<Department>(r, id),
+            EntityKind::Post => label::<crate::model::Post>(r, id),
+            EntityKind::Risk => label::<crate::model::RiskPoint>(r, id),
+            EntityKind::RiskKind => label::<RiskKind>(r, id),
+            EntityKind::Measure => label::<crate::model::Measure>(r, id),
+            EntityKind::Phase => label::<Phase>(r, id),
+        }
+    }
+
     /// The map object of `kind` at the root.
     pub(super) fn collection(&self, kind: EntityKind) -> Result<ObjId, DocError> {
         match self.doc.get(ROOT, kind.collection()) {
@@ -404,7 +436,7 @@ impl RegisterDoc {
         Ok(())
     }
 
-    fn commit(
+    pub(super) fn commit(
         &mut self,
         stamp: &Stamp,
         action: Action,
@@ -425,7 +457,7 @@ impl RegisterDoc {
     }
 
     /// Rebuilds the model from the whole document.
-    fn rehydrate(&mut self) -> Result<(), DocError> {
+    pub(super) fn rehydrate(&mut self) -> Result<(), DocError> {
         self.register = hydrate(&self.doc).map_err(|e| DocError::NotARegister(e.to_string()))?;
         Ok(())
     }

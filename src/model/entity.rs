@@ -36,17 +36,20 @@ pub enum EntityKind {
     Risk,
     /// 风险类别 (an editable list)
     RiskKind,
+    /// 防控措施
+    Measure,
     /// 实施阶段
     Phase,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 6] = [
+    pub const ALL: [EntityKind; 7] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
         EntityKind::Risk,
+        EntityKind::Measure,
         EntityKind::RiskKind,
         EntityKind::Phase,
     ];
@@ -59,6 +62,7 @@ impl EntityKind {
             EntityKind::Post => "posts",
             EntityKind::Risk => "risks",
             EntityKind::RiskKind => "risk_kinds",
+            EntityKind::Measure => "measures",
             EntityKind::Phase => "phases",
         }
     }
@@ -76,6 +80,7 @@ impl EntityKind {
             EntityKind::Post => "entity.post",
             EntityKind::Risk => "entity.risk",
             EntityKind::RiskKind => "entity.risk_kind",
+            EntityKind::Measure => "entity.measure",
             EntityKind::Phase => "entity.phase",
         }
     }

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{Department, Id, LeadingGroup, Person, Phase, Post, RiskKind, RiskPoint, Unit};
+use super::{
+    Department, Id, LeadingGroup, Measure, Person, Phase, Post, RiskKind, RiskPoint, Unit,
+};
 
 /// The version of the document layout this build writes; a newer one is refused on load.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -28,6 +30,8 @@ pub struct Register {
     pub posts: BTreeMap<Id, Post>,
     /// 风险点
     pub risks: BTreeMap<Id, RiskPoint>,
+    /// 防控措施
+    pub measures: BTreeMap<Id, Measure>,
     /// 风险类别
     pub risk_kinds: BTreeMap<Id, RiskKind>,
     /// 实施阶段

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Date, DateError, Department, Entity, Id, LeadingGroup, Person, Phase, Post, Register, RiskKind,
-    RiskLevel, RiskPoint, Scope, Unit,
+    Date, DateError, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus,
+    Person, Phase, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
 };
 
 /// Why a field was refused.
@@ -47,6 +47,9 @@ pub enum Reason {
     /// Another active record already has this name.
     #[error("the name is taken")]
     Duplicate,
+    /// A choice outside the offered ones (a stage, a status).
+    #[error("not one of the choices")]
+    Choice,
 }
 
 impl Reason {
@@ -64,6 +67,7 @@ impl Reason {
             Reason::Date(DateError::OutOfRange) => "invalid.date_range",
             Reason::EndBeforeStart => "invalid.end_before_start",
             Reason::Duplicate => "invalid.duplicate",
+            Reason::Choice => "invalid.choice",
         }
     }
 }
@@ -621,6 +625,68 @@ impl Form for RiskForm {
     }
 }
 
+/// 防控措施.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MeasureForm {
+    /// The risk point id (required).
+    pub risk: String,
+    /// Stage code: "prevent", "monitor" or "handle".
+    pub stage: String,
+    /// 措施内容 (required)
+    pub description: String,
+    /// 责任人: a person id or "".
+    pub owner: String,
+    /// 完成期限, `YYYY-MM-DD` or "".
+    pub due: String,
+    /// Status code: "planned", "in_progress", "done" or "verified".
+    pub status: String,
+    /// 佐证材料
+    pub evidence: String,
+}
+
+impl Form for MeasureForm {
+    type Target = Measure;
+
+    fn from_target(m: &Measure) -> Self {
+        Self {
+            risk: m.risk.clone(),
+            stage: m.stage.code().to_string(),
+            description: m.description.as_str().to_string(),
+            owner: m.owner.clone().unwrap_or_default(),
+            due: m.due.clone(),
+            status: m.status.code().to_string(),
+            evidence: m.evidence.as_str().to_string(),
+        }
+    }
+
+    fn apply(&self, measure: &mut Measure, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let current_risk = (!measure.risk.is_empty()).then_some(&measure.risk);
+        let risk = c.required_reference::<RiskPoint>("risk", &self.risk, current_risk, register);
+        let stage = MeasureStage::from_code(self.stage.trim());
+        if stage.is_none() {
+            c.refuse("stage", Reason::Choice);
+        }
+        let description = c.text("description", &self.description, true, TEXT_MAX);
+        let owner = c.reference::<Person>("owner", &self.owner, measure.owner.as_ref(), register);
+        let due = c.date("due", &self.due);
+        let status = MeasureStatus::from_code(self.status.trim());
+        if status.is_none() {
+            c.refuse("status", Reason::Choice);
+        }
+        let evidence = c.text("evidence", &self.evidence, false, TEXT_MAX);
+        c.finish()?;
+        measure.risk = risk;
+        measure.stage = stage.unwrap_or_default();
+        measure.description.update(description);
+        measure.owner = owner;
+        measure.due = due.map(|d| d.to_string()).unwrap_or_default();
+        measure.status = status.unwrap_or_default();
+        measure.evidence.update(evidence);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -921,6 +987,47 @@ mod tests {
         assert_eq!(
             fields(form.apply(&mut RiskKind::default(), &r)),
             vec![("name", Reason::Duplicate)]
+        );
+    }
+
+    #[test]
+    fn a_measure_needs_its_risk_a_stage_a_status_and_a_real_date() {
+        let mut r = register();
+        r.risks.insert("r1".into(), RiskPoint::default());
+        let form = MeasureForm {
+            risk: "r1".into(),
+            stage: "monitor".into(),
+            description: "每月核对采购台账".into(),
+            owner: "p1".into(),
+            due: "2026-12-31".into(),
+            status: "in_progress".into(),
+            ..MeasureForm::default()
+        };
+        let mut m = Measure::default();
+        form.apply(&mut m, &r).unwrap();
+        assert_eq!(
+            (m.stage, m.status, m.due.as_str()),
+            (
+                MeasureStage::Monitor,
+                MeasureStatus::InProgress,
+                "2026-12-31"
+            )
+        );
+        let bad = MeasureForm {
+            risk: String::new(),
+            stage: "later".into(),
+            status: "".into(),
+            due: "2026-13-01".into(),
+            ..form
+        };
+        assert_eq!(
+            fields(bad.apply(&mut Measure::default(), &r)),
+            vec![
+                ("risk", Reason::Required),
+                ("stage", Reason::Choice),
+                ("due", Reason::Date(DateError::OutOfRange)),
+                ("status", Reason::Choice)
+            ]
         );
     }
 

@@ -1,0 +1,40 @@
+// Takes screenshots of the main pages in both languages, for a person to look at:
+//   node e2e/screenshots.mjs [out-dir]   (the app served at QINGFENG_URL)
+import { mkdirSync } from 'node:fs';
+import { Profile } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+const out = process.argv[2] ?? 'target/screenshots';
+mkdirSync(out, { recursive: true });
+const profile = new Profile();
+const page = await profile.open();
+const app = new App(page);
+await app.createRegister({ name: '高桥小学', superior: '沙洋县教育局', hotline: '8573065' });
+await app.goto('org');
+for (const [name, title] of [['王家福', '校长'], ['朱忠云', '会计'], ['陈继荣', '副校长'], ['黄军华', '总务主任']]) {
+  await app.addPerson(name, { title });
+}
+await app.setDepartment('财务室', { head: '朱忠云', leader: '陈继荣' });
+await app.setDepartment('总务处', { head: '黄军华', leader: '陈继荣' });
+await app.addPost('会计', { department: '财务室', rank: '股级', duties: '财务报销审核\n资金支付' });
+await app.addPost('食堂采买', { department: '食堂' });
+await app.setLeader('王家福');
+await app.addRisk({ scope: 'department', department: '总务处', kind: '岗位职责风险', level: '1', powerItem: '基建维修', description: '五万元以上工程未经招标，分段验收不严，未验收先付款', manifestations: '化整为零规避招标', causes: '“一把手”直接分管基建' });
+await app.addRisk({ post: '财务室 · 会计', kind: '制度机制风险', level: '2', powerItem: '财务报销', description: '大额支出未经民主理财小组审核' });
+await app.addRisk({ post: '食堂 · 食堂采买', kind: '岗位职责风险', level: '2', powerItem: '食品采购', description: '采购食品以次充好、收受回扣' });
+await app.addRisk({ scope: 'unit', kind: '思想道德风险', level: '3', description: '理想信念淡化，廉洁自律意识不强' });
+for (const locale of ['zh-CN', 'en']) {
+  await app.id('lang-switch').selectOption(locale);
+  await app.goto('risks');
+  await app.id('risk-row').first().waitFor();
+  await page.screenshot({ path: `${out}/risks-${locale}.png`, fullPage: true });
+  await app.id('risk-row-link').first().click();
+  await app.id('accountable').waitFor();
+  await page.screenshot({ path: `${out}/risk-${locale}.png`, fullPage: true });
+  await app.goto('dashboard');
+  await page.screenshot({ path: `${out}/dashboard-${locale}.png`, fullPage: true });
+  await app.goto('org');
+  await page.screenshot({ path: `${out}/org-${locale}.png`, fullPage: true });
+}
+await profile.dispose();
+console.log(`screenshots in ${out}`);

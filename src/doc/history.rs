@@ -1,0 +1,137 @@
+//! History: every change of the register, who made it and what it touched; the register as it
+//! was at an earlier change; and putting one entity back as it was.
+
+use automerge::{AutoCommit, ChangeHash, ROOT};
+use autosurgeon::{hydrate, hydrate_prop};
+
+use super::change_note::{Action, ChangeNote, Stamp};
+use super::register_doc::{DocError, RegisterDoc};
+use crate::model::{Entity, EntityKind, Id, Register};
+use crate::rules::Form;
+
+/// One change, as the history page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The change's hash: the "heads" to view the register as of this change.
+    pub hash: ChangeHash,
+    /// The member who made it ("" when unknown).
+    pub author: Id,
+    /// Unix seconds, by the author's clock.
+    pub at: i64,
+    /// What was done; `None` for changes not written by Qingfeng.
+    pub action: Option<Action>,
+    /// The entity touched, if any.
+    pub entity: Option<(EntityKind, Id)>,
+    /// The entity's name at the time.
+    pub label: String,
+}
+
+impl HistoryEntry {
+    /// The hash as text, for addresses and markup.
+    pub fn hash_hex(&self) -> String {
+        self.hash.to_string()
+    }
+}
+
+impl RegisterDoc {
+    /// Every change, newest first (by the authors' clocks; causal order breaks ties).
+    pub fn history(&mut self) -> Vec<HistoryEntry> {
+        let mut entries: Vec<HistoryEntry> = self
+            .doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|meta| {
+                let note = meta.message.as_deref().and_then(ChangeNote::parse);
+                HistoryEntry {
+                    hash: meta.hash,
+                    author: note.as_ref().map(|n| n.author.clone()).unwrap_or_default(),
+                    at: meta.timestamp,
+                    action: note.as_ref().map(|n| n.action),
+                    entity: note.as_ref().and_then(|n| n.entity.clone()),
+                    label: note.map(|n| n.label).unwrap_or_default(),
+                }
+            })
+            .collect();
+        // `get_changes_meta` lists causally; reverse it, then sort stably by time.
+        entries.reverse();
+        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries
+    }
+
+    /// The changes that touched one entity, newest first.
+    pub fn entity_history(&mut self, kind: EntityKind, id: &str) -> Vec<HistoryEntry> {
+        self.history()
+            .into_iter()
+            .filter(|e| {
+                e.entity
+                    .as_ref()
+                    .is_some_and(|(k, i)| *k == kind && i == id)
+            })
+            .collect()
+    }
+
+    /// The hash written as text, if it names a change of this register.
+    pub fn change_hash(&mut self, hex: &str) -> Option<ChangeHash> {
+        let hash: ChangeHash = hex.parse().ok()?;
+        self.doc.get_change_meta_by_hash(&hash).map(|_| hash)
+    }
+
+    fn fork_at(&mut self, hash: ChangeHash) -> Result<AutoCommit, DocError> {
+        self.doc
+            .fork_at(&[hash])
+            .map_err(|e| DocError::Write(e.to_string()))
+    }
+
+    /// The register as it was just after change `hash` (read-only).
+    pub fn register_at(&mut self, hash: ChangeHash) -> Result<Register, DocError> {
+        let past = self.fork_at(hash)?;
+        hydrate(&past).map_err(|e| DocError::NotARegister(e.to_string()))
+    }
+
+    /// Writes entity `id` back as it was just after change `hash`, as a new change by `stamp`.
+    /// Goes through the entity's form, so text is diffed and concurrent edits elsewhere survive.
+    pub fn restore_entity<F>(
+        &mut self,
+        stamp: &Stamp,
+        id: &str,
+        hash: ChangeHash,
+    ) -> Result<bool, DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
+        let past = self.fork_at(hash)?;
+        let kind = F::Target::KIND;
+        let map = match automerge::ReadDoc::get(&past, ROOT, kind.collection()) {
+            Ok(Some((automerge::Value::Object(_), map))) => map,
+            _ => {
+                return Err(DocError::NotARegister(format!(
+                    "it has no map `{}`",
+                    kind.collection()
+                )));
+            }
+        };
+        let old: autosurgeon::MaybeMissing<F::Target> =
+            hydrate_prop(&past, &map, id).map_err(|e| DocError::NotARegister(e.to_string()))?;
+        let autosurgeon::MaybeMissing::Present(old) = old else {
+            return Err(DocError::NotFound {
+                kind,
+                id: id.to_string(),
+            });
+        };
+        let mut changed = self.update_entity(stamp, id, &F::from_target(&old))?;
+        let archived_then = !old.is_active();
+        if self
+            .register_entity::<F::Target>(id)
+            .is_some_and(|e| e.is_active() == archived_then)
+        {
+            self.set_archived::<F::Target>(stamp, id, archived_then)?;
+            changed = true;
+        }
+        Ok(changed)
+    }
+
+    fn register_entity<E: Entity>(&self, id: &str) -> Option<&E> {
+        E::all(self.register()).get(id)
+    }
+}

@@ -1,0 +1,7 @@
+//! Exchanging a register with other members: the `.qingfeng` file format and what an import does.
+
+mod file;
+mod import;
+
+pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
+pub use import::{ImportError, ImportOutcome, import_into, read_file};
