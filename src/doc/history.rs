@@ -54,7 +54,7 @@ impl RegisterDoc {
             .collect();
         // `get_changes_meta` lists causally; reverse it, then sort stably by time.
         entries.reverse();
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         entries
     }
 
