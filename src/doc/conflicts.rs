@@ -72,6 +72,26 @@ impl RegisterDoc {
         found
     }
 
+    /// Every value field `field` of entity `id` holds: one normally, several in a conflict.
+    /// Values as text, as in [`ConflictValue::value`].
+    pub fn field_values(&self, kind: EntityKind, id: &str, field: &str) -> Vec<String> {
+        let Ok(map) = self.collection(kind) else {
+            return Vec::new();
+        };
+        let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, id) else {
+            return Vec::new();
+        };
+        self.doc
+            .get_all(&entity, field)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(value, _)| match value {
+                Value::Scalar(s) => scalar_text(&s),
+                Value::Object(_) => String::new(),
+            })
+            .collect()
+    }
+
     /// Settles a conflicted field on the value at `choice` in its [`Conflict::values`], as a new
     /// change by `stamp` that supersedes every other concurrent value.
     pub fn resolve_conflict(

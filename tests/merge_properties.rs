@@ -1,0 +1,469 @@
+//! Property: members editing copies of one register offline and exchanging files in any order
+//! end with the same register, and no edit is lost unless a later edit (one made knowing it)
+//! replaced it. Concurrent edits of one field all stay, as a conflict.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use automerge::{AutoCommit, ChangeHash};
+use proptest::prelude::*;
+use qingfeng::doc::{RegisterDoc, Stamp};
+use qingfeng::model::{
+    Entity, EntityKind, Measure, MeasureStatus, Person, RiskLevel, RiskPoint, Template,
+};
+use qingfeng::rules::{Form, MeasureForm, PersonForm, RiskForm, UnitForm};
+use qingfeng::sync::{ImportOutcome, import_into, read_file};
+
+/// Which kind of entity an operation aims at.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Risk,
+    Person,
+    Measure,
+}
+
+/// One step of the scenario. Indices are taken modulo what exists, so every step applies.
+#[derive(Debug, Clone)]
+enum Op {
+    Add {
+        replica: usize,
+        target: Target,
+        pick: usize,
+    },
+    /// Edit one field: `field` picks which, `pick` which entity, `level` the enum value.
+    Edit {
+        replica: usize,
+        target: Target,
+        pick: usize,
+        field: usize,
+        level: usize,
+    },
+    Archive {
+        replica: usize,
+        target: Target,
+        pick: usize,
+        archive: bool,
+    },
+    Exchange {
+        from: usize,
+        to: usize,
+    },
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        Just(Target::Risk),
+        Just(Target::Person),
+        Just(Target::Measure)
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        2 => (any::<usize>(), target(), any::<usize>()).prop_map(|(replica, target, pick)| Op::Add { replica, target, pick }),
+        5 => (any::<usize>(), target(), any::<usize>(), 0usize..3, any::<usize>())
+            .prop_map(|(replica, target, pick, field, level)| Op::Edit { replica, target, pick, field, level }),
+        1 => (any::<usize>(), target(), any::<usize>(), any::<bool>())
+            .prop_map(|(replica, target, pick, archive)| Op::Archive { replica, target, pick, archive }),
+        3 => (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Op::Exchange { from, to }),
+    ]
+}
+
+/// A scalar write whose survival is checked at the end.
+struct Write {
+    kind: EntityKind,
+    id: String,
+    field: &'static str,
+    value: String,
+    hash: ChangeHash,
+}
+
+struct Scenario {
+    replicas: Vec<RegisterDoc>,
+    writes: Vec<Write>,
+    counter: usize,
+    kind_id: String,
+}
+
+impl Scenario {
+    fn new(count: usize) -> Self {
+        let unit = UnitForm {
+            name: "高桥小学".into(),
+            ..Default::default()
+        };
+        let mut origin = RegisterDoc::create(
+            &unit,
+            &Template::school(),
+            "2026-11-27".parse().unwrap(),
+            &Stamp::new("m0", 0),
+        )
+        .unwrap();
+        let kind_id = origin.register().risk_kinds.keys().next().unwrap().clone();
+        // Every other member starts from a file of the first one's register.
+        let file = origin.export_file();
+        let mut replicas = vec![origin];
+        replicas.extend((1..count).map(|_| read_file(&file).unwrap()));
+        Self {
+            replicas,
+            writes: Vec::new(),
+            counter: 0,
+            kind_id,
+        }
+    }
+
+    fn unique(&mut self, prefix: &str) -> String {
+        self.counter += 1;
+        format!("{prefix}-{}", self.counter)
+    }
+
+    fn stamp(&self, replica: usize) -> Stamp {
+        Stamp::new(format!("m{replica}"), self.counter as i64)
+    }
+
+    fn ids<E: Entity>(doc: &RegisterDoc) -> Vec<String> {
+        E::all(doc.register()).keys().cloned().collect()
+    }
+
+    fn record(
+        &mut self,
+        replica: usize,
+        kind: EntityKind,
+        id: &str,
+        field: &'static str,
+        value: String,
+    ) {
+        let hash = self.replicas[replica].heads()[0];
+        self.writes.push(Write {
+            kind,
+            id: id.to_string(),
+            field,
+            value,
+            hash,
+        });
+    }
+
+    fn apply(&mut self, op: Op) {
+        let n = self.replicas.len();
+        match op {
+            Op::Add {
+                replica,
+                target,
+                pick,
+            } => self.add(replica % n, target, pick),
+            Op::Edit {
+                replica,
+                target,
+                pick,
+                field,
+                level,
+            } => self.edit(replica % n, target, pick, field, level),
+            Op::Archive {
+                replica,
+                target,
+                pick,
+                archive,
+            } => {
+                let r = replica % n;
+                let stamp = self.stamp(r);
+                let doc = &mut self.replicas[r];
+                let result = match target {
+                    Target::Risk => pick_id::<RiskPoint>(doc, pick)
+                        .map(|id| doc.set_archived::<RiskPoint>(&stamp, &id, archive)),
+                    Target::Person => pick_id::<Person>(doc, pick)
+                        .map(|id| doc.set_archived::<Person>(&stamp, &id, archive)),
+                    Target::Measure => pick_id::<Measure>(doc, pick)
+                        .map(|id| doc.set_archived::<Measure>(&stamp, &id, archive)),
+                };
+                if let Some(result) = result {
+                    result.unwrap();
+                }
+            }
+            Op::Exchange { from, to } => {
+                let (from, to) = (from % n, to % n);
+                if from != to {
+                    let file = self.replicas[from].export_file();
+                    match import_into(&file, Some(&mut self.replicas[to])).unwrap() {
+                        ImportOutcome::Merged(_) => {}
+                        ImportOutcome::Other(_) => {
+                            panic!("a copy of the same register was taken for another")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, r: usize, target: Target, pick: usize) {
+        self.counter += 1;
+        let stamp = self.stamp(r);
+        match target {
+            Target::Risk => {
+                let power_item = self.unique("pi");
+                let level = RiskLevel::ALL[pick % 3];
+                let form = RiskForm {
+                    scope: "unit".into(),
+                    kind: self.kind_id.clone(),
+                    power_item: power_item.clone(),
+                    description: self.unique("描述"),
+                    level: level.code().into(),
+                    ..Default::default()
+                };
+                let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
+                self.record(r, EntityKind::Risk, &id, "power_item", power_item);
+                self.record(r, EntityKind::Risk, &id, "level", format!("{level:?}"));
+            }
+            Target::Person => {
+                let name = self.unique("姓名");
+                let form = PersonForm {
+                    name: name.clone(),
+                    ..Default::default()
+                };
+                let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
+                self.record(r, EntityKind::Person, &id, "name", name);
+                self.record(r, EntityKind::Person, &id, "title", String::new());
+            }
+            Target::Measure => {
+                // A measure can only be put on an active risk point.
+                let active: Vec<String> = self.replicas[r]
+                    .register()
+                    .risks
+                    .iter()
+                    .filter(|(_, x)| x.is_active())
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                let Some(risk) = (!active.is_empty()).then(|| active[pick % active.len()].clone())
+                else {
+                    return;
+                };
+                let due = day(self.counter);
+                let form = MeasureForm {
+                    risk,
+                    stage: "prevent".into(),
+                    description: self.unique("措施"),
+                    due: due.clone(),
+                    status: "planned".into(),
+                    ..Default::default()
+                };
+                let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
+                self.record(r, EntityKind::Measure, &id, "due", due);
+                self.record(r, EntityKind::Measure, &id, "status", "Planned".into());
+            }
+        }
+    }
+
+    fn edit(&mut self, r: usize, target: Target, pick: usize, field: usize, choice: usize) {
+        self.counter += 1;
+        let stamp = self.stamp(r);
+        match target {
+            Target::Risk => {
+                let Some(id) = pick_id::<RiskPoint>(&self.replicas[r], pick) else {
+                    return;
+                };
+                let mut form = RiskForm::from_target(&self.replicas[r].register().risks[&id]);
+                let (name, value) = match field {
+                    0 => {
+                        form.power_item = self.unique("pi");
+                        ("power_item", Some(form.power_item.clone()))
+                    }
+                    1 => {
+                        // A level none of the current values has, so the edit is a real write.
+                        let held = self.replicas[r].field_values(EntityKind::Risk, &id, "level");
+                        let Some(level) = (0..3)
+                            .map(|i| RiskLevel::ALL[(choice + i) % 3])
+                            .find(|l| !held.contains(&format!("{l:?}")))
+                        else {
+                            return;
+                        };
+                        form.level = level.code().into();
+                        ("level", Some(format!("{level:?}")))
+                    }
+                    _ => {
+                        form.description = format!("{}{}", self.unique("补充"), form.description);
+                        ("description", None)
+                    }
+                };
+                self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
+                if let Some(value) = value {
+                    self.record(r, EntityKind::Risk, &id, name, value);
+                }
+            }
+            Target::Person => {
+                let Some(id) = pick_id::<Person>(&self.replicas[r], pick) else {
+                    return;
+                };
+                let mut form = PersonForm::from_target(&self.replicas[r].register().people[&id]);
+                let (name, value) = if field == 0 {
+                    form.name = self.unique("姓名");
+                    ("name", form.name.clone())
+                } else {
+                    form.title = self.unique("职务");
+                    ("title", form.title.clone())
+                };
+                self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
+                self.record(r, EntityKind::Person, &id, name, value);
+            }
+            Target::Measure => {
+                let Some(id) = pick_id::<Measure>(&self.replicas[r], pick) else {
+                    return;
+                };
+                let mut form = MeasureForm::from_target(&self.replicas[r].register().measures[&id]);
+                let (name, value) = if field == 0 {
+                    form.due = day(self.counter);
+                    ("due", form.due.clone())
+                } else {
+                    let held = self.replicas[r].field_values(EntityKind::Measure, &id, "status");
+                    let Some(status) = (0..4)
+                        .map(|i| MeasureStatus::ALL[(choice + i) % 4])
+                        .find(|s| !held.contains(&format!("{s:?}")))
+                    else {
+                        return;
+                    };
+                    form.status = status.code().into();
+                    ("status", format!("{status:?}"))
+                };
+                self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
+                self.record(r, EntityKind::Measure, &id, name, value);
+            }
+        }
+    }
+
+    /// Everyone exchanges with everyone, then every check of the property.
+    fn finish(mut self) {
+        let n = self.replicas.len();
+        for i in 1..n {
+            let file = self.replicas[i].export_file();
+            import_into(&file, Some(&mut self.replicas[0])).unwrap();
+        }
+        let file = self.replicas[0].export_file();
+        for i in 1..n {
+            import_into(&file, Some(&mut self.replicas[i])).unwrap();
+        }
+
+        // Convergence: same changes, same register, same conflicts.
+        let heads = self.replicas[0].heads();
+        for doc in &mut self.replicas[1..] {
+            assert_eq!(doc.heads(), heads);
+        }
+        for doc in &self.replicas[1..] {
+            assert_eq!(doc.register(), self.replicas[0].register());
+            assert_eq!(doc.conflicts(), self.replicas[0].conflicts());
+        }
+
+        // No loss: for each field, the values left are exactly the writes no later write replaced.
+        let graph = Ancestry::of(&mut self.replicas[0]);
+        let mut by_field: HashMap<(EntityKind, &str, &str), Vec<&Write>> = HashMap::new();
+        for w in &self.writes {
+            by_field
+                .entry((w.kind, &w.id, w.field))
+                .or_default()
+                .push(w);
+        }
+        for ((kind, id, field), writes) in by_field {
+            let surviving: BTreeSet<&str> = writes
+                .iter()
+                .filter(|w| {
+                    !writes
+                        .iter()
+                        .any(|later| later.hash != w.hash && graph.is_ancestor(w.hash, later.hash))
+                })
+                .map(|w| w.value.as_str())
+                .collect();
+            let held = self.replicas[0].field_values(kind, id, field);
+            let held: BTreeSet<&str> = held.iter().map(String::as_str).collect();
+            assert_eq!(held, surviving, "{kind:?} {id} {field}");
+        }
+    }
+}
+
+fn pick_id<E: Entity>(doc: &RegisterDoc, pick: usize) -> Option<String> {
+    let ids = Scenario::ids::<E>(doc);
+    (!ids.is_empty()).then(|| ids[pick % ids.len()].clone())
+}
+
+/// A distinct valid date per counter value.
+fn day(counter: usize) -> String {
+    let date: qingfeng::model::Date = "2026-01-01".parse().unwrap();
+    date.add_days(counter as i64).to_string()
+}
+
+/// Which changes each change knows: its ancestors in the dependency graph.
+struct Ancestry {
+    ancestors: HashMap<ChangeHash, HashSet<ChangeHash>>,
+}
+
+impl Ancestry {
+    fn of(doc: &mut RegisterDoc) -> Self {
+        let mut am = AutoCommit::load(&doc.save_snapshot_copy()).unwrap();
+        let mut ancestors: HashMap<ChangeHash, HashSet<ChangeHash>> = HashMap::new();
+        // Changes come in causal order, so every dependency is known before its dependents.
+        for meta in am.get_changes_meta(&[]) {
+            let mut known = HashSet::new();
+            for dep in &meta.deps {
+                known.insert(*dep);
+                known.extend(ancestors[dep].iter().copied());
+            }
+            ancestors.insert(meta.hash, known);
+        }
+        Self { ancestors }
+    }
+
+    fn is_ancestor(&self, earlier: ChangeHash, later: ChangeHash) -> bool {
+        self.ancestors[&later].contains(&earlier)
+    }
+}
+
+fn cases() -> u32 {
+    std::env::var("QINGFENG_MERGE_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replicas_converge_and_lose_no_edit(count in 3usize..=5, ops in proptest::collection::vec(op(), 1..40)) {
+        let mut scenario = Scenario::new(count);
+        for op in ops {
+            scenario.apply(op);
+        }
+        scenario.finish();
+    }
+}
+
+#[test]
+fn a_concurrent_edit_of_the_same_field_on_three_copies_keeps_three_values() {
+    let mut s = Scenario::new(3);
+    s.apply(Op::Add {
+        replica: 0,
+        target: Target::Person,
+        pick: 0,
+    });
+    s.apply(Op::Exchange { from: 0, to: 1 });
+    s.apply(Op::Exchange { from: 0, to: 2 });
+    for replica in 0..3 {
+        s.apply(Op::Edit {
+            replica,
+            target: Target::Person,
+            pick: 0,
+            field: 0,
+            level: 0,
+        });
+    }
+    let person = s.replicas[0]
+        .register()
+        .people
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    s.apply(Op::Exchange { from: 1, to: 0 });
+    s.apply(Op::Exchange { from: 2, to: 0 });
+    assert_eq!(
+        s.replicas[0]
+            .field_values(EntityKind::Person, &person, "name")
+            .len(),
+        3
+    );
+    s.finish();
+}
