@@ -10,3 +10,4 @@ pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod workload;

@@ -152,7 +152,8 @@ impl RegisterDoc {
                 continue;
             };
             if values.len() > 1 {
-                let shown = self.doc.get(obj, &key).ok().flatten().map(|(_, op)| op);
+                // The last of the concurrent values is the one the register shows.
+                let shown = values.last().map(|(_, op)| op.clone());
                 let mut values: Vec<ConflictValue> = values
                     .iter()
                     .map(|(value, op)| {

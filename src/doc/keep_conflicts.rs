@@ -78,12 +78,13 @@ impl Doc for KeepConflicts<'_> {
         value: V,
     ) -> Result<(), AutomergeError> {
         let (prop, value) = (prop.into(), value.into());
-        let conflicted = self.0.get_all(obj.as_ref(), prop.clone())?.len() > 1;
-        let rewrites_winner = matches!(
-            am::ReadDoc::get(&*self.0, obj.as_ref(), prop.clone())?,
-            Some((Value::Scalar(winner), _)) if winner.as_ref() == &value
-        );
-        if conflicted && rewrites_winner {
+        // `get_all` lists concurrent values in op order; the last one is the one `get` shows.
+        let values = self.0.get_all(obj.as_ref(), prop.clone())?;
+        let rewrites_shown =
+            matches!(values.last(), Some((Value::Scalar(shown), _)) if shown.as_ref() == &value);
+        // Unchanged (one value) or the shown side of a conflict: nothing to write. Automerge
+        // would skip the first itself, but only after a second lookup of the key.
+        if rewrites_shown {
             return Ok(());
         }
         Doc::put(self.0, obj, prop, value)
