@@ -35,28 +35,16 @@ test('a full quota is shown, nothing typed is lost, and the next save catches up
   const profile = new Profile();
   try {
     const page = await profile.open();
+    // The site gets 2 MB of real quota (Chromium's quota manager, set through the DevTools
+    // protocol before the site first stores anything); another database then fills it.
+    const cdp = await profile.context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(BASE).origin, quotaSize: 2_000_000 });
     const app = new App(page);
     const id = await app.createRegister({ name: '高桥小学' });
     await app.goto('org');
     await app.saved();
+    await fillStorage(page);
 
-    // Fill this site's real localStorage quota with other data.
-    await page.evaluate(() => {
-      const chunk = 'x'.repeat(256 * 1024);
-      let i = 0;
-      try {
-        for (;;) localStorage.setItem(`junk.${i++}`, chunk);
-      } catch {
-        /* full */
-      }
-      for (let size = 128 * 1024; size >= 1; size = Math.floor(size / 2)) {
-        try {
-          localStorage.setItem(`junk.${i++}`, 'x'.repeat(size));
-        } catch {
-          /* that size no longer fits */
-        }
-      }
-    });
     await app.addPerson('朱忠云', { title: '会计' });
     await eventually(async () => assert.equal(await app.id('save-status').getAttribute('data-state'), 'failed'));
     await expectText(app.id('save-status'), '存储空间已满');
@@ -65,7 +53,7 @@ test('a full quota is shown, nothing typed is lost, and the next save catches up
     await expectText(app.id('save-status'), '存储空间已满');
 
     // Room again: the next save writes everything that was kept in memory.
-    await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('junk.')).forEach((k) => localStorage.removeItem(k)));
+    await freeStorage(page);
     await app.addPerson('王家福');
     await app.saved();
     await page.goto(`${BASE}/r/${id}/org`);
@@ -76,3 +64,38 @@ test('a full quota is shown, nothing typed is lost, and the next save catches up
     await profile.dispose();
   }
 });
+
+/** Fills the site's quota with records of a database of its own, largest first. */
+function fillStorage(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('filler', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('blobs');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    let key = 0;
+    for (const size of [262144, 65536, 16384, 4096, 1024, 256]) {
+      for (;;) {
+        const stored = await new Promise((resolve) => {
+          const tx = db.transaction('blobs', 'readwrite');
+          tx.objectStore('blobs').put(new Uint8Array(size).fill(7), key++);
+          tx.oncomplete = () => resolve(true);
+          tx.onabort = () => resolve(false);
+        });
+        if (!stored) break;
+      }
+    }
+    db.close();
+  });
+}
+
+function freeStorage(page) {
+  return page.evaluate(
+    () => new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('filler');
+      request.onsuccess = resolve;
+      request.onerror = () => reject(request.error);
+    }),
+  );
+}

@@ -9,14 +9,8 @@ fn main() {
     let ids: Vec<String> = doc.register().risks.keys().take(200).cloned().collect();
     let t = Instant::now();
     for (n, id) in ids.iter().enumerate() {
-        let form = RiskForm {
-            power_item: format!("x{n}"),
-            ..RiskForm::from_target(&doc.register().risks[id])
-        };
+        let form = RiskForm { power_item: format!("x{n}"), ..RiskForm::from_target(&doc.register().risks[id]) };
         doc.update_entity(&Stamp::new("", 0), id, &form).unwrap();
     }
-    println!(
-        "update: {:.3} ms each",
-        t.elapsed().as_secs_f64() * 1000.0 / ids.len() as f64
-    );
+    println!("update: {:.3} ms each", t.elapsed().as_secs_f64() * 1000.0 / ids.len() as f64);
 }

@@ -45,28 +45,23 @@ fn parse(json: &str) -> HashMap<String, String> {
     serde_json::from_str(json).expect("locale files are flat JSON objects of strings")
 }
 
-static ZH_CN: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| parse(include_str!("../locales/zh-CN.json")));
-static EN: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| parse(include_str!("../locales/en.json")));
+static ZH_CN: LazyLock<HashMap<String, String>> = LazyLock::new(|| parse(include_str!("../locales/zh-CN.json")));
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| parse(include_str!("../locales/en.json")));
 
 /// The text of `key` in `locale`; falls back to Chinese, then to the key itself so a missing
 /// translation is visible rather than blank.
 pub fn text(locale: Locale, key: &'static str) -> &'static str {
-    locale
-        .table()
-        .get(key)
-        .or_else(|| ZH_CN.get(key))
-        .map(String::as_str)
-        .unwrap_or(key)
+    locale.table().get(key).or_else(|| ZH_CN.get(key)).map(String::as_str).unwrap_or(key)
+}
+
+/// The text of `key` when some locale file has it: for keys made at run time.
+pub fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    locale.table().get(key).or_else(|| ZH_CN.get(key)).map(String::as_str)
 }
 
 /// The text of `key` with each `{name}` replaced by its value from `args`.
 pub fn format(locale: Locale, key: &'static str, args: &[(&str, &str)]) -> String {
-    args.iter()
-        .fold(text(locale, key).to_string(), |acc, (name, value)| {
-            acc.replace(&format!("{{{name}}}"), value)
-        })
+    args.iter().fold(text(locale, key).to_string(), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))
 }
 
 #[cfg(test)]
@@ -84,23 +79,11 @@ mod tests {
     fn every_locale_has_the_same_keys() {
         let zh = keys(Locale::ZhCn);
         let en = keys(Locale::En);
-        assert_eq!(
-            zh.difference(&en).collect::<Vec<_>>(),
-            Vec::<&&str>::new(),
-            "missing in en"
-        );
-        assert_eq!(
-            en.difference(&zh).collect::<Vec<_>>(),
-            Vec::<&&str>::new(),
-            "missing in zh-CN"
-        );
+        assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&&str>::new(), "missing in en");
+        assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&&str>::new(), "missing in zh-CN");
         for locale in Locale::ALL {
             for (key, value) in locale.table() {
-                assert!(
-                    !value.trim().is_empty(),
-                    "{} has an empty {key}",
-                    locale.code()
-                );
+                assert!(!value.trim().is_empty(), "{} has an empty {key}", locale.code());
             }
         }
     }
@@ -113,32 +96,23 @@ mod tests {
         let namespaces: BTreeSet<&str> = zh.iter().filter_map(|k| k.split('.').next()).collect();
         let mut missing = Vec::new();
         let mut seen = 0;
-        visit(
-            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
-            &mut |source| {
-                for literal in source.split('"').skip(1).step_by(2) {
-                    let looks_like_key = literal.contains('.')
-                        && literal.split('.').all(|p| {
-                            !p.is_empty()
-                                && p.bytes().all(|b| {
-                                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'
-                                })
-                        });
-                    let namespace = literal.split('.').next().unwrap_or_default();
-                    if looks_like_key && namespaces.contains(namespace) {
-                        seen += 1;
-                        if !zh.contains(literal) {
-                            missing.push(literal.to_string());
-                        }
+        visit(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut |source| {
+            for literal in source.split('"').skip(1).step_by(2) {
+                let looks_like_key = literal.contains('.')
+                    && literal.split('.').all(|p| {
+                        !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    });
+                let namespace = literal.split('.').next().unwrap_or_default();
+                if looks_like_key && namespaces.contains(namespace) {
+                    seen += 1;
+                    if !zh.contains(literal) {
+                        missing.push(literal.to_string());
                     }
                 }
-            },
-        );
+            }
+        });
         assert!(seen > 50, "the scan found only {seen} keys");
-        assert!(
-            missing.is_empty(),
-            "keys used in src/ but missing from locales: {missing:?}"
-        );
+        assert!(missing.is_empty(), "keys used in src/ but missing from locales: {missing:?}");
     }
 
     fn visit(dir: &Path, f: &mut dyn FnMut(&str)) {
@@ -155,13 +129,7 @@ mod tests {
     #[test]
     fn formats_and_falls_back() {
         assert_eq!(text(Locale::ZhCn, "no.such.key"), "no.such.key");
-        assert_eq!(
-            format(Locale::ZhCn, "risks.count", &[("n", "12")]),
-            "共 12 条"
-        );
-        assert_eq!(
-            format(Locale::En, "invalid.too_long", &[("max", "50")]),
-            "At most 50 characters"
-        );
+        assert_eq!(format(Locale::ZhCn, "risks.count", &[("n", "12")]), "共 12 条");
+        assert_eq!(format(Locale::En, "invalid.too_long", &[("max", "50")]), "At most 50 characters");
     }
 }

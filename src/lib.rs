@@ -5,6 +5,7 @@
 pub mod doc;
 pub mod i18n;
 pub mod model;
+pub mod report;
 pub mod rules;
 pub mod storage;
 pub mod sync;

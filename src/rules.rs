@@ -9,6 +9,6 @@ pub use dashboard::{Dashboard, dashboard};
 pub use listing::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
 pub use validation::{
-    DepartmentForm, Form, Invalid, LeadingGroupForm, MeasureForm, PersonForm, PhaseForm, PostForm,
-    Reason, RiskForm, RiskKindForm, UnitForm,
+    DepartmentForm, Form, Invalid, LeadingGroupForm, MeasureForm, PersonForm, PhaseForm, PostForm, Reason, RiskForm,
+    RiskKindForm, UnitForm,
 };

@@ -7,11 +7,19 @@
 //! in memory is lost by the failure.
 
 #[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(target_arch = "wasm32")]
+mod indexed_db;
+#[cfg(target_arch = "wasm32")]
 mod local;
 mod memory;
 
 #[cfg(target_arch = "wasm32")]
-pub use local::{LocalDocStore, Prefs, RegisterEntry};
+pub use browser::BrowserStore;
+#[cfg(target_arch = "wasm32")]
+pub use indexed_db::IndexedDbStore;
+#[cfg(target_arch = "wasm32")]
+pub use local::{Journal, LocalDocStore, Prefs, RegisterEntry};
 pub use memory::MemoryStore;
 
 use crate::doc::RegisterDoc;
@@ -48,8 +56,8 @@ pub trait DocStore {
     /// chunks; `None` when nothing is stored for `register`.
     async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError>;
 
-    /// Adds a chunk after the stored ones.
-    async fn append(&self, register: &str, chunk: &[u8]) -> Result<(), StorageError>;
+    /// Stores chunk number `index` (0 for the first after the snapshot).
+    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError>;
 
     /// Replaces snapshot and chunks with one snapshot. On failure the old copy stays.
     async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError>;
@@ -75,37 +83,48 @@ pub enum Saved {
 /// Saves one register's changes to a [`DocStore`].
 pub struct Persistence<S> {
     store: S,
+    register: String,
     chunks: usize,
     needs_snapshot: bool,
 }
 
 impl<S: DocStore> Persistence<S> {
-    /// For a register just created, or opened from elsewhere: the first save writes a snapshot.
-    pub fn fresh(store: S) -> Self {
-        Self {
-            store,
-            chunks: 0,
-            needs_snapshot: true,
-        }
+    /// For register `register`, just created or brought from elsewhere: the first save writes a
+    /// snapshot.
+    pub fn fresh(store: S, register: &str) -> Self {
+        Self { store, register: register.to_string(), chunks: 0, needs_snapshot: true }
+    }
+
+    /// The register it saves.
+    pub fn register(&self) -> &str {
+        &self.register
     }
 
     /// Opens the register stored as `register`, returning it and the persistence that continues
-    /// its chunks.
-    pub async fn open(store: S, register: &str) -> Result<Option<(RegisterDoc, Self)>, OpenError> {
-        let Some((bytes, chunks)) = store.load(register).await? else {
-            return Ok(None);
+    /// its chunks. `journal` holds writes taken when the page was closing that may not have
+    /// reached the store; they are read on top of it, and the next save is a full snapshot.
+    pub async fn open(
+        store: S,
+        register: &str,
+        journal: Option<&[u8]>,
+    ) -> Result<Option<(RegisterDoc, Self)>, OpenError> {
+        let (mut bytes, chunks) = match (store.load(register).await?, journal) {
+            (Some(stored), _) => stored,
+            (None, Some(_)) => (Vec::new(), 0),
+            (None, None) => return Ok(None),
         };
+        bytes.extend_from_slice(journal.unwrap_or_default());
         let mut doc = RegisterDoc::load(&bytes)?;
-        // A chunk may be a partial write from a crash; automerge skips what it already has.
+        // Loading does not count as saving: without this the first chunk would repeat everything.
         doc.save_incremental();
-        Ok(Some((
-            doc,
-            Self {
-                store,
-                chunks,
-                needs_snapshot: false,
-            },
-        )))
+        let persistence = Self { store, register: register.to_string(), chunks, needs_snapshot: journal.is_some() };
+        Ok(Some((doc, persistence)))
+    }
+
+    /// Makes the next save a full snapshot (after changes were taken elsewhere, such as into
+    /// the journal written when the page closes).
+    pub fn require_snapshot(&mut self) {
+        self.needs_snapshot = true;
     }
 
     /// The store.
@@ -115,21 +134,17 @@ impl<S: DocStore> Persistence<S> {
 
     /// Takes what changed since the last save out of `doc`, as the write that stores it.
     /// Synchronous, so the document is not held while the write is under way.
+    /// Takes nothing from a document of another register.
     pub fn prepare(&mut self, doc: &mut RegisterDoc) -> Option<PendingWrite> {
-        let register = doc.id().to_string();
+        if doc.id() != self.register {
+            return None;
+        }
+        let register = self.register.clone();
         if self.needs_snapshot || self.chunks >= COMPACT_AFTER {
-            return Some(PendingWrite {
-                register,
-                bytes: doc.save(),
-                snapshot: true,
-            });
+            return Some(PendingWrite { register, bytes: doc.save(), snapshot: true });
         }
         let bytes = doc.save_incremental();
-        (!bytes.is_empty()).then_some(PendingWrite {
-            register,
-            bytes,
-            snapshot: false,
-        })
+        (!bytes.is_empty()).then_some(PendingWrite { register, bytes, snapshot: false })
     }
 
     /// Stores a prepared write. When it fails, the next write is a full snapshot, because the
@@ -138,7 +153,7 @@ impl<S: DocStore> Persistence<S> {
         let result = if write.snapshot {
             self.store.replace(&write.register, &write.bytes).await
         } else {
-            self.store.append(&write.register, &write.bytes).await
+            self.store.append(&write.register, self.chunks, &write.bytes).await
         };
         if let Err(e) = result {
             self.needs_snapshot = true;
@@ -171,6 +186,14 @@ pub struct PendingWrite {
     snapshot: bool,
 }
 
+impl PendingWrite {
+    /// The bytes: a snapshot or a chunk, either of which `RegisterDoc::load` reads after what
+    /// came before.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// Why a stored register could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -192,39 +215,20 @@ mod tests {
     use crate::rules::{PersonForm, UnitForm};
 
     fn new_doc() -> RegisterDoc {
-        let unit = UnitForm {
-            name: "实验二小".into(),
-            ..UnitForm::default()
-        };
-        RegisterDoc::create(
-            &unit,
-            &Template::school(),
-            "2026-11-27".parse().unwrap(),
-            &Stamp::default(),
-        )
-        .unwrap()
+        let unit = UnitForm { name: "实验二小".into(), ..UnitForm::default() };
+        RegisterDoc::create(&unit, &Template::school(), "2026-11-27".parse().unwrap(), &Stamp::default()).unwrap()
     }
 
     fn add_person(doc: &mut RegisterDoc, name: &str) -> String {
-        doc.create_entity(
-            &Stamp::default(),
-            &PersonForm {
-                name: name.into(),
-                ..PersonForm::default()
-            },
-        )
-        .unwrap()
+        doc.create_entity(&Stamp::default(), &PersonForm { name: name.into(), ..PersonForm::default() }).unwrap()
     }
 
     #[test]
     fn saves_a_snapshot_first_then_chunks_then_compacts() {
         block_on(async {
             let mut doc = new_doc();
-            let mut p = Persistence::fresh(MemoryStore::default());
-            assert!(matches!(
-                p.save(&mut doc).await.unwrap(),
-                Saved::Snapshot(_)
-            ));
+            let mut p = Persistence::fresh(MemoryStore::default(), doc.id());
+            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
             assert_eq!(p.save(&mut doc).await.unwrap(), Saved::Nothing);
             add_person(&mut doc, "张险峰");
             assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Chunk(n) if n < 500));
@@ -235,16 +239,10 @@ mod tests {
             }
             assert_eq!(p.store().chunk_count(doc.id()), COMPACT_AFTER);
             add_person(&mut doc, "姚小勤");
-            assert!(matches!(
-                p.save(&mut doc).await.unwrap(),
-                Saved::Snapshot(_)
-            ));
+            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
             assert_eq!(p.store().chunk_count(doc.id()), 0);
 
-            let (reopened, _) = Persistence::open(p.store().clone(), doc.id())
-                .await
-                .unwrap()
-                .unwrap();
+            let (reopened, _) = Persistence::open(p.store().clone(), doc.id(), None).await.unwrap().unwrap();
             assert_eq!(reopened.register(), doc.register());
         });
     }
@@ -254,7 +252,7 @@ mod tests {
         block_on(async {
             let mut doc = new_doc();
             let store = MemoryStore::default();
-            let mut p = Persistence::fresh(store.clone());
+            let mut p = Persistence::fresh(store.clone(), doc.id());
             p.save(&mut doc).await.unwrap();
             let good = store.load(doc.id()).await.unwrap().unwrap();
 
@@ -267,20 +265,46 @@ mod tests {
             assert_eq!(p.save(&mut doc).await, Err(StorageError::Full));
 
             store.set_full(false);
-            assert!(matches!(
-                p.save(&mut doc).await.unwrap(),
-                Saved::Snapshot(_)
-            ));
-            let (reopened, _) = Persistence::open(store.clone(), doc.id())
-                .await
-                .unwrap()
-                .unwrap();
+            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
+            let (reopened, _) = Persistence::open(store.clone(), doc.id(), None).await.unwrap().unwrap();
             let people = &reopened.register().people;
-            assert_eq!(
-                people.get(&zhang).map(|p: &Person| p.name.as_str()),
-                Some("张险峰")
-            );
+            assert_eq!(people.get(&zhang).map(|p: &Person| p.name.as_str()), Some("张险峰"));
             assert_eq!(people.get(&yao).map(|p| p.name.as_str()), Some("姚小勤"));
+        });
+    }
+
+    #[test]
+    fn writes_journaled_at_closing_time_are_read_back_and_compacted() {
+        block_on(async {
+            let mut doc = new_doc();
+            let store = MemoryStore::default();
+            let mut p = Persistence::fresh(store.clone(), doc.id());
+            p.save(&mut doc).await.unwrap();
+            // The page closes: the pending chunk goes to the journal instead of the store.
+            let zhang = add_person(&mut doc, "张险峰");
+            let mut journal = p.prepare(&mut doc).unwrap().bytes().to_vec();
+            let yao = add_person(&mut doc, "姚小勤");
+            journal.extend(doc.save_incremental());
+
+            let (mut reopened, mut p) =
+                Persistence::open(store.clone(), doc.id(), Some(&journal)).await.unwrap().unwrap();
+            assert!(reopened.register().people.contains_key(&zhang));
+            assert!(reopened.register().people.contains_key(&yao));
+            assert!(matches!(p.save(&mut reopened).await.unwrap(), Saved::Snapshot(_)));
+            let (again, _) = Persistence::open(store.clone(), doc.id(), None).await.unwrap().unwrap();
+            assert_eq!(again.register(), doc.register());
+        });
+    }
+
+    #[test]
+    fn a_register_closed_before_its_first_save_opens_from_the_journal() {
+        block_on(async {
+            let mut doc = new_doc();
+            let mut p = Persistence::fresh(MemoryStore::default(), doc.id());
+            let journal = p.prepare(&mut doc).unwrap().bytes().to_vec();
+            let (reopened, _) =
+                Persistence::open(MemoryStore::default(), doc.id(), Some(&journal)).await.unwrap().unwrap();
+            assert_eq!(reopened.register(), doc.register());
         });
     }
 
@@ -288,15 +312,9 @@ mod tests {
     fn damaged_bytes_are_reported_not_loaded() {
         block_on(async {
             let store = MemoryStore::default();
-            store
-                .replace("r1", b"\x85\x6f\x4a\x83 garbage")
-                .await
-                .unwrap();
-            assert!(matches!(
-                Persistence::open(store.clone(), "r1").await,
-                Err(OpenError::Doc(_))
-            ));
-            assert!(Persistence::open(store, "unknown").await.unwrap().is_none());
+            store.replace("r1", b"\x85\x6f\x4a\x83 garbage").await.unwrap();
+            assert!(matches!(Persistence::open(store.clone(), "r1", None).await, Err(OpenError::Doc(_))));
+            assert!(Persistence::open(store, "unknown", None).await.unwrap().is_none());
         });
     }
 }

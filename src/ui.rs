@@ -1,11 +1,17 @@
 //! The Leptos app. Components render the model and dispatch to `doc`; every rule lives in
 //! `rules`, every string in `locales/`.
 
+mod conflicts;
+mod entity_history;
 mod entity_section;
+mod files;
+mod import_zone;
 mod layout;
 mod pages;
 mod session;
+mod time;
 mod tr;
+mod who_am_i;
 mod widgets;
 
 use leptos::prelude::*;
@@ -39,10 +45,7 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let tr = Tr::new(Prefs::locale().unwrap_or_default());
-    let state = AppState {
-        tr,
-        session: Session::new(Prefs::registers()),
-    };
+    let state = AppState { tr, session: Session::new(Prefs::registers()) };
     provide_context(state);
     view! {
         <Router>
@@ -56,6 +59,9 @@ fn App() -> impl IntoView {
                         <Route path=path!("risks/:id") view=pages::RiskPage/>
                         <Route path=path!("org") view=pages::OrgPage/>
                         <Route path=path!("plan") view=pages::PlanPage/>
+                        <Route path=path!("history") view=pages::HistoryPage/>
+                        <Route path=path!("history/:hash") view=pages::AsOfPage/>
+                        <Route path=path!("sync") view=pages::SyncPage/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -28,15 +28,8 @@ pub struct Size {
 
 impl Size {
     /// A real school's size.
-    pub const R500: Size = Size {
-        name: "R500",
-        risks: 500,
-        people: 60,
-        departments: 8,
-        posts: 40,
-        measures_per_risk: 3,
-        edits: 5_000,
-    };
+    pub const R500: Size =
+        Size { name: "R500", risks: 500, people: 60, departments: 8, posts: 40, measures_per_risk: 3, edits: 5_000 };
     /// A large unit.
     pub const R5K: Size = Size {
         name: "R5k",
@@ -93,22 +86,11 @@ impl Rng {
     }
 }
 
-const SURNAMES: [&str; 12] = [
-    "王", "朱", "陈", "黄", "张", "姚", "李", "刘", "周", "吴", "郑", "孙",
-];
-const GIVEN: [&str; 12] = [
-    "家福", "忠云", "继荣", "军华", "险峰", "小勤", "建国", "秀英", "志强", "丽华", "海燕", "明",
-];
-const POWERS: [&str; 8] = [
-    "基建维修",
-    "食品采购",
-    "办公用品采购",
-    "书报订购",
-    "招生",
-    "财务报销",
-    "评优评先",
-    "收费管理",
-];
+const SURNAMES: [&str; 12] = ["王", "朱", "陈", "黄", "张", "姚", "李", "刘", "周", "吴", "郑", "孙"];
+const GIVEN: [&str; 12] =
+    ["家福", "忠云", "继荣", "军华", "险峰", "小勤", "建国", "秀英", "志强", "丽华", "海燕", "明"];
+const POWERS: [&str; 8] =
+    ["基建维修", "食品采购", "办公用品采购", "书报订购", "招生", "财务报销", "评优评先", "收费管理"];
 const DESCRIPTIONS: [&str; 8] = [
     "五万元以上工程未经招标，分段验收不严，未验收先付款",
     "采购食品以次充好、收受回扣",
@@ -119,25 +101,17 @@ const DESCRIPTIONS: [&str; 8] = [
     "评优评先中暗箱操作",
     "“一把手”直接分管基建、采购，决策时未末位表态",
 ];
-const MEASURES: [&str; 4] = [
-    "建立采购询价比价制度",
-    "每月公开财务收支",
-    "民主理财小组逐笔审核大额支出",
-    "重大事项集体决策，“一把手”末位表态",
-];
+const MEASURES: [&str; 4] =
+    ["建立采购询价比价制度", "每月公开财务收支", "民主理财小组逐笔审核大额支出", "重大事项集体决策，“一把手”末位表态"];
 
 /// A register of `size`, built through the same operations the app uses (one change per
 /// record), then edited by three members on forked copies and merged.
 pub fn build(size: Size, seed: u64) -> RegisterDoc {
     let mut rng = Rng::new(seed);
-    let unit = UnitForm {
-        name: format!("{} 测试学校", size.name),
-        hotline: "8573065".into(),
-        ..UnitForm::default()
-    };
+    let unit =
+        UnitForm { name: format!("{} 测试学校", size.name), hotline: "8573065".into(), ..UnitForm::default() };
     let today = "2026-11-27".parse().expect("a valid date");
-    let mut doc = RegisterDoc::create(&unit, &Template::school(), today, &Stamp::new("", 0))
-        .expect("a valid unit");
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today, &Stamp::new("", 0)).expect("a valid unit");
     let stamp = |t: usize| Stamp::new("", t as i64);
 
     let mut people = Vec::with_capacity(size.people);
@@ -151,14 +125,8 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
         people.push(doc.create_entity(&stamp(i), &form).expect("a valid person"));
     }
     for i in doc.register().departments.len()..size.departments {
-        doc.create_entity(
-            &stamp(i),
-            &DepartmentForm {
-                name: format!("部门{i}"),
-                ..DepartmentForm::default()
-            },
-        )
-        .expect("a valid department");
+        doc.create_entity(&stamp(i), &DepartmentForm { name: format!("部门{i}"), ..DepartmentForm::default() })
+            .expect("a valid department");
     }
     let departments: Vec<String> = doc.register().departments.keys().cloned().collect();
     for (n, id) in departments.iter().enumerate() {
@@ -167,8 +135,7 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
             leader_in_charge: rng.pick(&people).clone(),
             ..DepartmentForm::from_target(&doc.register().departments[id])
         };
-        doc.update_entity(&stamp(n), id, &form)
-            .expect("a valid department");
+        doc.update_entity(&stamp(n), id, &form).expect("a valid department");
     }
     let mut posts = Vec::with_capacity(size.posts);
     for i in 0..size.posts {
@@ -195,14 +162,8 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
             level: rng.pick(&RiskLevel::ALL).code().into(),
             ..RiskForm::default()
         };
-        let risk = doc
-            .create_entity(&stamp(i), &form)
-            .expect("a valid risk point");
-        for stage in MeasureStage::ALL
-            .iter()
-            .cycle()
-            .take(size.measures_per_risk)
-        {
+        let risk = doc.create_entity(&stamp(i), &form).expect("a valid risk point");
+        for stage in MeasureStage::ALL.iter().cycle().take(size.measures_per_risk) {
             let form = MeasureForm {
                 risk: risk.clone(),
                 stage: stage.code().into(),
@@ -212,8 +173,7 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
                 status: rng.pick(&MeasureStatus::ALL).code().into(),
                 evidence: String::new(),
             };
-            doc.create_entity(&stamp(i), &form)
-                .expect("a valid measure");
+            doc.create_entity(&stamp(i), &form).expect("a valid measure");
         }
         risks.push(risk);
     }
@@ -240,21 +200,14 @@ pub fn edit_concurrently(doc: &mut RegisterDoc, count: usize, rng: &mut Rng) {
 pub fn edit_one(doc: &mut RegisterDoc, author: &str, n: usize, rng: &mut Rng) {
     let stamp = Stamp::new(author, n as i64);
     if rng.below(3) == 0 && !doc.register().measures.is_empty() {
-        let id = nth_key(
-            doc.register().measures.keys(),
-            rng.below(doc.register().measures.len()),
-        );
+        let id = nth_key(doc.register().measures.keys(), rng.below(doc.register().measures.len()));
         let mut form = MeasureForm::from_target(&doc.register().measures[&id]);
         form.status = rng.pick(&MeasureStatus::ALL).code().into();
         form.evidence = format!("{}；第{n}次检查", form.evidence);
-        doc.update_entity(&stamp, &id, &form)
-            .expect("a valid measure");
+        doc.update_entity(&stamp, &id, &form).expect("a valid measure");
         return;
     }
-    let id = nth_key(
-        doc.register().risks.keys(),
-        rng.below(doc.register().risks.len()),
-    );
+    let id = nth_key(doc.register().risks.keys(), rng.below(doc.register().risks.len()));
     let risk = &doc.register().risks[&id];
     let mut form = RiskForm::from_target(risk);
     match rng.below(3) {
@@ -263,8 +216,7 @@ pub fn edit_one(doc: &mut RegisterDoc, author: &str, n: usize, rng: &mut Rng) {
         _ => form.description = format!("{}；补充{n}", form.description),
     }
     if risk.is_active() {
-        doc.update_entity(&stamp, &id, &form)
-            .expect("a valid risk point");
+        doc.update_entity(&stamp, &id, &form).expect("a valid risk point");
     }
 }
 
@@ -278,26 +230,11 @@ mod tests {
 
     #[test]
     fn builds_a_small_register_of_the_asked_size() {
-        let size = Size {
-            name: "tiny",
-            risks: 20,
-            people: 5,
-            departments: 7,
-            posts: 4,
-            measures_per_risk: 3,
-            edits: 30,
-        };
+        let size =
+            Size { name: "tiny", risks: 20, people: 5, departments: 7, posts: 4, measures_per_risk: 3, edits: 30 };
         let mut doc = build(size, 7);
         let r = doc.register();
-        assert_eq!(
-            (
-                r.risks.len(),
-                r.people.len(),
-                r.departments.len(),
-                r.posts.len()
-            ),
-            (20, 5, 7, 4)
-        );
+        assert_eq!((r.risks.len(), r.people.len(), r.departments.len(), r.posts.len()), (20, 5, 7, 4));
         assert_eq!(r.measures.len(), 60);
         assert!(RegisterDoc::load(&doc.save()).is_ok());
         assert_eq!(Rng::new(1).next_u64(), Rng::new(1).next_u64());

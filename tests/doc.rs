@@ -31,44 +31,19 @@ fn school() -> School {
     };
     let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
     let wang = doc
-        .create_entity(
-            &stamp("", 1),
-            &PersonForm {
-                name: "王家福".into(),
-                title: "校长".into(),
-                ..Default::default()
-            },
-        )
+        .create_entity(&stamp("", 1), &PersonForm { name: "王家福".into(), title: "校长".into(), ..Default::default() })
         .unwrap();
     let finance = department_id(&doc, "财务室");
     doc.update_entity(
         &stamp(&wang, 2),
         &finance,
-        &DepartmentForm {
-            name: "财务室".into(),
-            head: wang.clone(),
-            ..Default::default()
-        },
+        &DepartmentForm { name: "财务室".into(), head: wang.clone(), ..Default::default() },
     )
     .unwrap();
     let post = doc
-        .create_entity(
-            &stamp(&wang, 3),
-            &PostForm {
-                name: "会计".into(),
-                department: finance,
-                ..Default::default()
-            },
-        )
+        .create_entity(&stamp(&wang, 3), &PostForm { name: "会计".into(), department: finance, ..Default::default() })
         .unwrap();
-    let kind = doc
-        .register()
-        .risk_kinds
-        .iter()
-        .find(|(_, k)| k.name == "岗位职责风险")
-        .unwrap()
-        .0
-        .clone();
+    let kind = doc.register().risk_kinds.iter().find(|(_, k)| k.name == "岗位职责风险").unwrap().0.clone();
     let risk = doc
         .create_entity(
             &stamp(&wang, 4),
@@ -87,13 +62,7 @@ fn school() -> School {
 }
 
 fn department_id(doc: &RegisterDoc, name: &str) -> String {
-    doc.register()
-        .departments
-        .iter()
-        .find(|(_, d)| d.name == name)
-        .unwrap()
-        .0
-        .clone()
+    doc.register().departments.iter().find(|(_, d)| d.name == name).unwrap().0.clone()
 }
 
 fn risk_form(doc: &RegisterDoc, id: &str) -> RiskForm {
@@ -102,19 +71,13 @@ fn risk_form(doc: &RegisterDoc, id: &str) -> RiskForm {
 
 fn add_risk(doc: &mut RegisterDoc, author: &str, description: &str) -> String {
     let template = doc.register().risks.values().next().unwrap().clone();
-    let form = RiskForm {
-        description: description.into(),
-        ..RiskForm::from_target(&template)
-    };
+    let form = RiskForm { description: description.into(), ..RiskForm::from_target(&template) };
     doc.create_entity(&stamp(author, 10), &form).unwrap()
 }
 
 #[test]
 fn a_new_register_has_the_template_and_one_first_change() {
-    let unit = UnitForm {
-        name: "王场小学".into(),
-        ..Default::default()
-    };
+    let unit = UnitForm { name: "王场小学".into(), ..Default::default() };
     let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
     let r = doc.register();
     assert_eq!(r.unit.name, "王场小学");
@@ -130,13 +93,8 @@ fn a_new_register_has_the_template_and_one_first_change() {
 
 #[test]
 fn a_register_without_a_name_is_not_created() {
-    let unit = UnitForm {
-        name: " ".into(),
-        ..Default::default()
-    };
-    let err = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0))
-        .err()
-        .unwrap();
+    let unit = UnitForm { name: " ".into(), ..Default::default() };
+    let err = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).err().unwrap();
     assert!(matches!(err, DocError::Invalid(ref fields) if fields[0].field == "name"));
 }
 
@@ -152,41 +110,24 @@ fn save_then_load_gives_the_same_register() {
 fn a_snapshot_followed_by_incremental_chunks_loads() {
     let mut s = school();
     let mut saved = s.doc.save();
-    let form = RiskForm {
-        causes: "制度不健全".into(),
-        ..risk_form(&s.doc, &s.risk)
-    };
-    s.doc
-        .update_entity(&stamp(&s.wang, 20), &s.risk, &form)
-        .unwrap();
+    let form = RiskForm { causes: "制度不健全".into(), ..risk_form(&s.doc, &s.risk) };
+    s.doc.update_entity(&stamp(&s.wang, 20), &s.risk, &form).unwrap();
     saved.extend(s.doc.save_incremental());
     add_risk(&mut s.doc, &s.wang, "食堂采购以次充好");
     saved.extend(s.doc.save_incremental());
     assert!(s.doc.save_incremental().is_empty());
     let loaded = RegisterDoc::load(&saved).unwrap();
     assert_eq!(loaded.register(), s.doc.register());
-    assert_eq!(
-        loaded.register().risks[&s.risk].causes.as_str(),
-        "制度不健全"
-    );
+    assert_eq!(loaded.register().risks[&s.risk].causes.as_str(), "制度不健全");
 }
 
 #[test]
 fn invalid_input_writes_nothing() {
     let mut s = school();
     let heads = s.doc.heads();
-    let form = RiskForm {
-        level: "4".into(),
-        description: String::new(),
-        ..risk_form(&s.doc, &s.risk)
-    };
-    let err = s
-        .doc
-        .update_entity(&stamp(&s.wang, 30), &s.risk, &form)
-        .unwrap_err();
-    let DocError::Invalid(fields) = err else {
-        panic!("expected invalid fields")
-    };
+    let form = RiskForm { level: "4".into(), description: String::new(), ..risk_form(&s.doc, &s.risk) };
+    let err = s.doc.update_entity(&stamp(&s.wang, 30), &s.risk, &form).unwrap_err();
+    let DocError::Invalid(fields) = err else { panic!("expected invalid fields") };
     let names: Vec<_> = fields.iter().map(|f| f.field).collect();
     assert_eq!(names, ["description", "level"]);
     assert_eq!(s.doc.heads(), heads);
@@ -197,47 +138,21 @@ fn invalid_input_writes_nothing() {
 fn unchanged_forms_make_no_change() {
     let mut s = school();
     let heads = s.doc.heads();
-    assert!(
-        !s.doc
-            .update_entity(&stamp(&s.wang, 30), &s.risk, &risk_form(&s.doc, &s.risk))
-            .unwrap()
-    );
+    assert!(!s.doc.update_entity(&stamp(&s.wang, 30), &s.risk, &risk_form(&s.doc, &s.risk)).unwrap());
     assert_eq!(s.doc.heads(), heads);
 }
 
 #[test]
 fn archive_and_restore_keep_the_entity() {
     let mut s = school();
-    s.doc
-        .set_archived::<RiskPoint>(&stamp(&s.wang, 40), &s.risk, true)
-        .unwrap();
+    s.doc.set_archived::<RiskPoint>(&stamp(&s.wang, 40), &s.risk, true).unwrap();
     let archived = s.doc.register().risks[&s.risk].archived.clone().unwrap();
-    assert_eq!(
-        (archived.by.as_str(), archived.at),
-        (s.wang.as_str(), T0 + 40)
-    );
-    s.doc
-        .set_archived::<RiskPoint>(&stamp(&s.wang, 41), &s.risk, false)
-        .unwrap();
+    assert_eq!((archived.by.as_str(), archived.at), (s.wang.as_str(), T0 + 40));
+    s.doc.set_archived::<RiskPoint>(&stamp(&s.wang, 41), &s.risk, false).unwrap();
     assert!(s.doc.register().risks[&s.risk].archived.is_none());
-    assert_eq!(
-        s.doc.register().risks[&s.risk].description.as_str(),
-        "大额支出未经民主理财小组审核"
-    );
-    let missing = s
-        .doc
-        .set_archived::<Person>(&stamp("", 42), "no-such-id", true)
-        .unwrap_err();
-    assert!(
-        matches!(
-            missing,
-            DocError::NotFound {
-                kind: EntityKind::Person,
-                ..
-            }
-        ),
-        "{missing:?}"
-    );
+    assert_eq!(s.doc.register().risks[&s.risk].description.as_str(), "大额支出未经民主理财小组审核");
+    let missing = s.doc.set_archived::<Person>(&stamp("", 42), "no-such-id", true).unwrap_err();
+    assert!(matches!(missing, DocError::NotFound { kind: EntityKind::Person, .. }), "{missing:?}");
 }
 
 #[test]
@@ -246,17 +161,9 @@ fn concurrent_edits_to_different_risk_points_both_survive() {
     let other = add_risk(&mut a.doc, &a.wang, "食堂采购以次充好");
     let mut b = a.doc.fork();
 
-    let form = RiskForm {
-        level: "1".into(),
-        ..risk_form(&a.doc, &a.risk)
-    };
-    a.doc
-        .update_entity(&stamp("alice", 50), &a.risk, &form)
-        .unwrap();
-    let form = RiskForm {
-        causes: "采买一人经手".into(),
-        ..risk_form(&b, &other)
-    };
+    let form = RiskForm { level: "1".into(), ..risk_form(&a.doc, &a.risk) };
+    a.doc.update_entity(&stamp("alice", 50), &a.risk, &form).unwrap();
+    let form = RiskForm { causes: "采买一人经手".into(), ..risk_form(&b, &other) };
     b.update_entity(&stamp("bob", 51), &other, &form).unwrap();
 
     let report = a.doc.merge(&mut b).unwrap();
@@ -276,17 +183,9 @@ fn concurrent_edits_to_different_risk_points_both_survive() {
 fn concurrent_edits_to_the_same_field_keep_both_values() {
     let mut a = school();
     let mut b = a.doc.fork();
-    let form = RiskForm {
-        power_item: "报销审批".into(),
-        ..risk_form(&a.doc, &a.risk)
-    };
-    a.doc
-        .update_entity(&stamp("alice", 60), &a.risk, &form)
-        .unwrap();
-    let form = RiskForm {
-        power_item: "资金支付".into(),
-        ..risk_form(&b, &a.risk)
-    };
+    let form = RiskForm { power_item: "报销审批".into(), ..risk_form(&a.doc, &a.risk) };
+    a.doc.update_entity(&stamp("alice", 60), &a.risk, &form).unwrap();
+    let form = RiskForm { power_item: "资金支付".into(), ..risk_form(&b, &a.risk) };
     b.update_entity(&stamp("bob", 61), &a.risk, &form).unwrap();
     a.doc.merge(&mut b).unwrap();
     b.merge(&mut a.doc).unwrap();
@@ -297,42 +196,22 @@ fn concurrent_edits_to_the_same_field_keep_both_values() {
     let conflicts = a.doc.conflicts();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     let c = &conflicts[0];
-    assert_eq!(
-        (c.kind, c.id.as_str(), c.field.as_str()),
-        (EntityKind::Risk, a.risk.as_str(), "power_item")
-    );
-    let mut values: Vec<_> = c
-        .values
-        .iter()
-        .map(|v| (v.value.as_str(), v.author.as_str()))
-        .collect();
+    assert_eq!((c.kind, c.id.as_str(), c.field.as_str()), (EntityKind::Risk, a.risk.as_str(), "power_item"));
+    let mut values: Vec<_> = c.values.iter().map(|v| (v.value.as_str(), v.author.as_str())).collect();
     values.sort();
     assert_eq!(values, [("报销审批", "alice"), ("资金支付", "bob")]);
     assert!(c.values[0].shown && c.values[0].value == shown);
     assert_eq!(b.conflicts(), conflicts);
 
     // Saving another field of the same risk point does not quietly pick the shown value.
-    let form = RiskForm {
-        causes: "审批把关不严".into(),
-        ..risk_form(&a.doc, &a.risk)
-    };
-    a.doc
-        .update_entity(&stamp("alice", 62), &a.risk, &form)
-        .unwrap();
+    let form = RiskForm { causes: "审批把关不严".into(), ..risk_form(&a.doc, &a.risk) };
+    a.doc.update_entity(&stamp("alice", 62), &a.risk, &form).unwrap();
     assert_eq!(a.doc.entity_conflicts(EntityKind::Risk, &a.risk).len(), 1);
-    assert_eq!(
-        a.doc.register().risks[&a.risk].causes.as_str(),
-        "审批把关不严"
-    );
+    assert_eq!(a.doc.register().risks[&a.risk].causes.as_str(), "审批把关不严");
 
     // Typing a new value is a choice: it replaces both.
-    let form = RiskForm {
-        power_item: "财务报销审批".into(),
-        ..risk_form(&a.doc, &a.risk)
-    };
-    a.doc
-        .update_entity(&stamp("alice", 63), &a.risk, &form)
-        .unwrap();
+    let form = RiskForm { power_item: "财务报销审批".into(), ..risk_form(&a.doc, &a.risk) };
+    a.doc.update_entity(&stamp("alice", 63), &a.risk, &form).unwrap();
     assert!(a.doc.conflicts().is_empty());
 }
 
@@ -341,15 +220,11 @@ fn concurrent_chinese_text_edits_interleave_without_garbling() {
     let mut a = school();
     let mut b = a.doc.fork();
     let form = RiskForm {
-        description: "【重点】大额支出未经民主理财小组审核".into(),
-        ..risk_form(&a.doc, &a.risk)
+        description: "【重点】大额支出未经民主理财小组审核".into(), ..risk_form(&a.doc, &a.risk)
     };
-    a.doc
-        .update_entity(&stamp("alice", 70), &a.risk, &form)
-        .unwrap();
+    a.doc.update_entity(&stamp("alice", 70), &a.risk, &form).unwrap();
     let form = RiskForm {
-        description: "大额支出未经民主理财小组集体审核，事后补签".into(),
-        ..risk_form(&b, &a.risk)
+        description: "大额支出未经民主理财小组集体审核，事后补签".into(), ..risk_form(&b, &a.risk)
     };
     b.update_entity(&stamp("bob", 71), &a.risk, &form).unwrap();
     a.doc.merge(&mut b).unwrap();
@@ -361,32 +236,18 @@ fn concurrent_chinese_text_edits_interleave_without_garbling() {
 
 #[test]
 fn bytes_that_are_not_a_register_are_refused_with_distinct_errors() {
-    assert!(matches!(
-        RegisterDoc::load(b"PK\x03\x04 not automerge"),
-        Err(DocError::NotAutomerge(_))
-    ));
+    assert!(matches!(RegisterDoc::load(b"PK\x03\x04 not automerge"), Err(DocError::NotAutomerge(_))));
     let mut s = school();
     let bytes = s.doc.save();
-    assert!(matches!(
-        RegisterDoc::load(&bytes[..bytes.len() / 2]),
-        Err(DocError::NotAutomerge(_))
-    ));
+    assert!(matches!(RegisterDoc::load(&bytes[..bytes.len() / 2]), Err(DocError::NotAutomerge(_))));
 
     let mut plain = automerge::AutoCommit::new();
-    plain
-        .put(automerge::ROOT, "title", "shopping list")
-        .unwrap();
-    assert!(matches!(
-        RegisterDoc::load(&plain.save()),
-        Err(DocError::NotARegister(_))
-    ));
+    plain.put(automerge::ROOT, "title", "shopping list").unwrap();
+    assert!(matches!(RegisterDoc::load(&plain.save()), Err(DocError::NotARegister(_))));
 
     let mut newer = automerge::AutoCommit::load(&bytes).unwrap();
     newer.put(automerge::ROOT, "schema", 99_u64).unwrap();
-    assert!(matches!(
-        RegisterDoc::load(&newer.save()),
-        Err(DocError::NewerSchema(99))
-    ));
+    assert!(matches!(RegisterDoc::load(&newer.save()), Err(DocError::NewerSchema(99))));
 }
 
 #[test]
@@ -394,14 +255,8 @@ fn copies_of_different_registers_do_not_merge() {
     let mut a = school();
     let mut b = school();
     let before = a.doc.register().clone();
-    assert!(matches!(
-        a.doc.merge(&mut b.doc),
-        Err(DocError::DifferentRegister)
-    ));
-    assert!(matches!(
-        a.doc.merge_bytes(&b.doc.save()),
-        Err(DocError::DifferentRegister)
-    ));
+    assert!(matches!(a.doc.merge(&mut b.doc), Err(DocError::DifferentRegister)));
+    assert!(matches!(a.doc.merge_bytes(&b.doc.save()), Err(DocError::DifferentRegister)));
     assert_eq!(a.doc.register(), &before);
 }
 

@@ -7,32 +7,18 @@ use qingfeng::rules::{Form, PersonForm, RiskForm, UnitForm};
 const T0: i64 = 1_795_797_000;
 
 fn register() -> RegisterDoc {
-    let unit = UnitForm {
-        name: "高桥小学".into(),
-        ..Default::default()
-    };
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
     let today: Date = "2026-11-27".parse().unwrap();
     RegisterDoc::create(&unit, &Template::school(), today, &Stamp::new("wang", T0)).unwrap()
 }
 
 fn add_person(doc: &mut RegisterDoc, author: &str, at: i64, name: &str) -> String {
-    doc.create_entity(
-        &Stamp::new(author, T0 + at),
-        &PersonForm {
-            name: name.into(),
-            ..Default::default()
-        },
-    )
-    .unwrap()
+    doc.create_entity(&Stamp::new(author, T0 + at), &PersonForm { name: name.into(), ..Default::default() }).unwrap()
 }
 
 fn rename(doc: &mut RegisterDoc, author: &str, at: i64, id: &str, name: &str) {
-    let form = PersonForm {
-        name: name.into(),
-        ..PersonForm::from_target(&doc.register().people[id])
-    };
-    doc.update_entity(&Stamp::new(author, T0 + at), id, &form)
-        .unwrap();
+    let form = PersonForm { name: name.into(), ..PersonForm::from_target(&doc.register().people[id]) };
+    doc.update_entity(&Stamp::new(author, T0 + at), id, &form).unwrap();
 }
 
 #[test]
@@ -40,14 +26,10 @@ fn history_lists_every_change_newest_first_with_author_and_entity() {
     let mut doc = register();
     let zhu = add_person(&mut doc, "wang", 10, "朱忠云");
     rename(&mut doc, "zhu", 20, &zhu, "朱忠云（会计）");
-    doc.set_archived::<Person>(&Stamp::new("wang", T0 + 30), &zhu, true)
-        .unwrap();
+    doc.set_archived::<Person>(&Stamp::new("wang", T0 + 30), &zhu, true).unwrap();
 
     let history = doc.history();
-    let lines: Vec<_> = history
-        .iter()
-        .map(|e| (e.author.as_str(), e.action, e.label.as_str()))
-        .collect();
+    let lines: Vec<_> = history.iter().map(|e| (e.author.as_str(), e.action, e.label.as_str())).collect();
     assert_eq!(
         lines,
         [
@@ -85,22 +67,15 @@ fn restoring_an_entity_writes_its_old_state_as_a_new_change() {
     let zhu = add_person(&mut doc, "wang", 10, "朱忠云");
     let original = doc.history()[0].hash;
     rename(&mut doc, "wang", 20, &zhu, "错误的名字");
-    doc.set_archived::<Person>(&Stamp::new("wang", T0 + 30), &zhu, true)
-        .unwrap();
+    doc.set_archived::<Person>(&Stamp::new("wang", T0 + 30), &zhu, true).unwrap();
 
-    assert!(
-        doc.restore_entity::<PersonForm>(&Stamp::new("chen", T0 + 40), &zhu, original)
-            .unwrap()
-    );
+    assert!(doc.restore_entity::<PersonForm>(&Stamp::new("chen", T0 + 40), &zhu, original).unwrap());
     let person = &doc.register().people[&zhu];
     assert_eq!(person.name, "朱忠云");
     assert!(person.archived.is_none());
     assert_eq!(doc.history()[0].author, "chen");
     // Restoring again changes nothing.
-    assert!(
-        !doc.restore_entity::<PersonForm>(&Stamp::new("chen", T0 + 50), &zhu, original)
-            .unwrap()
-    );
+    assert!(!doc.restore_entity::<PersonForm>(&Stamp::new("chen", T0 + 50), &zhu, original).unwrap());
 }
 
 #[test]
@@ -114,28 +89,17 @@ fn restoring_old_text_keeps_a_concurrent_edit_to_another_field() {
         level: "2".into(),
         ..Default::default()
     };
-    let risk = doc
-        .create_entity(&Stamp::new("wang", T0 + 10), &form)
-        .unwrap();
+    let risk = doc.create_entity(&Stamp::new("wang", T0 + 10), &form).unwrap();
     let first = doc.history()[0].hash;
-    let form = RiskForm {
-        description: "写错了".into(),
-        ..RiskForm::from_target(&doc.register().risks[&risk])
-    };
-    doc.update_entity(&Stamp::new("wang", T0 + 20), &risk, &form)
-        .unwrap();
+    let form = RiskForm { description: "写错了".into(), ..RiskForm::from_target(&doc.register().risks[&risk]) };
+    doc.update_entity(&Stamp::new("wang", T0 + 20), &risk, &form).unwrap();
 
     let mut other = doc.fork();
-    let form = RiskForm {
-        causes: "采买一人经手".into(),
-        ..RiskForm::from_target(&other.register().risks[&risk])
-    };
-    other
-        .update_entity(&Stamp::new("zhu", T0 + 30), &risk, &form)
-        .unwrap();
+    let form =
+        RiskForm { causes: "采买一人经手".into(), ..RiskForm::from_target(&other.register().risks[&risk]) };
+    other.update_entity(&Stamp::new("zhu", T0 + 30), &risk, &form).unwrap();
 
-    doc.restore_entity::<RiskForm>(&Stamp::new("wang", T0 + 31), &risk, first)
-        .unwrap();
+    doc.restore_entity::<RiskForm>(&Stamp::new("wang", T0 + 31), &risk, first).unwrap();
     doc.merge(&mut other).unwrap();
     let restored: &RiskPoint = &doc.register().risks[&risk];
     assert_eq!(restored.description.as_str(), "食堂采购以次充好");
@@ -155,19 +119,8 @@ fn a_conflict_is_resolved_by_picking_either_value() {
         assert_eq!(conflict.field, "name");
         let choice = if pick_shown { 0 } else { 1 };
         let picked = conflict.values[choice].value.clone();
-        a.resolve_conflict(
-            &Stamp::new("chen", T0 + 30),
-            EntityKind::Person,
-            &zhu,
-            "name",
-            choice,
-        )
-        .unwrap();
-        assert!(
-            a.conflicts().is_empty(),
-            "picking the {} value",
-            if pick_shown { "shown" } else { "other" }
-        );
+        a.resolve_conflict(&Stamp::new("chen", T0 + 30), EntityKind::Person, &zhu, "name", choice).unwrap();
+        assert!(a.conflicts().is_empty(), "picking the {} value", if pick_shown { "shown" } else { "other" });
         assert_eq!(a.register().people[&zhu].name, picked);
         // The choice travels: the other copy sees it resolved too.
         b.merge(&mut a).unwrap();

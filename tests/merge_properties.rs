@@ -7,9 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use automerge::{AutoCommit, ChangeHash};
 use proptest::prelude::*;
 use qingfeng::doc::{RegisterDoc, Stamp};
-use qingfeng::model::{
-    Entity, EntityKind, Measure, MeasureStatus, Person, RiskLevel, RiskPoint, Template,
-};
+use qingfeng::model::{Entity, EntityKind, Measure, MeasureStatus, Person, RiskLevel, RiskPoint, Template};
 use qingfeng::rules::{Form, MeasureForm, PersonForm, RiskForm, UnitForm};
 use qingfeng::sync::{ImportOutcome, import_into, read_file};
 
@@ -50,11 +48,7 @@ enum Op {
 }
 
 fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![
-        Just(Target::Risk),
-        Just(Target::Person),
-        Just(Target::Measure)
-    ]
+    prop_oneof![Just(Target::Risk), Just(Target::Person), Just(Target::Measure)]
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -86,28 +80,16 @@ struct Scenario {
 
 impl Scenario {
     fn new(count: usize) -> Self {
-        let unit = UnitForm {
-            name: "高桥小学".into(),
-            ..Default::default()
-        };
-        let mut origin = RegisterDoc::create(
-            &unit,
-            &Template::school(),
-            "2026-11-27".parse().unwrap(),
-            &Stamp::new("m0", 0),
-        )
-        .unwrap();
+        let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+        let mut origin =
+            RegisterDoc::create(&unit, &Template::school(), "2026-11-27".parse().unwrap(), &Stamp::new("m0", 0))
+                .unwrap();
         let kind_id = origin.register().risk_kinds.keys().next().unwrap().clone();
         // Every other member starts from a file of the first one's register.
         let file = origin.export_file();
         let mut replicas = vec![origin];
         replicas.extend((1..count).map(|_| read_file(&file).unwrap()));
-        Self {
-            replicas,
-            writes: Vec::new(),
-            counter: 0,
-            kind_id,
-        }
+        Self { replicas, writes: Vec::new(), counter: 0, kind_id }
     }
 
     fn unique(&mut self, prefix: &str) -> String {
@@ -123,55 +105,30 @@ impl Scenario {
         E::all(doc.register()).keys().cloned().collect()
     }
 
-    fn record(
-        &mut self,
-        replica: usize,
-        kind: EntityKind,
-        id: &str,
-        field: &'static str,
-        value: String,
-    ) {
+    fn record(&mut self, replica: usize, kind: EntityKind, id: &str, field: &'static str, value: String) {
         let hash = self.replicas[replica].heads()[0];
-        self.writes.push(Write {
-            kind,
-            id: id.to_string(),
-            field,
-            value,
-            hash,
-        });
+        self.writes.push(Write { kind, id: id.to_string(), field, value, hash });
     }
 
     fn apply(&mut self, op: Op) {
         let n = self.replicas.len();
         match op {
-            Op::Add {
-                replica,
-                target,
-                pick,
-            } => self.add(replica % n, target, pick),
-            Op::Edit {
-                replica,
-                target,
-                pick,
-                field,
-                level,
-            } => self.edit(replica % n, target, pick, field, level),
-            Op::Archive {
-                replica,
-                target,
-                pick,
-                archive,
-            } => {
+            Op::Add { replica, target, pick } => self.add(replica % n, target, pick),
+            Op::Edit { replica, target, pick, field, level } => self.edit(replica % n, target, pick, field, level),
+            Op::Archive { replica, target, pick, archive } => {
                 let r = replica % n;
                 let stamp = self.stamp(r);
                 let doc = &mut self.replicas[r];
                 let result = match target {
-                    Target::Risk => pick_id::<RiskPoint>(doc, pick)
-                        .map(|id| doc.set_archived::<RiskPoint>(&stamp, &id, archive)),
-                    Target::Person => pick_id::<Person>(doc, pick)
-                        .map(|id| doc.set_archived::<Person>(&stamp, &id, archive)),
-                    Target::Measure => pick_id::<Measure>(doc, pick)
-                        .map(|id| doc.set_archived::<Measure>(&stamp, &id, archive)),
+                    Target::Risk => {
+                        pick_id::<RiskPoint>(doc, pick).map(|id| doc.set_archived::<RiskPoint>(&stamp, &id, archive))
+                    }
+                    Target::Person => {
+                        pick_id::<Person>(doc, pick).map(|id| doc.set_archived::<Person>(&stamp, &id, archive))
+                    }
+                    Target::Measure => {
+                        pick_id::<Measure>(doc, pick).map(|id| doc.set_archived::<Measure>(&stamp, &id, archive))
+                    }
                 };
                 if let Some(result) = result {
                     result.unwrap();
@@ -213,10 +170,7 @@ impl Scenario {
             }
             Target::Person => {
                 let name = self.unique("姓名");
-                let form = PersonForm {
-                    name: name.clone(),
-                    ..Default::default()
-                };
+                let form = PersonForm { name: name.clone(), ..Default::default() };
                 let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
                 self.record(r, EntityKind::Person, &id, "name", name);
                 self.record(r, EntityKind::Person, &id, "title", String::new());
@@ -230,8 +184,7 @@ impl Scenario {
                     .filter(|(_, x)| x.is_active())
                     .map(|(id, _)| id.clone())
                     .collect();
-                let Some(risk) = (!active.is_empty()).then(|| active[pick % active.len()].clone())
-                else {
+                let Some(risk) = (!active.is_empty()).then(|| active[pick % active.len()].clone()) else {
                     return;
                 };
                 let due = day(self.counter);
@@ -352,19 +305,12 @@ impl Scenario {
         let graph = Ancestry::of(&mut self.replicas[0]);
         let mut by_field: HashMap<(EntityKind, &str, &str), Vec<&Write>> = HashMap::new();
         for w in &self.writes {
-            by_field
-                .entry((w.kind, &w.id, w.field))
-                .or_default()
-                .push(w);
+            by_field.entry((w.kind, &w.id, w.field)).or_default().push(w);
         }
         for ((kind, id, field), writes) in by_field {
             let surviving: BTreeSet<&str> = writes
                 .iter()
-                .filter(|w| {
-                    !writes
-                        .iter()
-                        .any(|later| later.hash != w.hash && graph.is_ancestor(w.hash, later.hash))
-                })
+                .filter(|w| !writes.iter().any(|later| later.hash != w.hash && graph.is_ancestor(w.hash, later.hash)))
                 .map(|w| w.value.as_str())
                 .collect();
             let held = self.replicas[0].field_values(kind, id, field);
@@ -412,10 +358,7 @@ impl Ancestry {
 }
 
 fn cases() -> u32 {
-    std::env::var("QINGFENG_MERGE_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000)
+    std::env::var("QINGFENG_MERGE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
 }
 
 proptest! {
@@ -434,36 +377,15 @@ proptest! {
 #[test]
 fn a_concurrent_edit_of_the_same_field_on_three_copies_keeps_three_values() {
     let mut s = Scenario::new(3);
-    s.apply(Op::Add {
-        replica: 0,
-        target: Target::Person,
-        pick: 0,
-    });
+    s.apply(Op::Add { replica: 0, target: Target::Person, pick: 0 });
     s.apply(Op::Exchange { from: 0, to: 1 });
     s.apply(Op::Exchange { from: 0, to: 2 });
     for replica in 0..3 {
-        s.apply(Op::Edit {
-            replica,
-            target: Target::Person,
-            pick: 0,
-            field: 0,
-            level: 0,
-        });
+        s.apply(Op::Edit { replica, target: Target::Person, pick: 0, field: 0, level: 0 });
     }
-    let person = s.replicas[0]
-        .register()
-        .people
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
+    let person = s.replicas[0].register().people.keys().next().unwrap().clone();
     s.apply(Op::Exchange { from: 1, to: 0 });
     s.apply(Op::Exchange { from: 2, to: 0 });
-    assert_eq!(
-        s.replicas[0]
-            .field_values(EntityKind::Person, &person, "name")
-            .len(),
-        3
-    );
+    assert_eq!(s.replicas[0].field_values(EntityKind::Person, &person, "name").len(), 3);
     s.finish();
 }

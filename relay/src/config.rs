@@ -145,9 +145,7 @@ impl Config {
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_string(), Some(value.to_string()))
-                }
+                Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
                 _ => (arg.clone(), None),
             };
             match flag.as_str() {
@@ -156,9 +154,7 @@ impl Config {
                 "--addr" | "--dist" | "--data" | "--token" => {
                     let value = match inline {
                         Some(value) => value,
-                        None => args
-                            .next()
-                            .ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
+                        None => args.next().ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
                     };
                     match flag.as_str() {
                         "--addr" => addr = Some(("--addr".to_string(), value)),
@@ -186,12 +182,8 @@ impl Config {
         };
         Ok(Command::Run(Config {
             addr,
-            dist: dist
-                .or_else(|| env(ENV_DIST).map(PathBuf::from))
-                .unwrap_or(defaults.dist),
-            data: data
-                .or_else(|| env(ENV_DATA).map(PathBuf::from))
-                .unwrap_or(defaults.data),
+            dist: dist.or_else(|| env(ENV_DIST).map(PathBuf::from)).unwrap_or(defaults.dist),
+            data: data.or_else(|| env(ENV_DATA).map(PathBuf::from)).unwrap_or(defaults.data),
             token: token.or_else(|| env(ENV_TOKEN)),
         }))
     }
@@ -199,10 +191,7 @@ impl Config {
 
 /// Parses `host:port`, resolving a host name such as `localhost` if needed.
 fn resolve(value: &str) -> Option<SocketAddr> {
-    value
-        .parse()
-        .ok()
-        .or_else(|| value.to_socket_addrs().ok()?.next())
+    value.parse().ok().or_else(|| value.to_socket_addrs().ok()?.next())
 }
 
 #[cfg(test)]
@@ -210,10 +199,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Command, ConfigError> {
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::parse(args.iter().map(|s| s.to_string()), move |name| {
             env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
@@ -234,17 +220,7 @@ mod tests {
 
     #[test]
     fn flags_in_both_forms() {
-        let config = run(
-            &[
-                "--addr",
-                "0.0.0.0:9000",
-                "--dist=web",
-                "--data",
-                "/tmp/d",
-                "--token=s3cret",
-            ],
-            &[],
-        );
+        let config = run(&["--addr", "0.0.0.0:9000", "--dist=web", "--data", "/tmp/d", "--token=s3cret"], &[]);
         assert_eq!(config.addr.to_string(), "0.0.0.0:9000");
         assert_eq!(config.dist, PathBuf::from("web"));
         assert_eq!(config.data, PathBuf::from("/tmp/d"));
@@ -253,12 +229,7 @@ mod tests {
 
     #[test]
     fn env_fills_in_and_flags_win() {
-        let env = [
-            (ENV_ADDR, "127.0.0.1:7000"),
-            (ENV_DIST, "envdist"),
-            (ENV_DATA, "envdata"),
-            (ENV_TOKEN, "envtoken"),
-        ];
+        let env = [(ENV_ADDR, "127.0.0.1:7000"), (ENV_DIST, "envdist"), (ENV_DATA, "envdata"), (ENV_TOKEN, "envtoken")];
         let config = run(&[], &env);
         assert_eq!(config.addr.to_string(), "127.0.0.1:7000");
         assert_eq!(config.dist, PathBuf::from("envdist"));
@@ -280,18 +251,8 @@ mod tests {
 
     #[test]
     fn errors_are_specific() {
-        assert_eq!(
-            parse(&["--addr"], &[]),
-            Err(ConfigError::MissingValue {
-                flag: "--addr".into()
-            })
-        );
-        assert_eq!(
-            parse(&["--port", "1"], &[]),
-            Err(ConfigError::UnknownArgument {
-                arg: "--port".into()
-            })
-        );
+        assert_eq!(parse(&["--addr"], &[]), Err(ConfigError::MissingValue { flag: "--addr".into() }));
+        assert_eq!(parse(&["--port", "1"], &[]), Err(ConfigError::UnknownArgument { arg: "--port".into() }));
         assert_eq!(parse(&["--token="], &[]), Err(ConfigError::EmptyToken));
         assert_eq!(run(&["--addr", "localhost:8080"], &[]).addr.port(), 8080);
         assert!(matches!(

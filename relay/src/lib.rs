@@ -21,8 +21,8 @@ mod routes;
 mod server;
 
 pub use config::{
-    Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA,
-    ENV_DIST, ENV_TOKEN, USAGE,
+    Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA, ENV_DIST, ENV_TOKEN,
+    USAGE,
 };
 pub use routes::{HEALTH_PATH, SYNC_PATH};
 pub use server::{Relay, RelayError, run};

@@ -36,9 +36,7 @@ pub(crate) struct AppState {
 /// Builds the router: `/health`, `/sync`, and the web app for every other path.
 pub(crate) fn router(state: AppState) -> Router {
     let index_fallback = get(app_index).with_state(state.clone());
-    let web_app = ServeDir::new(state.dist.as_path())
-        .append_index_html_on_directories(true)
-        .fallback(index_fallback);
+    let web_app = ServeDir::new(state.dist.as_path()).append_index_html_on_directories(true).fallback(index_fallback);
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(SYNC_PATH, get(sync))
@@ -54,10 +52,7 @@ struct Health {
 }
 
 async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-    })
+    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }
 
 /// Serves `index.html` for any path that is not a file, so client-side routes
@@ -69,10 +64,7 @@ async fn app_index(State(state): State<AppState>) -> Response {
         Err(error) if error.kind() == ErrorKind::NotFound => app_not_built(&index),
         Err(error) => {
             tracing::error!(path = %index.display(), %error, "cannot read the web app");
-            plain(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("Cannot read {}: {error}\n", index.display()),
-            )
+            plain(StatusCode::INTERNAL_SERVER_ERROR, format!("Cannot read {}: {error}\n", index.display()))
         }
     }
 }
@@ -147,12 +139,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 }
 
 fn plain(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
 #[cfg(test)]

@@ -81,27 +81,17 @@ impl Relay {
     /// [`Relay::local_addr`].
     pub async fn start(config: Config) -> Result<Self, RelayError> {
         check_data_dir(&config.data).await?;
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| RelayError::Bind {
-                addr: config.addr,
-                source,
-            })?;
-        let local_addr = listener.local_addr().map_err(|source| RelayError::Bind {
-            addr: config.addr,
-            source,
-        })?;
+        let listener =
+            TcpListener::bind(config.addr).await.map_err(|source| RelayError::Bind { addr: config.addr, source })?;
+        let local_addr = listener.local_addr().map_err(|source| RelayError::Bind { addr: config.addr, source })?;
 
         let repo = Repo::build_tokio()
             .with_storage(TokioFilesystemStorage::new(&config.data))
             .with_share_policy(SHARE_POLICY)
             .load()
             .await;
-        let url = Url::parse(&format!("ws://{local_addr}{SYNC_PATH}"))
-            .expect("a socket address makes a valid URL");
-        let acceptor = repo
-            .make_acceptor(url)
-            .map_err(|_| RelayError::RepoStopped)?;
+        let url = Url::parse(&format!("ws://{local_addr}{SYNC_PATH}")).expect("a socket address makes a valid URL");
+        let acceptor = repo.make_acceptor(url).map_err(|_| RelayError::RepoStopped)?;
         let connection_log = tokio::spawn(log_connections(acceptor.clone()));
 
         let app_built = config.dist.join("index.html").is_file();
@@ -112,14 +102,11 @@ impl Relay {
         });
         let (shutdown, shutdown_requested) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = shutdown_requested.await;
-            })
-            .await
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = shutdown_requested.await;
+                })
+                .await
         });
 
         tracing::info!(
@@ -136,13 +123,7 @@ impl Relay {
                 "the web app is not built (no index.html); pages answer 503 until it is"
             );
         }
-        Ok(Self {
-            local_addr,
-            repo,
-            shutdown: Some(shutdown),
-            server,
-            connection_log,
-        })
+        Ok(Self { local_addr, repo, shutdown: Some(shutdown), server, connection_log })
     }
 
     /// The address the relay actually listens on.
@@ -166,9 +147,7 @@ impl Relay {
         let result = match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server).await {
             Ok(joined) => joined?.map_err(RelayError::Serve),
             Err(_) => {
-                tracing::warn!(
-                    "HTTP connections still open after {SHUTDOWN_GRACE:?}; closing them"
-                );
+                tracing::warn!("HTTP connections still open after {SHUTDOWN_GRACE:?}; closing them");
                 self.server.abort();
                 Ok(())
             }
@@ -213,15 +192,9 @@ pub async fn run(config: Config) -> Result<(), RelayError> {
 /// Creates the storage folder and proves it is writable: samod's filesystem
 /// storage ignores write errors, so a read-only folder would lose data silently.
 async fn check_data_dir(path: &Path) -> Result<(), RelayError> {
-    let error = |source| RelayError::DataDir {
-        path: path.to_path_buf(),
-        source,
-    };
+    let error = |source| RelayError::DataDir { path: path.to_path_buf(), source };
     tokio::fs::create_dir_all(path).await.map_err(error)?;
-    let probe = path.join(format!(
-        ".qingfeng-relay-write-check-{}",
-        std::process::id()
-    ));
+    let probe = path.join(format!(".qingfeng-relay-write-check-{}", std::process::id()));
     tokio::fs::write(&probe, b"ok").await.map_err(error)?;
     tokio::fs::remove_file(&probe).await.map_err(error)
 }
@@ -230,14 +203,12 @@ async fn log_connections(acceptor: AcceptorHandle) {
     let mut events = acceptor.events();
     while let Some(event) = events.next().await {
         match event {
-            AcceptorEvent::ClientConnected {
-                peer_info,
-                connection_id,
-            } => tracing::info!(peer = %peer_info.peer_id, ?connection_id, "peer connected"),
-            AcceptorEvent::ClientDisconnected {
-                connection_id,
-                reason,
-            } => tracing::info!(?connection_id, %reason, "peer disconnected"),
+            AcceptorEvent::ClientConnected { peer_info, connection_id } => {
+                tracing::info!(peer = %peer_info.peer_id, ?connection_id, "peer connected")
+            }
+            AcceptorEvent::ClientDisconnected { connection_id, reason } => {
+                tracing::info!(?connection_id, %reason, "peer disconnected")
+            }
         }
     }
 }

@@ -11,12 +11,7 @@ const TOKEN: &str = "s3cret token/+&";
 /// Tries a WebSocket upgrade; `Ok` carries the handshake status, `Err` the
 /// refusal's status and body.
 async fn upgrade(url: &samod::Url) -> Result<u16, (u16, String)> {
-    match within(
-        "WebSocket upgrade",
-        tokio_tungstenite::connect_async(url.as_str()),
-    )
-    .await
-    {
+    match within("WebSocket upgrade", tokio_tungstenite::connect_async(url.as_str())).await {
         Ok((_socket, response)) => Ok(response.status().as_u16()),
         Err(tungstenite::Error::Http(response)) => Err((
             response.status().as_u16(),
@@ -31,9 +26,7 @@ async fn upgrade_without_token_is_refused_with_401() {
     let dir = tempfile::tempdir().unwrap();
     let relay = start(config(dir.path(), &dir.path().join("data"), Some(TOKEN))).await;
 
-    let (status, body) = upgrade(&sync_url(relay.local_addr(), None))
-        .await
-        .expect_err("no token, no upgrade");
+    let (status, body) = upgrade(&sync_url(relay.local_addr(), None)).await.expect_err("no token, no upgrade");
     assert_eq!(status, 401);
     assert!(body.contains("requires an access token"), "{body}");
 
@@ -46,9 +39,8 @@ async fn upgrade_with_wrong_token_is_refused_with_401() {
     let relay = start(config(dir.path(), &dir.path().join("data"), Some(TOKEN))).await;
 
     for wrong in ["", "s3cret", "s3cret token/+&x"] {
-        let (status, body) = upgrade(&sync_url(relay.local_addr(), Some(wrong)))
-            .await
-            .expect_err("wrong token, no upgrade");
+        let (status, body) =
+            upgrade(&sync_url(relay.local_addr(), Some(wrong))).await.expect_err("wrong token, no upgrade");
         assert_eq!(status, 401, "{wrong:?}");
         assert!(body.contains("token"), "{body}");
     }
@@ -76,10 +68,7 @@ async fn without_configured_token_anyone_may_upgrade() {
     let relay = start(config(dir.path(), &dir.path().join("data"), None)).await;
 
     assert_eq!(upgrade(&sync_url(relay.local_addr(), None)).await, Ok(101));
-    assert_eq!(
-        upgrade(&sync_url(relay.local_addr(), Some("anything"))).await,
-        Ok(101)
-    );
+    assert_eq!(upgrade(&sync_url(relay.local_addr(), Some("anything"))).await, Ok(101));
 
     relay.shutdown().await.unwrap();
 }
@@ -91,10 +80,7 @@ async fn token_does_not_guard_the_app_or_health() {
     let relay = start(config(dir.path(), &dir.path().join("data"), Some(TOKEN))).await;
 
     assert_eq!(get(relay.local_addr(), "/").await.status, StatusCode::OK);
-    assert_eq!(
-        get(relay.local_addr(), "/health").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(relay.local_addr(), "/health").await.status, StatusCode::OK);
 
     relay.shutdown().await.unwrap();
 }

@@ -27,11 +27,7 @@ async fn serves_index_at_root() {
 
     let reply = get(relay.local_addr(), "/").await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(
-        reply.content_type().starts_with("text/html"),
-        "{}",
-        reply.content_type()
-    );
+    assert!(reply.content_type().starts_with("text/html"), "{}", reply.content_type());
     assert_eq!(reply.text(), INDEX);
 
     relay.shutdown().await.unwrap();
@@ -49,11 +45,7 @@ async fn serves_files_with_their_content_types() {
 
     let css = get(relay.local_addr(), "/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(
-        css.content_type().starts_with("text/css"),
-        "{}",
-        css.content_type()
-    );
+    assert!(css.content_type().starts_with("text/css"), "{}", css.content_type());
 
     relay.shutdown().await.unwrap();
 }
@@ -63,12 +55,7 @@ async fn client_side_routes_get_the_index() {
     let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
     let relay = start(config(dist.path(), data.path(), None)).await;
 
-    for path in [
-        "/r/abc/risks",
-        "/r/abc",
-        "/settings?lang=en",
-        "/no-such-file.js",
-    ] {
+    for path in ["/r/abc/risks", "/r/abc", "/settings?lang=en", "/no-such-file.js"] {
         let reply = get(relay.local_addr(), path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert!(reply.content_type().starts_with("text/html"), "{path}");
@@ -87,16 +74,9 @@ async fn paths_cannot_escape_the_app_folder() {
     fs::write(parent.path().join("private.txt"), "outside").unwrap();
     let relay = start(config(&dist, &parent.path().join("data"), None)).await;
 
-    for path in [
-        "/../private.txt",
-        "/%2e%2e/private.txt",
-        "/..%2fprivate.txt",
-    ] {
+    for path in ["/../private.txt", "/%2e%2e/private.txt", "/..%2fprivate.txt"] {
         let reply = get(relay.local_addr(), path).await;
-        assert!(
-            !reply.text().contains("outside"),
-            "{path} escaped the app folder"
-        );
+        assert!(!reply.text().contains("outside"), "{path} escaped the app folder");
     }
 
     relay.shutdown().await.unwrap();
@@ -128,10 +108,7 @@ async fn app_built_while_running_is_served() {
     let parent = tempfile::tempdir().unwrap();
     let dist = parent.path().join("dist");
     let relay = start(config(&dist, &parent.path().join("data"), None)).await;
-    assert_eq!(
-        get(relay.local_addr(), "/").await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert_eq!(get(relay.local_addr(), "/").await.status, StatusCode::SERVICE_UNAVAILABLE);
 
     fs::create_dir_all(&dist).unwrap();
     fs::write(dist.join("index.html"), INDEX).unwrap();
@@ -165,9 +142,6 @@ async fn unusable_data_folder_is_a_clear_error() {
         Ok(_) => panic!("a file is not a data folder"),
         Err(error) => error,
     };
-    assert!(
-        matches!(error, qingfeng_relay::RelayError::DataDir { .. }),
-        "{error}"
-    );
+    assert!(matches!(error, qingfeng_relay::RelayError::DataDir { .. }), "{error}");
     assert!(error.to_string().contains("not-a-folder"), "{error}");
 }

@@ -15,10 +15,7 @@ pub struct Stamp {
 impl Stamp {
     /// A stamp for `author` at `at` seconds.
     pub fn new(author: impl Into<Id>, at: i64) -> Self {
-        Self {
-            author: author.into(),
-            at,
-        }
+        Self { author: author.into(), at }
     }
 }
 
@@ -53,18 +50,11 @@ impl Action {
     ];
 
     fn code(self) -> &'static str {
-        Self::CODES
-            .iter()
-            .find(|(a, _)| *a == self)
-            .map(|(_, c)| *c)
-            .unwrap_or_default()
+        Self::CODES.iter().find(|(a, _)| *a == self).map(|(_, c)| *c).unwrap_or_default()
     }
 
     fn from_code(code: &str) -> Option<Self> {
-        Self::CODES
-            .iter()
-            .find(|(_, c)| *c == code)
-            .map(|(a, _)| *a)
+        Self::CODES.iter().find(|(_, c)| *c == code).map(|(a, _)| *a)
     }
 
     /// The locale key of a history line for this action.
@@ -97,11 +87,7 @@ pub struct ChangeNote {
 impl ChangeNote {
     /// The text stored in the change message.
     pub fn encode(&self) -> String {
-        let mut text = format!(
-            "author={}\naction={}",
-            one_line(&self.author),
-            self.action.code()
-        );
+        let mut text = format!("author={}\naction={}", one_line(&self.author), self.action.code());
         if let Some((kind, id)) = &self.entity {
             text.push_str(&format!("\nentity={}/{}", kind.collection(), one_line(id)));
         }
@@ -130,12 +116,7 @@ impl ChangeNote {
                 _ => {}
             }
         }
-        Some(Self {
-            author: author?,
-            action: action?,
-            entity,
-            label,
-        })
+        Some(Self { author: author?, action: action?, entity, label })
     }
 }
 
@@ -159,19 +140,13 @@ mod tests {
         assert!(text.starts_with("author=p-1\n"));
         let back = ChangeNote::parse(&text).unwrap();
         assert_eq!(back.label, "采购 收受回扣");
-        assert_eq!(
-            (back.author, back.action, back.entity),
-            (note.author, note.action, note.entity)
-        );
+        assert_eq!((back.author, back.action, back.entity), (note.author, note.action, note.entity));
     }
 
     #[test]
     fn foreign_messages_are_not_notes() {
         assert_eq!(ChangeNote::parse("Initial commit"), None);
         assert_eq!(ChangeNote::parse("author=x\naction=explode"), None);
-        assert_eq!(
-            ChangeNote::parse("author=x\naction=update\nentity=spaceships/1"),
-            None
-        );
+        assert_eq!(ChangeNote::parse("author=x\naction=update\nentity=spaceships/1"), None);
     }
 }

@@ -102,20 +102,9 @@ impl RegisterDoc {
         field: &str,
         choice: usize,
     ) -> Result<(), DocError> {
-        let not_found = || DocError::NotFound {
-            kind,
-            id: id.to_string(),
-        };
-        let conflict = self
-            .entity_conflicts(kind, id)
-            .into_iter()
-            .find(|c| c.field == field)
-            .ok_or_else(not_found)?;
-        let chosen = conflict
-            .values
-            .get(choice)
-            .and_then(|v| v.raw.clone())
-            .ok_or_else(not_found)?;
+        let not_found = || DocError::NotFound { kind, id: id.to_string() };
+        let conflict = self.entity_conflicts(kind, id).into_iter().find(|c| c.field == field).ok_or_else(not_found)?;
+        let chosen = conflict.values.get(choice).and_then(|v| v.raw.clone()).ok_or_else(not_found)?;
         let map = self.collection(kind)?;
         let mut obj = match self.doc.get(&map, id) {
             Ok(Some((Value::Object(ObjType::Map), entity))) => entity,
@@ -130,22 +119,13 @@ impl RegisterDoc {
             };
         }
         // A plain put, not through `KeepConflicts`: superseding the other values is the point.
-        self.doc
-            .put(&obj, key, chosen)
-            .map_err(|e| DocError::Write(e.to_string()))?;
-        let label = self.entity_label(kind, id);
+        self.doc.put(&obj, key, chosen).map_err(|e| DocError::Write(e.to_string()))?;
+        let label = self.register().entity_label(kind, id);
         self.commit(stamp, Action::Update, Some((kind, id.to_string())), label);
         self.rehydrate()
     }
 
-    fn collect_conflicts(
-        &self,
-        kind: EntityKind,
-        id: &str,
-        obj: &ObjId,
-        prefix: &str,
-        found: &mut Vec<Conflict>,
-    ) {
+    fn collect_conflicts(&self, kind: EntityKind, id: &str, obj: &ObjId, prefix: &str, found: &mut Vec<Conflict>) {
         for key in self.doc.keys(obj) {
             let field = format!("{prefix}{key}");
             let Ok(values) = self.doc.get_all(obj, &key) else {
@@ -157,10 +137,7 @@ impl RegisterDoc {
                 let mut values: Vec<ConflictValue> = values
                     .iter()
                     .map(|(value, op)| {
-                        let note = self
-                            .doc
-                            .hash_for_opid(op)
-                            .and_then(|hash| self.doc.get_change_by_hash(&hash));
+                        let note = self.doc.hash_for_opid(op).and_then(|hash| self.doc.get_change_by_hash(&hash));
                         let author = note
                             .as_ref()
                             .and_then(|c| c.message().and_then(ChangeNote::parse))
@@ -180,12 +157,7 @@ impl RegisterDoc {
                     })
                     .collect();
                 values.sort_by_key(|v| !v.shown);
-                found.push(Conflict {
-                    kind,
-                    id: id.to_string(),
-                    field,
-                    values,
-                });
+                found.push(Conflict { kind, id: id.to_string(), field, values });
             } else if let Some((Value::Object(ObjType::Map), child)) = values.into_iter().next() {
                 self.collect_conflicts(kind, id, &child, &format!("{field}."), found);
             }

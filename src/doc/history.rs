@@ -60,14 +60,7 @@ impl RegisterDoc {
 
     /// The changes that touched one entity, newest first.
     pub fn entity_history(&mut self, kind: EntityKind, id: &str) -> Vec<HistoryEntry> {
-        self.history()
-            .into_iter()
-            .filter(|e| {
-                e.entity
-                    .as_ref()
-                    .is_some_and(|(k, i)| *k == kind && i == id)
-            })
-            .collect()
+        self.history().into_iter().filter(|e| e.entity.as_ref().is_some_and(|(k, i)| *k == kind && i == id)).collect()
     }
 
     /// The hash written as text, if it names a change of this register.
@@ -77,9 +70,7 @@ impl RegisterDoc {
     }
 
     fn fork_at(&mut self, hash: ChangeHash) -> Result<AutoCommit, DocError> {
-        self.doc
-            .fork_at(&[hash])
-            .map_err(|e| DocError::Write(e.to_string()))
+        self.doc.fork_at(&[hash]).map_err(|e| DocError::Write(e.to_string()))
     }
 
     /// The register as it was just after change `hash` (read-only).
@@ -90,12 +81,7 @@ impl RegisterDoc {
 
     /// Writes entity `id` back as it was just after change `hash`, as a new change by `stamp`.
     /// Goes through the entity's form, so text is diffed and concurrent edits elsewhere survive.
-    pub fn restore_entity<F>(
-        &mut self,
-        stamp: &Stamp,
-        id: &str,
-        hash: ChangeHash,
-    ) -> Result<bool, DocError>
+    pub fn restore_entity<F>(&mut self, stamp: &Stamp, id: &str, hash: ChangeHash) -> Result<bool, DocError>
     where
         F: Form,
         F::Target: Entity,
@@ -105,26 +91,17 @@ impl RegisterDoc {
         let map = match automerge::ReadDoc::get(&past, ROOT, kind.collection()) {
             Ok(Some((automerge::Value::Object(_), map))) => map,
             _ => {
-                return Err(DocError::NotARegister(format!(
-                    "it has no map `{}`",
-                    kind.collection()
-                )));
+                return Err(DocError::NotARegister(format!("it has no map `{}`", kind.collection())));
             }
         };
         let old: autosurgeon::MaybeMissing<F::Target> =
             hydrate_prop(&past, &map, id).map_err(|e| DocError::NotARegister(e.to_string()))?;
         let autosurgeon::MaybeMissing::Present(old) = old else {
-            return Err(DocError::NotFound {
-                kind,
-                id: id.to_string(),
-            });
+            return Err(DocError::NotFound { kind, id: id.to_string() });
         };
         let mut changed = self.update_entity(stamp, id, &F::from_target(&old))?;
         let archived_then = !old.is_active();
-        if self
-            .register_entity::<F::Target>(id)
-            .is_some_and(|e| e.is_active() == archived_then)
-        {
+        if self.register_entity::<F::Target>(id).is_some_and(|e| e.is_active() == archived_then) {
             self.set_archived::<F::Target>(stamp, id, archived_then)?;
             changed = true;
         }

@@ -25,11 +25,7 @@ impl ReadDoc for KeepConflicts<'_> {
         ReadDoc::get_heads(&*self.0)
     }
 
-    fn get<P: Into<am::Prop>>(
-        &self,
-        obj: &ObjId,
-        prop: P,
-    ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
+    fn get<P: Into<am::Prop>>(&self, obj: &ObjId, prop: P) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
         ReadDoc::get(&*self.0, obj, prop)
     }
 
@@ -45,11 +41,7 @@ impl ReadDoc for KeepConflicts<'_> {
         ReadDoc::map_range(&*self.0, obj, range)
     }
 
-    fn list_range<O: AsRef<ObjId>, R: RangeBounds<usize>>(
-        &self,
-        obj: O,
-        range: R,
-    ) -> am::iter::ListRange<'_> {
+    fn list_range<O: AsRef<ObjId>, R: RangeBounds<usize>>(&self, obj: O, range: R) -> am::iter::ListRange<'_> {
         ReadDoc::list_range(&*self.0, obj, range)
     }
 
@@ -80,8 +72,7 @@ impl Doc for KeepConflicts<'_> {
         let (prop, value) = (prop.into(), value.into());
         // `get_all` lists concurrent values in op order; the last one is the one `get` shows.
         let values = self.0.get_all(obj.as_ref(), prop.clone())?;
-        let rewrites_shown =
-            matches!(values.last(), Some((Value::Scalar(shown), _)) if shown.as_ref() == &value);
+        let rewrites_shown = matches!(values.last(), Some((Value::Scalar(shown), _)) if shown.as_ref() == &value);
         // Unchanged (one value) or the shown side of a conflict: nothing to write. Automerge
         // would skip the first itself, but only after a second lookup of the key.
         if rewrites_shown {
@@ -126,11 +117,7 @@ impl Doc for KeepConflicts<'_> {
         Doc::increment(self.0, obj, prop, value)
     }
 
-    fn delete<O: AsRef<ObjId>, P: Into<am::Prop>>(
-        &mut self,
-        obj: O,
-        prop: P,
-    ) -> Result<(), AutomergeError> {
+    fn delete<O: AsRef<ObjId>, P: Into<am::Prop>>(&mut self, obj: O, prop: P) -> Result<(), AutomergeError> {
         Doc::delete(self.0, obj, prop)
     }
 

@@ -9,8 +9,8 @@ use autosurgeon::{MaybeMissing, hydrate, hydrate_prop, reconcile, reconcile_prop
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Phase, Register, RiskKind,
-    SCHEMA_VERSION, Template, Unit, new_id,
+    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Phase, Register, RiskKind, SCHEMA_VERSION,
+    Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 
@@ -48,9 +48,7 @@ pub enum DocError {
     #[error("the document is not a Qingfeng register: {0}")]
     NotARegister(String),
     /// Written by a newer Qingfeng whose layout this build does not know.
-    #[error(
-        "the register was written by a newer Qingfeng (layout {0}, this build reads up to {SCHEMA_VERSION})"
-    )]
+    #[error("the register was written by a newer Qingfeng (layout {0}, this build reads up to {SCHEMA_VERSION})")]
     NewerSchema(u64),
     /// Two documents of different registers cannot be merged.
     #[error("the documents are copies of different registers")]
@@ -109,55 +107,25 @@ pub struct RegisterDoc {
 
 impl std::fmt::Debug for RegisterDoc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegisterDoc")
-            .field("id", &self.register.id)
-            .field("unit", &self.register.unit.name)
-            .finish()
+        f.debug_struct("RegisterDoc").field("id", &self.register.id).field("unit", &self.register.unit.name).finish()
     }
 }
 
 impl RegisterDoc {
     /// A new register for `unit`, seeded from `template`, with phases dated from `today`.
     /// Everything is written in one first change, from which every copy descends.
-    pub fn create(
-        unit: &UnitForm,
-        template: &Template,
-        today: Date,
-        stamp: &Stamp,
-    ) -> Result<Self, DocError> {
-        let mut register = Register {
-            schema: SCHEMA_VERSION,
-            id: new_id(),
-            ..Register::default()
-        };
+    pub fn create(unit: &UnitForm, template: &Template, today: Date, stamp: &Stamp) -> Result<Self, DocError> {
+        let mut register = Register { schema: SCHEMA_VERSION, id: new_id(), ..Register::default() };
         let mut details = Unit::default();
-        unit.apply(&mut details, &register)
-            .map_err(DocError::Invalid)?;
+        unit.apply(&mut details, &register).map_err(DocError::Invalid)?;
         register.unit = details;
         for name in &template.departments {
-            register.departments.insert(
-                new_id(),
-                Department {
-                    name: name.clone(),
-                    ..Department::default()
-                },
-            );
+            register.departments.insert(new_id(), Department { name: name.clone(), ..Department::default() });
         }
         for name in &template.risk_kinds {
-            register.risk_kinds.insert(
-                new_id(),
-                RiskKind {
-                    name: name.clone(),
-                    archived: None,
-                },
-            );
+            register.risk_kinds.insert(new_id(), RiskKind { name: name.clone(), archived: None });
         }
-        for (order, (phase, (start, end))) in template
-            .phases
-            .iter()
-            .zip(template.phase_dates(today))
-            .enumerate()
-        {
+        for (order, (phase, (start, end))) in template.phases.iter().zip(template.phase_dates(today)).enumerate() {
             let phase = Phase {
                 order: order as i64 + 1,
                 name: phase.name.clone(),
@@ -171,8 +139,7 @@ impl RegisterDoc {
 
         let mut doc = AutoCommit::new().with_actor(ActorId::random());
         for collection in COLLECTIONS {
-            doc.put_object(ROOT, collection, ObjType::Map)
-                .map_err(write_error)?;
+            doc.put_object(ROOT, collection, ObjType::Map).map_err(write_error)?;
         }
         reconcile(&mut doc, &register).map_err(write_error)?;
         let mut this = Self { doc, register };
@@ -185,9 +152,7 @@ impl RegisterDoc {
     /// Opens a saved register (a snapshot, optionally followed by incremental chunks).
     /// Each opening writes as a new random actor, so two tabs never share one.
     pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
-        let doc = AutoCommit::load(bytes)
-            .map_err(DocError::NotAutomerge)?
-            .with_actor(ActorId::random());
+        let doc = AutoCommit::load(bytes).map_err(DocError::NotAutomerge)?.with_actor(ActorId::random());
         Self::from_automerge(doc)
     }
 
@@ -196,10 +161,7 @@ impl RegisterDoc {
         if schema > SCHEMA_VERSION {
             return Err(DocError::NewerSchema(schema));
         }
-        let mut this = Self {
-            doc,
-            register: Register::default(),
-        };
+        let mut this = Self { doc, register: Register::default() };
         this.rehydrate()?;
         if this.register.id.is_empty() {
             return Err(DocError::NotARegister("it has no register id".into()));
@@ -242,10 +204,7 @@ impl RegisterDoc {
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
         let doc = self.doc.fork().with_actor(ActorId::random());
-        Self {
-            doc,
-            register: self.register.clone(),
-        }
+        Self { doc, register: self.register.clone() }
     }
 
     /// Brings every change of `other` (a copy of the same register) into this one.
@@ -291,8 +250,7 @@ impl RegisterDoc {
         F::Target: Entity,
     {
         let mut entity = F::Target::default();
-        form.apply(&mut entity, &self.register)
-            .map_err(DocError::Invalid)?;
+        form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
         let id = new_id();
         self.write_entity(stamp, Action::Create, &id, &entity)?;
         Ok(id)
@@ -306,8 +264,7 @@ impl RegisterDoc {
     {
         let mut entity = self.fresh_entity::<F::Target>(id)?;
         let before = entity.clone();
-        form.apply(&mut entity, &self.register)
-            .map_err(DocError::Invalid)?;
+        form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
         if entity == before {
             return Ok(false);
         }
@@ -316,144 +273,68 @@ impl RegisterDoc {
     }
 
     /// Archives (`true`) or restores (`false`) entity `id`. Nothing is ever deleted.
-    pub fn set_archived<E: Entity>(
-        &mut self,
-        stamp: &Stamp,
-        id: &str,
-        archived: bool,
-    ) -> Result<(), DocError> {
+    pub fn set_archived<E: Entity>(&mut self, stamp: &Stamp, id: &str, archived: bool) -> Result<(), DocError> {
         let mut entity = self.fresh_entity::<E>(id)?;
         if entity.is_active() != archived {
             return Ok(());
         }
-        entity.set_archived(archived.then(|| Archived {
-            by: stamp.author.clone(),
-            at: stamp.at,
-        }));
-        let action = if archived {
-            Action::Archive
-        } else {
-            Action::Restore
-        };
+        entity.set_archived(archived.then(|| Archived { by: stamp.author.clone(), at: stamp.at }));
+        let action = if archived { Action::Archive } else { Action::Restore };
         self.write_entity(stamp, action, id, &entity)
     }
 
     /// Edits the unit's details.
     pub fn update_unit(&mut self, stamp: &Stamp, form: &UnitForm) -> Result<(), DocError> {
-        let mut unit: Unit = hydrate_prop(&self.doc, ROOT, "unit")
-            .map_err(|e| DocError::NotARegister(e.to_string()))?;
-        form.apply(&mut unit, &self.register)
-            .map_err(DocError::Invalid)?;
-        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "unit", &unit)
-            .map_err(write_error)?;
+        let mut unit: Unit =
+            hydrate_prop(&self.doc, ROOT, "unit").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        form.apply(&mut unit, &self.register).map_err(DocError::Invalid)?;
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "unit", &unit).map_err(write_error)?;
         self.commit(stamp, Action::UpdateUnit, None, unit.name.clone());
         self.register.unit = unit;
         Ok(())
     }
 
     /// Sets the leading group.
-    pub fn update_leading_group(
-        &mut self,
-        stamp: &Stamp,
-        form: &LeadingGroupForm,
-    ) -> Result<(), DocError> {
-        let mut group: LeadingGroup = hydrate_prop(&self.doc, ROOT, "leading_group")
-            .map_err(|e| DocError::NotARegister(e.to_string()))?;
-        form.apply(&mut group, &self.register)
-            .map_err(DocError::Invalid)?;
-        reconcile_prop(
-            &mut KeepConflicts(&mut self.doc),
-            ROOT,
-            "leading_group",
-            &group,
-        )
-        .map_err(write_error)?;
+    pub fn update_leading_group(&mut self, stamp: &Stamp, form: &LeadingGroupForm) -> Result<(), DocError> {
+        let mut group: LeadingGroup =
+            hydrate_prop(&self.doc, ROOT, "leading_group").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        form.apply(&mut group, &self.register).map_err(DocError::Invalid)?;
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "leading_group", &group).map_err(write_error)?;
         self.commit(stamp, Action::UpdateLeadingGroup, None, String::new());
         self.register.leading_group = group;
         Ok(())
-    }
-
-    /// The current name of entity `id` of `kind` ("" when there is none).
-    pub fn entity_label(&self, kind: EntityKind, id: &str) -> String {
-        fn label<E: Entity>(r: &Register, id: &str) -> String {
-            E::all(r).get(id).map(Entity::label).unwrap_or_default()
-        }
-        let r = &self.register;
-        match kind {
-            EntityKind::Person => label::<crate::model::Person>(r, id),
-            EntityKind::Department => label::<Department>(r, id),
-            EntityKind::Post => label::<crate::model::Post>(r, id),
-            EntityKind::Risk => label::<crate::model::RiskPoint>(r, id),
-            EntityKind::RiskKind => label::<RiskKind>(r, id),
-            EntityKind::Measure => label::<crate::model::Measure>(r, id),
-            EntityKind::Phase => label::<Phase>(r, id),
-        }
     }
 
     /// The map object of `kind` at the root.
     pub(super) fn collection(&self, kind: EntityKind) -> Result<ObjId, DocError> {
         match self.doc.get(ROOT, kind.collection()) {
             Ok(Some((Value::Object(ObjType::Map), id))) => Ok(id),
-            _ => Err(DocError::NotARegister(format!(
-                "it has no map `{}`",
-                kind.collection()
-            ))),
+            _ => Err(DocError::NotARegister(format!("it has no map `{}`", kind.collection()))),
         }
     }
 
     /// Entity `id` hydrated from the document as it is now, ready to change and reconcile.
     fn fresh_entity<E: Entity>(&self, id: &str) -> Result<E, DocError> {
         let map = self.collection(E::KIND)?;
-        match hydrate_prop(&self.doc, &map, id)
-            .map_err(|e| DocError::NotARegister(e.to_string()))?
-        {
+        match hydrate_prop(&self.doc, &map, id).map_err(|e| DocError::NotARegister(e.to_string()))? {
             MaybeMissing::Present(entity) => Ok(entity),
-            MaybeMissing::Missing => Err(DocError::NotFound {
-                kind: E::KIND,
-                id: id.to_string(),
-            }),
+            MaybeMissing::Missing => Err(DocError::NotFound { kind: E::KIND, id: id.to_string() }),
         }
     }
 
     /// Reconciles one entity at its key, commits, and refreshes it in the model.
-    fn write_entity<E: Entity>(
-        &mut self,
-        stamp: &Stamp,
-        action: Action,
-        id: &str,
-        entity: &E,
-    ) -> Result<(), DocError> {
+    fn write_entity<E: Entity>(&mut self, stamp: &Stamp, action: Action, id: &str, entity: &E) -> Result<(), DocError> {
         let map = self.collection(E::KIND)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id, entity).map_err(write_error)?;
-        self.commit(
-            stamp,
-            action,
-            Some((E::KIND, id.to_string())),
-            entity.label(),
-        );
+        self.commit(stamp, action, Some((E::KIND, id.to_string())), entity.label());
         let fresh = self.fresh_entity::<E>(id)?;
         E::all_mut(&mut self.register).insert(id.to_string(), fresh);
         Ok(())
     }
 
-    pub(super) fn commit(
-        &mut self,
-        stamp: &Stamp,
-        action: Action,
-        entity: Option<(EntityKind, Id)>,
-        label: String,
-    ) {
-        let note = ChangeNote {
-            author: stamp.author.clone(),
-            action,
-            entity,
-            label,
-        };
-        self.doc.commit_with(
-            CommitOptions::default()
-                .with_message(note.encode())
-                .with_time(stamp.at),
-        );
+    pub(super) fn commit(&mut self, stamp: &Stamp, action: Action, entity: Option<(EntityKind, Id)>, label: String) {
+        let note = ChangeNote { author: stamp.author.clone(), action, entity, label };
+        self.doc.commit_with(CommitOptions::default().with_message(note.encode()).with_time(stamp.at));
     }
 
     /// Rebuilds the model from the whole document.
@@ -466,9 +347,9 @@ impl RegisterDoc {
 /// The layout version of a document, or why it is not a register.
 fn register_schema(doc: &AutoCommit) -> Result<u64, DocError> {
     match doc.get(ROOT, "schema") {
-        Ok(Some((Value::Scalar(s), _))) => s
-            .as_u64()
-            .ok_or_else(|| DocError::NotARegister("its layout version is not a number".into())),
+        Ok(Some((Value::Scalar(s), _))) => {
+            s.as_u64().ok_or_else(|| DocError::NotARegister("its layout version is not a number".into()))
+        }
         _ => Err(DocError::NotARegister("it has no layout version".into())),
     }
 }

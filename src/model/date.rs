@@ -155,23 +155,13 @@ mod tests {
         let d: Date = "2026-11-27".parse().unwrap();
         assert_eq!(d.add_days(7).to_string(), "2026-12-04");
         assert_eq!(d.add_months(3).to_string(), "2027-02-27");
-        assert_eq!(
-            "2026-01-31"
-                .parse::<Date>()
-                .unwrap()
-                .add_months(1)
-                .to_string(),
-            "2026-02-28"
-        );
+        assert_eq!("2026-01-31".parse::<Date>().unwrap().add_months(1).to_string(), "2026-02-28");
         assert_eq!(d.days_until(d.add_days(-3)), -3);
     }
 
     #[test]
     fn china_time_decides_the_day() {
         // 2026-11-27 16:30 UTC is 2026-11-28 00:30 in Beijing.
-        assert_eq!(
-            Date::from_unix_seconds_china(1_795_797_000).to_string(),
-            "2026-11-28"
-        );
+        assert_eq!(Date::from_unix_seconds_china(1_795_797_000).to_string(), "2026-11-28");
     }
 }

@@ -118,9 +118,7 @@ macro_rules! entity {
         impl $crate::model::Entity for $ty {
             const KIND: $crate::model::EntityKind = $kind;
 
-            fn all(
-                register: &$crate::model::Register,
-            ) -> &std::collections::BTreeMap<$crate::model::Id, Self> {
+            fn all(register: &$crate::model::Register) -> &std::collections::BTreeMap<$crate::model::Id, Self> {
                 &register.$field
             }
 

@@ -19,11 +19,7 @@ pub enum MeasureStage {
 
 impl MeasureStage {
     /// In the order they act.
-    pub const ALL: [MeasureStage; 3] = [
-        MeasureStage::Prevent,
-        MeasureStage::Monitor,
-        MeasureStage::Handle,
-    ];
+    pub const ALL: [MeasureStage; 3] = [MeasureStage::Prevent, MeasureStage::Monitor, MeasureStage::Handle];
 
     /// The form value.
     pub fn code(self) -> &'static str {
@@ -65,12 +61,8 @@ pub enum MeasureStatus {
 
 impl MeasureStatus {
     /// In the order they are reached.
-    pub const ALL: [MeasureStatus; 4] = [
-        MeasureStatus::Planned,
-        MeasureStatus::InProgress,
-        MeasureStatus::Done,
-        MeasureStatus::Verified,
-    ];
+    pub const ALL: [MeasureStatus; 4] =
+        [MeasureStatus::Planned, MeasureStatus::InProgress, MeasureStatus::Done, MeasureStatus::Verified];
 
     /// The form value.
     pub fn code(self) -> &'static str {

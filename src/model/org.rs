@@ -48,9 +48,7 @@ pub struct Department {
     /// Set when archived.
     pub archived: Option<Archived>,
 }
-entity!(Department, EntityKind::Department, departments, |d| d
-    .name
-    .clone());
+entity!(Department, EntityKind::Department, departments, |d| d.name.clone());
 
 /// 岗位: a position in a department.
 #[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]

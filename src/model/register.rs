@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{
-    Department, Id, LeadingGroup, Measure, Person, Phase, Post, RiskKind, RiskPoint, Unit,
+    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, RiskKind, RiskPoint, Unit,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -44,13 +44,24 @@ impl Register {
         self.people.get(id).map(|p| p.name.as_str())
     }
 
+    /// The current name of entity `id` of `kind` ("" when there is none).
+    pub fn entity_label(&self, kind: EntityKind, id: &str) -> String {
+        fn label<E: Entity>(r: &Register, id: &str) -> String {
+            E::all(r).get(id).map(Entity::label).unwrap_or_default()
+        }
+        match kind {
+            EntityKind::Person => label::<Person>(self, id),
+            EntityKind::Department => label::<Department>(self, id),
+            EntityKind::Post => label::<Post>(self, id),
+            EntityKind::Risk => label::<RiskPoint>(self, id),
+            EntityKind::Measure => label::<Measure>(self, id),
+            EntityKind::RiskKind => label::<RiskKind>(self, id),
+            EntityKind::Phase => label::<Phase>(self, id),
+        }
+    }
+
     /// The department a risk point belongs to: its own, or its post's.
     pub fn risk_department<'a>(&'a self, risk: &'a RiskPoint) -> Option<&'a Id> {
-        risk.department.as_ref().or_else(|| {
-            risk.post
-                .as_ref()
-                .and_then(|p| self.posts.get(p))
-                .map(|p| &p.department)
-        })
+        risk.department.as_ref().or_else(|| risk.post.as_ref().and_then(|p| self.posts.get(p)).map(|p| &p.department))
     }
 }

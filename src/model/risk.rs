@@ -93,9 +93,7 @@ pub struct RiskKind {
     /// Set when archived.
     pub archived: Option<Archived>,
 }
-entity!(RiskKind, EntityKind::RiskKind, risk_kinds, |k| k
-    .name
-    .clone());
+entity!(RiskKind, EntityKind::RiskKind, risk_kinds, |k| k.name.clone());
 
 /// 风险点.
 #[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]

@@ -55,10 +55,7 @@ mod tests {
     #[test]
     fn the_school_template_has_the_standard_departments_and_phases() {
         let t = Template::school();
-        assert_eq!(
-            t.departments,
-            ["党支部", "办公室", "总务处", "财务室", "教务处", "食堂"]
-        );
+        assert_eq!(t.departments, ["党支部", "办公室", "总务处", "财务室", "教务处", "食堂"]);
         assert!(t.risk_kinds.iter().any(|k| k == "思想道德风险"));
         assert_eq!(t.phases.len(), 6);
         let dates = t.phase_dates("2026-11-27".parse().unwrap());

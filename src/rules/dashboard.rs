@@ -50,25 +50,10 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
         }
     }
     kinds.sort_by(|a, b| a.1.cmp(&b.1));
-    d.by_kind = kinds
-        .into_iter()
-        .map(|(_, name, counts)| (name, counts))
-        .collect();
-    d.people = register
-        .people
-        .values()
-        .filter(|p| p.archived.is_none())
-        .count();
-    d.departments = register
-        .departments
-        .values()
-        .filter(|x| x.archived.is_none())
-        .count();
-    d.posts = register
-        .posts
-        .values()
-        .filter(|x| x.archived.is_none())
-        .count();
+    d.by_kind = kinds.into_iter().map(|(_, name, counts)| (name, counts)).collect();
+    d.people = register.people.values().filter(|p| p.archived.is_none()).count();
+    d.departments = register.departments.values().filter(|x| x.archived.is_none()).count();
+    d.posts = register.posts.values().filter(|x| x.archived.is_none()).count();
     d.current_phase = register
         .phases
         .iter()
@@ -91,20 +76,8 @@ mod tests {
     #[test]
     fn counts_active_risks_by_level_and_kind() {
         let mut r = Register::default();
-        r.risk_kinds.insert(
-            "k1".into(),
-            RiskKind {
-                name: "岗位职责风险".into(),
-                archived: None,
-            },
-        );
-        r.risk_kinds.insert(
-            "k2".into(),
-            RiskKind {
-                name: "思想道德风险".into(),
-                archived: None,
-            },
-        );
+        r.risk_kinds.insert("k1".into(), RiskKind { name: "岗位职责风险".into(), archived: None });
+        r.risk_kinds.insert("k2".into(), RiskKind { name: "思想道德风险".into(), archived: None });
         for (id, kind, level, archived) in [
             ("a", "k1", RiskLevel::One, false),
             ("b", "k1", RiskLevel::Three, false),
@@ -116,10 +89,7 @@ mod tests {
                 RiskPoint {
                     kind: kind.into(),
                     level,
-                    archived: archived.then(|| Archived {
-                        by: String::new(),
-                        at: 0,
-                    }),
+                    archived: archived.then(|| Archived { by: String::new(), at: 0 }),
                     ..RiskPoint::default()
                 },
             );
@@ -135,19 +105,10 @@ mod tests {
         );
         let d = dashboard(&r, "2026-11-27".parse().unwrap());
         assert_eq!(d.by_level, [1, 0, 2]);
-        assert_eq!(
-            d.by_kind,
-            vec![
-                ("岗位职责风险".to_string(), [1, 0, 1]),
-                ("思想道德风险".to_string(), [0, 0, 1])
-            ]
-        );
+        assert_eq!(d.by_kind, vec![("岗位职责风险".to_string(), [1, 0, 1]), ("思想道德风险".to_string(), [0, 0, 1])]);
         // None of them has a department, so each lacks its head.
         assert_eq!(d.responsibility_gaps, 3);
         assert_eq!(d.current_phase.as_deref(), Some("p"));
-        assert_eq!(
-            dashboard(&r, "2026-12-01".parse().unwrap()).current_phase,
-            None
-        );
+        assert_eq!(dashboard(&r, "2026-12-01".parse().unwrap()).current_phase, None);
     }
 }

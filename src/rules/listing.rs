@@ -116,17 +116,11 @@ pub enum SortDir {
 
 fn row(register: &Register, id: &Id, risk: &RiskPoint) -> RiskRow {
     let name_of = |map_name: Option<&str>| map_name.unwrap_or_default().to_string();
-    let department = register
-        .risk_department(risk)
-        .and_then(|d| register.departments.get(d));
+    let department = register.risk_department(risk).and_then(|d| register.departments.get(d));
     let post = risk.post.as_ref().and_then(|p| register.posts.get(p));
     let duties = graded_responsibility(register, risk);
-    let accountable: Vec<&str> = duties
-        .duties
-        .iter()
-        .filter_map(|d| d.person.as_ref().ok())
-        .filter_map(|p| register.person_name(p))
-        .collect();
+    let accountable: Vec<&str> =
+        duties.duties.iter().filter_map(|d| d.person.as_ref().ok()).filter_map(|p| register.person_name(p)).collect();
     RiskRow {
         id: id.clone(),
         level: risk.level,
@@ -145,10 +139,7 @@ fn passes_filters(register: &Register, risk: &RiskPoint, filter: &RiskFilter) ->
     risk.archived.is_some() == filter.archived
         && filter.level.is_none_or(|l| l == risk.level)
         && filter.kind.as_ref().is_none_or(|k| *k == risk.kind)
-        && filter
-            .department
-            .as_ref()
-            .is_none_or(|d| Some(d) == register.risk_department(risk))
+        && filter.department.as_ref().is_none_or(|d| Some(d) == register.risk_department(risk))
 }
 
 fn contains_text(row: &RiskRow, risk: &RiskPoint, needle: &str) -> bool {
@@ -168,12 +159,7 @@ fn contains_text(row: &RiskRow, risk: &RiskPoint, needle: &str) -> bool {
 
 /// The rows of the risk list: filtered, then sorted by `sort` (ties by level, then id, so the
 /// order is stable between renders).
-pub fn risk_rows(
-    register: &Register,
-    filter: &RiskFilter,
-    sort: RiskSort,
-    dir: SortDir,
-) -> Vec<RiskRow> {
+pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir) -> Vec<RiskRow> {
     let needle = filter.text.trim().to_lowercase();
     let mut rows: Vec<RiskRow> = register
         .risks
@@ -185,11 +171,7 @@ pub fn risk_rows(
         .collect();
     rows.sort_by(|a, b| {
         let primary = sort.compare(a, b);
-        let primary = if dir == SortDir::Descending {
-            primary.reverse()
-        } else {
-            primary
-        };
+        let primary = if dir == SortDir::Descending { primary.reverse() } else { primary };
         primary.then(a.level.cmp(&b.level)).then(a.id.cmp(&b.id))
     });
     rows
@@ -203,58 +185,16 @@ mod tests {
 
     fn register() -> Register {
         let mut r = Register::default();
-        r.people.insert(
-            "zhu".into(),
-            Person {
-                name: "朱忠云".into(),
-                ..Person::default()
-            },
-        );
+        r.people.insert("zhu".into(), Person { name: "朱忠云".into(), ..Person::default() });
         r.departments.insert(
             "fin".into(),
-            Department {
-                name: "财务室".into(),
-                head: Some("zhu".into()),
-                ..Department::default()
-            },
+            Department { name: "财务室".into(), head: Some("zhu".into()), ..Department::default() },
         );
-        r.departments.insert(
-            "can".into(),
-            Department {
-                name: "食堂".into(),
-                ..Department::default()
-            },
-        );
-        r.posts.insert(
-            "acc".into(),
-            Post {
-                name: "会计".into(),
-                department: "fin".into(),
-                ..Post::default()
-            },
-        );
-        r.posts.insert(
-            "buy".into(),
-            Post {
-                name: "食堂采买".into(),
-                department: "can".into(),
-                ..Post::default()
-            },
-        );
-        r.risk_kinds.insert(
-            "duty".into(),
-            RiskKind {
-                name: "岗位职责风险".into(),
-                archived: None,
-            },
-        );
-        r.risk_kinds.insert(
-            "moral".into(),
-            RiskKind {
-                name: "思想道德风险".into(),
-                archived: None,
-            },
-        );
+        r.departments.insert("can".into(), Department { name: "食堂".into(), ..Department::default() });
+        r.posts.insert("acc".into(), Post { name: "会计".into(), department: "fin".into(), ..Post::default() });
+        r.posts.insert("buy".into(), Post { name: "食堂采买".into(), department: "can".into(), ..Post::default() });
+        r.risk_kinds.insert("duty".into(), RiskKind { name: "岗位职责风险".into(), archived: None });
+        r.risk_kinds.insert("moral".into(), RiskKind { name: "思想道德风险".into(), archived: None });
         let mut add = |id: &str, post: &str, kind: &str, level, text: &str| {
             r.risks.insert(
                 id.into(),
@@ -282,23 +222,11 @@ mod tests {
     fn sorts_by_level_by_default_and_by_each_column() {
         let r = register();
         let all = RiskFilter::default();
-        assert_eq!(
-            ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Ascending)),
-            ["b", "a", "c"]
-        );
-        assert_eq!(
-            ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Descending)),
-            ["c", "a", "b"]
-        );
+        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Ascending)), ["b", "a", "c"]);
+        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Descending)), ["c", "a", "b"]);
         // 会计 < 食堂采买 in code point order; ties fall back to level.
-        assert_eq!(
-            ids(&risk_rows(&r, &all, RiskSort::Post, SortDir::Ascending)),
-            ["a", "b", "c"]
-        );
-        assert_eq!(
-            ids(&risk_rows(&r, &all, RiskSort::Kind, SortDir::Descending)),
-            ["c", "b", "a"]
-        );
+        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Post, SortDir::Ascending)), ["a", "b", "c"]);
+        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Kind, SortDir::Descending)), ["c", "b", "a"]);
         for sort in RiskSort::ALL {
             assert_eq!(risk_rows(&r, &all, sort, SortDir::Ascending).len(), 3);
         }
@@ -307,99 +235,31 @@ mod tests {
     #[test]
     fn filters_combine() {
         let r = register();
-        let by =
-            |f: RiskFilter| ids(&risk_rows(&r, &f, RiskSort::Level, SortDir::Ascending)).join(",");
-        assert_eq!(
-            by(RiskFilter {
-                level: Some(RiskLevel::One),
-                ..Default::default()
-            }),
-            "b"
-        );
-        assert_eq!(
-            by(RiskFilter {
-                kind: Some("duty".into()),
-                ..Default::default()
-            }),
-            "b,a"
-        );
-        assert_eq!(
-            by(RiskFilter {
-                department: Some("can".into()),
-                ..Default::default()
-            }),
-            "b,c"
-        );
-        assert_eq!(
-            by(RiskFilter {
-                text: "回扣".into(),
-                ..Default::default()
-            }),
-            "b"
-        );
+        let by = |f: RiskFilter| ids(&risk_rows(&r, &f, RiskSort::Level, SortDir::Ascending)).join(",");
+        assert_eq!(by(RiskFilter { level: Some(RiskLevel::One), ..Default::default() }), "b");
+        assert_eq!(by(RiskFilter { kind: Some("duty".into()), ..Default::default() }), "b,a");
+        assert_eq!(by(RiskFilter { department: Some("can".into()), ..Default::default() }), "b,c");
+        assert_eq!(by(RiskFilter { text: "回扣".into(), ..Default::default() }), "b");
         // Free text reaches resolved names too: the department 财务室.
-        assert_eq!(
-            by(RiskFilter {
-                text: "财务".into(),
-                ..Default::default()
-            }),
-            "a"
-        );
-        assert_eq!(
-            by(RiskFilter {
-                department: Some("can".into()),
-                text: "次".into(),
-                ..Default::default()
-            }),
-            "c"
-        );
+        assert_eq!(by(RiskFilter { text: "财务".into(), ..Default::default() }), "a");
+        assert_eq!(by(RiskFilter { department: Some("can".into()), text: "次".into(), ..Default::default() }), "c");
     }
 
     #[test]
     fn archived_points_are_listed_apart() {
         let mut r = register();
-        r.risks.get_mut("a").unwrap().archived = Some(Archived {
-            by: String::new(),
-            at: 3,
-        });
-        assert_eq!(
-            ids(&risk_rows(
-                &r,
-                &RiskFilter::default(),
-                RiskSort::Level,
-                SortDir::Ascending
-            )),
-            ["b", "c"]
-        );
-        let archived = RiskFilter {
-            archived: true,
-            ..Default::default()
-        };
-        assert_eq!(
-            ids(&risk_rows(
-                &r,
-                &archived,
-                RiskSort::Level,
-                SortDir::Ascending
-            )),
-            ["a"]
-        );
+        r.risks.get_mut("a").unwrap().archived = Some(Archived { by: String::new(), at: 3 });
+        assert_eq!(ids(&risk_rows(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending)), ["b", "c"]);
+        let archived = RiskFilter { archived: true, ..Default::default() };
+        assert_eq!(ids(&risk_rows(&r, &archived, RiskSort::Level, SortDir::Ascending)), ["a"]);
     }
 
     #[test]
     fn rows_resolve_names_and_accountable_people() {
         let r = register();
-        let rows = risk_rows(
-            &r,
-            &RiskFilter::default(),
-            RiskSort::Level,
-            SortDir::Ascending,
-        );
+        let rows = risk_rows(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending);
         let a = rows.iter().find(|x| x.id == "a").unwrap();
-        assert_eq!(
-            (a.department.as_str(), a.post.as_str(), a.kind.as_str()),
-            ("财务室", "会计", "岗位职责风险")
-        );
+        assert_eq!((a.department.as_str(), a.post.as_str(), a.kind.as_str()), ("财务室", "会计", "岗位职责风险"));
         // 二级: 朱 heads 财务室, nobody is in charge of it.
         assert_eq!(a.accountable, "朱忠云");
         assert!(a.accountable_gap);

@@ -87,29 +87,19 @@ pub fn roles_for(level: RiskLevel) -> &'static [Role] {
     match level {
         RiskLevel::Three => &[Role::DepartmentHead],
         RiskLevel::Two => &[Role::DepartmentHead, Role::LeaderInCharge],
-        RiskLevel::One => &[
-            Role::DepartmentHead,
-            Role::LeaderInCharge,
-            Role::PrincipalLeader,
-        ],
+        RiskLevel::One => &[Role::DepartmentHead, Role::LeaderInCharge, Role::PrincipalLeader],
     }
 }
 
 /// Who answers for `risk` in `register`.
 pub fn graded_responsibility(register: &Register, risk: &RiskPoint) -> GradedResponsibility {
-    let department = register
-        .risk_department(risk)
-        .and_then(|id| register.departments.get(id));
+    let department = register.risk_department(risk).and_then(|id| register.departments.get(id));
     let duties = roles_for(risk.level)
         .iter()
         .map(|&role| {
             let named = match role {
-                Role::DepartmentHead => {
-                    department.map(|d| d.head.as_ref()).ok_or(Gap::NoDepartment)
-                }
-                Role::LeaderInCharge => department
-                    .map(|d| d.leader_in_charge.as_ref())
-                    .ok_or(Gap::NoDepartment),
+                Role::DepartmentHead => department.map(|d| d.head.as_ref()).ok_or(Gap::NoDepartment),
+                Role::LeaderInCharge => department.map(|d| d.leader_in_charge.as_ref()).ok_or(Gap::NoDepartment),
                 Role::PrincipalLeader => Ok(register.leading_group.leader.as_ref()),
             };
             let person = named.and_then(|id| {
@@ -132,10 +122,7 @@ mod tests {
     use crate::model::{Archived, Department, Person, Post, Scope};
 
     fn person(name: &str) -> Person {
-        Person {
-            name: name.into(),
-            ..Person::default()
-        }
+        Person { name: name.into(), ..Person::default() }
     }
 
     /// A school with 王 as 组长, 朱 heading 总务处 and 陈 in charge of it.
@@ -154,31 +141,17 @@ mod tests {
                 archived: None,
             },
         );
-        r.posts.insert(
-            "buyer".into(),
-            Post {
-                name: "食堂采买".into(),
-                department: "general".into(),
-                ..Post::default()
-            },
-        );
+        r.posts
+            .insert("buyer".into(), Post { name: "食堂采买".into(), department: "general".into(), ..Post::default() });
         r
     }
 
     fn risk(level: RiskLevel) -> RiskPoint {
-        RiskPoint {
-            scope: Scope::Post,
-            post: Some("buyer".into()),
-            level,
-            ..RiskPoint::default()
-        }
+        RiskPoint { scope: Scope::Post, post: Some("buyer".into()), level, ..RiskPoint::default() }
     }
 
     fn people(g: &GradedResponsibility) -> Vec<(Role, Result<&str, Gap>)> {
-        g.duties
-            .iter()
-            .map(|d| (d.role, d.person.as_deref().map_err(Clone::clone)))
-            .collect()
+        g.duties.iter().map(|d| (d.role, d.person.as_deref().map_err(Clone::clone))).collect()
     }
 
     #[test]
@@ -190,10 +163,7 @@ mod tests {
         );
         assert_eq!(
             people(&graded_responsibility(&r, &risk(RiskLevel::Two))),
-            vec![
-                (Role::DepartmentHead, Ok("zhu")),
-                (Role::LeaderInCharge, Ok("chen"))
-            ]
+            vec![(Role::DepartmentHead, Ok("zhu")), (Role::LeaderInCharge, Ok("chen"))]
         );
         assert_eq!(
             people(&graded_responsibility(&r, &risk(RiskLevel::One))),
@@ -223,10 +193,7 @@ mod tests {
     fn missing_people_are_named_as_gaps() {
         let mut r = school();
         r.departments.get_mut("general").unwrap().leader_in_charge = None;
-        r.people.get_mut("zhu").unwrap().archived = Some(Archived {
-            by: String::new(),
-            at: 0,
-        });
+        r.people.get_mut("zhu").unwrap().archived = Some(Archived { by: String::new(), at: 0 });
         r.leading_group.leader = Some("nobody".into());
         let g = graded_responsibility(&r, &risk(RiskLevel::One));
         assert!(g.has_gaps());
@@ -235,10 +202,7 @@ mod tests {
             vec![
                 (Role::DepartmentHead, Err(Gap::PersonArchived("zhu".into()))),
                 (Role::LeaderInCharge, Err(Gap::NotAssigned)),
-                (
-                    Role::PrincipalLeader,
-                    Err(Gap::UnknownPerson("nobody".into()))
-                ),
+                (Role::PrincipalLeader, Err(Gap::UnknownPerson("nobody".into()))),
             ]
         );
     }
@@ -246,11 +210,7 @@ mod tests {
     #[test]
     fn a_unit_risk_without_department_still_reaches_the_principal() {
         let r = school();
-        let risk = RiskPoint {
-            scope: Scope::Unit,
-            level: RiskLevel::One,
-            ..RiskPoint::default()
-        };
+        let risk = RiskPoint { scope: Scope::Unit, level: RiskLevel::One, ..RiskPoint::default() };
         assert_eq!(
             people(&graded_responsibility(&r, &risk)),
             vec![
@@ -264,15 +224,8 @@ mod tests {
     #[test]
     fn a_post_that_no_longer_exists_leaves_no_department() {
         let r = school();
-        let risk = RiskPoint {
-            post: Some("gone".into()),
-            level: RiskLevel::Three,
-            ..RiskPoint::default()
-        };
-        assert_eq!(
-            graded_responsibility(&r, &risk).duties[0].person,
-            Err(Gap::NoDepartment)
-        );
+        let risk = RiskPoint { post: Some("gone".into()), level: RiskLevel::Three, ..RiskPoint::default() };
+        assert_eq!(graded_responsibility(&r, &risk).duties[0].person, Err(Gap::NoDepartment));
     }
 
     #[test]

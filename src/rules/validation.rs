@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Date, DateError, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus,
-    Person, Phase, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
+    Date, DateError, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus, Person, Phase, Post,
+    Register, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
 };
 
 /// Why a field was refused.
@@ -182,43 +182,26 @@ impl Check {
         if value.is_empty() {
             return None;
         }
-        value
-            .parse()
-            .map_err(|e| self.refuse(field, Reason::from(e)))
-            .ok()
+        value.parse().map_err(|e| self.refuse(field, Reason::from(e))).ok()
     }
 
     /// A name no other active entity of kind `E` has.
-    fn unique_name<E: Entity>(
-        &mut self,
-        field: &'static str,
-        name: &str,
-        register: &Register,
-        me: &E,
-    ) {
-        let taken = E::all(register)
-            .values()
-            .any(|other| other.is_active() && other != me && other.label() == name);
+    fn unique_name<E: Entity>(&mut self, field: &'static str, name: &str, register: &Register, me: &E) {
+        let taken = E::all(register).values().any(|other| other.is_active() && other != me && other.label() == name);
         if taken {
             self.refuse(field, Reason::Duplicate);
         }
     }
 
     fn finish(self) -> Result<(), Vec<Invalid>> {
-        if self.refused.is_empty() {
-            Ok(())
-        } else {
-            Err(self.refused)
-        }
+        if self.refused.is_empty() { Ok(()) } else { Err(self.refused) }
     }
 }
 
 fn is_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     (3..=20).contains(&digits)
-        && value
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '转'))
+        && value.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '转'))
 }
 
 /// 单位 details.
@@ -256,12 +239,7 @@ impl Form for UnitForm {
         }
         let address = c.text("address", &self.address, false, LINE_MAX);
         c.finish()?;
-        *unit = Unit {
-            name,
-            superior,
-            hotline,
-            address,
-        };
+        *unit = Unit { name, superior, hotline, address };
         Ok(())
     }
 }
@@ -283,12 +261,7 @@ impl Form for PersonForm {
     type Target = Person;
 
     fn from_target(p: &Person) -> Self {
-        Self {
-            name: p.name.clone(),
-            title: p.title.clone(),
-            party_member: p.party_member,
-            cadre: p.cadre,
-        }
+        Self { name: p.name.clone(), title: p.title.clone(), party_member: p.party_member, cadre: p.cadre }
     }
 
     fn apply(&self, person: &mut Person, _: &Register) -> Result<(), Vec<Invalid>> {
@@ -377,8 +350,7 @@ impl Form for PostForm {
         let mut c = Check::default();
         let name = c.text("name", &self.name, true, NAME_MAX);
         let current = (!post.department.is_empty()).then_some(&post.department);
-        let department =
-            c.required_reference::<Department>("department", &self.department, current, register);
+        let department = c.required_reference::<Department>("department", &self.department, current, register);
         let rank = c.text("rank", &self.rank, false, NAME_MAX);
         let duties = c.text("duties", &self.duties, false, TEXT_MAX);
         let holders = c.reference_set::<Person>("holders", &self.holders, &post.holders, register);
@@ -417,15 +389,10 @@ impl Form for LeadingGroupForm {
     fn apply(&self, group: &mut LeadingGroup, register: &Register) -> Result<(), Vec<Invalid>> {
         let mut c = Check::default();
         let leader = c.reference::<Person>("leader", &self.leader, group.leader.as_ref(), register);
-        let deputies =
-            c.reference_set::<Person>("deputies", &self.deputies, &group.deputies, register);
+        let deputies = c.reference_set::<Person>("deputies", &self.deputies, &group.deputies, register);
         let members = c.reference_set::<Person>("members", &self.members, &group.members, register);
         c.finish()?;
-        *group = LeadingGroup {
-            leader,
-            deputies,
-            members,
-        };
+        *group = LeadingGroup { leader, deputies, members };
         Ok(())
     }
 }
@@ -441,9 +408,7 @@ impl Form for RiskKindForm {
     type Target = RiskKind;
 
     fn from_target(k: &RiskKind) -> Self {
-        Self {
-            name: k.name.clone(),
-        }
+        Self { name: k.name.clone() }
     }
 
     fn apply(&self, kind: &mut RiskKind, register: &Register) -> Result<(), Vec<Invalid>> {
@@ -473,12 +438,7 @@ impl Form for PhaseForm {
     type Target = Phase;
 
     fn from_target(p: &Phase) -> Self {
-        Self {
-            name: p.name.clone(),
-            start: p.start.clone(),
-            end: p.end.clone(),
-            tasks: p.tasks.as_str().to_string(),
-        }
+        Self { name: p.name.clone(), start: p.start.clone(), end: p.end.clone(), tasks: p.tasks.as_str().to_string() }
     }
 
     fn apply(&self, phase: &mut Phase, _: &Register) -> Result<(), Vec<Invalid>> {
@@ -533,16 +493,8 @@ impl RiskForm {
         let given = |id: &str| (!id.trim().is_empty()).then(|| id.trim().to_string());
         Some(RiskPoint {
             scope,
-            post: if scope == Scope::Post {
-                given(&self.post)
-            } else {
-                None
-            },
-            department: if scope == Scope::Post {
-                None
-            } else {
-                given(&self.department)
-            },
+            post: if scope == Scope::Post { given(&self.post) } else { None },
+            department: if scope == Scope::Post { None } else { given(&self.department) },
             level,
             ..RiskPoint::default()
         })
@@ -573,15 +525,9 @@ impl Form for RiskForm {
             c.refuse("scope", Reason::Scope);
         }
         let (post, department) = match scope {
-            Some(Scope::Post) => (
-                Some(c.required_reference::<Post>(
-                    "post",
-                    &self.post,
-                    risk.post.as_ref(),
-                    register,
-                )),
-                None,
-            ),
+            Some(Scope::Post) => {
+                (Some(c.required_reference::<Post>("post", &self.post, risk.post.as_ref(), register)), None)
+            }
             Some(Scope::Department) => (
                 None,
                 Some(c.required_reference::<Department>(
@@ -591,15 +537,9 @@ impl Form for RiskForm {
                     register,
                 )),
             ),
-            Some(Scope::Unit) | None => (
-                None,
-                c.reference::<Department>(
-                    "department",
-                    &self.department,
-                    risk.department.as_ref(),
-                    register,
-                ),
-            ),
+            Some(Scope::Unit) | None => {
+                (None, c.reference::<Department>("department", &self.department, risk.department.as_ref(), register))
+            }
         };
         let current_kind = (!risk.kind.is_empty()).then_some(&risk.kind);
         let kind = c.required_reference::<RiskKind>("kind", &self.kind, current_kind, register);
@@ -694,55 +634,23 @@ mod tests {
 
     fn register() -> Register {
         let mut r = Register::default();
-        r.people.insert(
-            "p1".into(),
-            Person {
-                name: "王家福".into(),
-                ..Person::default()
-            },
-        );
+        r.people.insert("p1".into(), Person { name: "王家福".into(), ..Person::default() });
         r.people.insert(
             "gone".into(),
             Person {
                 name: "姚小勤".into(),
-                archived: Some(Archived {
-                    by: String::new(),
-                    at: 1,
-                }),
+                archived: Some(Archived { by: String::new(), at: 1 }),
                 ..Person::default()
             },
         );
-        r.departments.insert(
-            "d1".into(),
-            Department {
-                name: "总务处".into(),
-                ..Department::default()
-            },
-        );
-        r.posts.insert(
-            "post1".into(),
-            Post {
-                name: "会计".into(),
-                department: "d1".into(),
-                ..Post::default()
-            },
-        );
-        r.risk_kinds.insert(
-            "k1".into(),
-            RiskKind {
-                name: "岗位职责风险".into(),
-                archived: None,
-            },
-        );
+        r.departments.insert("d1".into(), Department { name: "总务处".into(), ..Department::default() });
+        r.posts.insert("post1".into(), Post { name: "会计".into(), department: "d1".into(), ..Post::default() });
+        r.risk_kinds.insert("k1".into(), RiskKind { name: "岗位职责风险".into(), archived: None });
         r
     }
 
     fn fields(result: Result<(), Vec<Invalid>>) -> Vec<(&'static str, Reason)> {
-        result
-            .unwrap_err()
-            .into_iter()
-            .map(|i| (i.field, i.reason))
-            .collect()
+        result.unwrap_err().into_iter().map(|i| (i.field, i.reason)).collect()
     }
 
     fn risk_form() -> RiskForm {
@@ -759,19 +667,9 @@ mod tests {
     #[test]
     fn an_empty_required_name_is_refused_and_nothing_is_written() {
         let r = register();
-        let mut person = Person {
-            name: "旧名".into(),
-            ..Person::default()
-        };
-        let form = PersonForm {
-            name: "   ".into(),
-            title: "会计".into(),
-            ..PersonForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut person, &r)),
-            vec![("name", Reason::Required)]
-        );
+        let mut person = Person { name: "旧名".into(), ..Person::default() };
+        let form = PersonForm { name: "   ".into(), title: "会计".into(), ..PersonForm::default() };
+        assert_eq!(fields(form.apply(&mut person, &r)), vec![("name", Reason::Required)]);
         assert_eq!(person.name, "旧名");
         assert_eq!(person.title, "");
     }
@@ -780,22 +678,11 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         let r = register();
         let mut person = Person::default();
-        PersonForm {
-            name: "  朱忠云 ".into(),
-            ..PersonForm::default()
-        }
-        .apply(&mut person, &r)
-        .unwrap();
+        PersonForm { name: "  朱忠云 ".into(), ..PersonForm::default() }.apply(&mut person, &r).unwrap();
         assert_eq!(person.name, "朱忠云");
         let long = "长".repeat(51);
         assert_eq!(
-            fields(
-                PersonForm {
-                    name: long,
-                    ..PersonForm::default()
-                }
-                .apply(&mut person, &r)
-            ),
+            fields(PersonForm { name: long, ..PersonForm::default() }.apply(&mut person, &r)),
             vec![("name", Reason::TooLong { max: 50 })]
         );
     }
@@ -804,42 +691,16 @@ mod tests {
     fn a_post_needs_an_existing_active_department() {
         let mut r = register();
         let mut post = Post::default();
-        let form = PostForm {
-            name: "出纳".into(),
-            ..PostForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut post, &r)),
-            vec![("department", Reason::Required)]
-        );
-        let form = PostForm {
-            name: "出纳".into(),
-            department: "nope".into(),
-            ..PostForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut post, &r)),
-            vec![("department", Reason::Unknown)]
-        );
-        r.departments.get_mut("d1").unwrap().archived = Some(Archived {
-            by: String::new(),
-            at: 2,
-        });
-        let form = PostForm {
-            name: "出纳".into(),
-            department: "d1".into(),
-            ..PostForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut post, &r)),
-            vec![("department", Reason::Archived)]
-        );
+        let form = PostForm { name: "出纳".into(), ..PostForm::default() };
+        assert_eq!(fields(form.apply(&mut post, &r)), vec![("department", Reason::Required)]);
+        let form = PostForm { name: "出纳".into(), department: "nope".into(), ..PostForm::default() };
+        assert_eq!(fields(form.apply(&mut post, &r)), vec![("department", Reason::Unknown)]);
+        r.departments.get_mut("d1").unwrap().archived = Some(Archived { by: String::new(), at: 2 });
+        let form = PostForm { name: "出纳".into(), department: "d1".into(), ..PostForm::default() };
+        assert_eq!(fields(form.apply(&mut post, &r)), vec![("department", Reason::Archived)]);
         // A post already in an archived department can still be edited.
         let mut existing = r.posts["post1"].clone();
-        let form = PostForm {
-            rank: "股级".into(),
-            ..PostForm::from_target(&existing)
-        };
+        let form = PostForm { rank: "股级".into(), ..PostForm::from_target(&existing) };
         form.apply(&mut existing, &r).unwrap();
         assert_eq!(existing.rank, "股级");
     }
@@ -849,15 +710,8 @@ mod tests {
         let r = register();
         let mut risk = RiskPoint::default();
         for bad in ["", "0", "4", "一级", "high"] {
-            let form = RiskForm {
-                level: bad.into(),
-                ..risk_form()
-            };
-            assert_eq!(
-                fields(form.apply(&mut risk, &r)),
-                vec![("level", Reason::Level)],
-                "{bad:?}"
-            );
+            let form = RiskForm { level: bad.into(), ..risk_form() };
+            assert_eq!(fields(form.apply(&mut risk, &r)), vec![("level", Reason::Level)], "{bad:?}");
         }
         assert_eq!(risk, RiskPoint::default());
         risk_form().apply(&mut risk, &r).unwrap();
@@ -869,76 +723,31 @@ mod tests {
     fn the_scope_decides_which_reference_is_required() {
         let r = register();
         let mut risk = RiskPoint::default();
-        let form = RiskForm {
-            post: String::new(),
-            ..risk_form()
-        };
-        assert_eq!(
-            fields(form.apply(&mut risk, &r)),
-            vec![("post", Reason::Required)]
-        );
-        let form = RiskForm {
-            scope: "department".into(),
-            ..risk_form()
-        };
-        assert_eq!(
-            fields(form.apply(&mut risk, &r)),
-            vec![("department", Reason::Required)]
-        );
-        let form = RiskForm {
-            scope: "unit".into(),
-            ..risk_form()
-        };
+        let form = RiskForm { post: String::new(), ..risk_form() };
+        assert_eq!(fields(form.apply(&mut risk, &r)), vec![("post", Reason::Required)]);
+        let form = RiskForm { scope: "department".into(), ..risk_form() };
+        assert_eq!(fields(form.apply(&mut risk, &r)), vec![("department", Reason::Required)]);
+        let form = RiskForm { scope: "unit".into(), ..risk_form() };
         form.apply(&mut risk, &r).unwrap();
-        assert_eq!(
-            (risk.scope, risk.post.as_deref(), risk.department.as_deref()),
-            (Scope::Unit, None, None)
-        );
-        let form = RiskForm {
-            scope: "galaxy".into(),
-            ..risk_form()
-        };
-        assert_eq!(
-            fields(form.apply(&mut risk, &r)),
-            vec![("scope", Reason::Scope)]
-        );
+        assert_eq!((risk.scope, risk.post.as_deref(), risk.department.as_deref()), (Scope::Unit, None, None));
+        let form = RiskForm { scope: "galaxy".into(), ..risk_form() };
+        assert_eq!(fields(form.apply(&mut risk, &r)), vec![("scope", Reason::Scope)]);
     }
 
     #[test]
     fn the_preview_follows_the_form_before_it_is_valid() {
-        let form = RiskForm {
-            scope: "department".into(),
-            department: "d1".into(),
-            level: "1".into(),
-            ..RiskForm::default()
-        };
+        let form =
+            RiskForm { scope: "department".into(), department: "d1".into(), level: "1".into(), ..RiskForm::default() };
         let preview = form.preview().unwrap();
-        assert_eq!(
-            (preview.department.as_deref(), preview.post, preview.level),
-            (Some("d1"), None, RiskLevel::One)
-        );
-        assert_eq!(
-            RiskForm {
-                level: String::new(),
-                ..form
-            }
-            .preview(),
-            None
-        );
+        assert_eq!((preview.department.as_deref(), preview.post, preview.level), (Some("d1"), None, RiskLevel::One));
+        assert_eq!(RiskForm { level: String::new(), ..form }.preview(), None);
     }
 
     #[test]
     fn every_refused_field_is_reported_at_once() {
         let r = register();
-        let form = RiskForm {
-            scope: "post".into(),
-            level: "9".into(),
-            ..RiskForm::default()
-        };
-        let got: Vec<_> = fields(form.apply(&mut RiskPoint::default(), &r))
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect();
+        let form = RiskForm { scope: "post".into(), level: "9".into(), ..RiskForm::default() };
+        let got: Vec<_> = fields(form.apply(&mut RiskPoint::default(), &r)).into_iter().map(|(f, _)| f).collect();
         assert_eq!(got, vec!["post", "kind", "description", "level"]);
     }
 
@@ -946,48 +755,21 @@ mod tests {
     fn archived_people_cannot_be_newly_chosen() {
         let r = register();
         let mut d = Department::default();
-        let form = DepartmentForm {
-            name: "财务室".into(),
-            head: "gone".into(),
-            ..DepartmentForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut d, &r)),
-            vec![("head", Reason::Archived)]
-        );
-        let form = LeadingGroupForm {
-            leader: "p1".into(),
-            members: vec!["gone".into()],
-            ..Default::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut LeadingGroup::default(), &r)),
-            vec![("members", Reason::Archived)]
-        );
+        let form = DepartmentForm { name: "财务室".into(), head: "gone".into(), ..DepartmentForm::default() };
+        assert_eq!(fields(form.apply(&mut d, &r)), vec![("head", Reason::Archived)]);
+        let form = LeadingGroupForm { leader: "p1".into(), members: vec!["gone".into()], ..Default::default() };
+        assert_eq!(fields(form.apply(&mut LeadingGroup::default(), &r)), vec![("members", Reason::Archived)]);
     }
 
     #[test]
     fn department_and_kind_names_are_unique() {
         let r = register();
-        let form = DepartmentForm {
-            name: "总务处".into(),
-            ..DepartmentForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut Department::default(), &r)),
-            vec![("name", Reason::Duplicate)]
-        );
+        let form = DepartmentForm { name: "总务处".into(), ..DepartmentForm::default() };
+        assert_eq!(fields(form.apply(&mut Department::default(), &r)), vec![("name", Reason::Duplicate)]);
         let mut own = r.departments["d1"].clone();
-        DepartmentForm::from_target(&own)
-            .apply(&mut own, &r)
-            .unwrap();
-        let form = RiskKindForm {
-            name: "岗位职责风险".into(),
-        };
-        assert_eq!(
-            fields(form.apply(&mut RiskKind::default(), &r)),
-            vec![("name", Reason::Duplicate)]
-        );
+        DepartmentForm::from_target(&own).apply(&mut own, &r).unwrap();
+        let form = RiskKindForm { name: "岗位职责风险".into() };
+        assert_eq!(fields(form.apply(&mut RiskKind::default(), &r)), vec![("name", Reason::Duplicate)]);
     }
 
     #[test]
@@ -1007,11 +789,7 @@ mod tests {
         form.apply(&mut m, &r).unwrap();
         assert_eq!(
             (m.stage, m.status, m.due.as_str()),
-            (
-                MeasureStage::Monitor,
-                MeasureStatus::InProgress,
-                "2026-12-31"
-            )
+            (MeasureStage::Monitor, MeasureStatus::InProgress, "2026-12-31")
         );
         let bad = MeasureForm {
             risk: String::new(),
@@ -1035,22 +813,11 @@ mod tests {
     fn hotline_and_dates_are_checked() {
         let r = register();
         let mut unit = Unit::default();
-        let form = UnitForm {
-            name: "高桥小学".into(),
-            hotline: "打电话".into(),
-            ..UnitForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut unit, &r)),
-            vec![("hotline", Reason::Phone)]
-        );
-        UnitForm {
-            name: "高桥小学".into(),
-            hotline: "0716-8573065".into(),
-            ..UnitForm::default()
-        }
-        .apply(&mut unit, &r)
-        .unwrap();
+        let form = UnitForm { name: "高桥小学".into(), hotline: "打电话".into(), ..UnitForm::default() };
+        assert_eq!(fields(form.apply(&mut unit, &r)), vec![("hotline", Reason::Phone)]);
+        UnitForm { name: "高桥小学".into(), hotline: "0716-8573065".into(), ..UnitForm::default() }
+            .apply(&mut unit, &r)
+            .unwrap();
         assert_eq!(unit.hotline, "0716-8573065");
 
         let mut phase = Phase::default();
@@ -1060,27 +827,10 @@ mod tests {
             end: "2026-03-20".into(),
             ..PhaseForm::default()
         };
-        assert_eq!(
-            fields(form.apply(&mut phase, &r)),
-            vec![("end", Reason::EndBeforeStart)]
-        );
-        let form = PhaseForm {
-            name: "查找风险".into(),
-            start: "2026-02-30".into(),
-            ..PhaseForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut phase, &r)),
-            vec![("start", Reason::Date(DateError::OutOfRange))]
-        );
-        let form = PhaseForm {
-            name: "查找风险".into(),
-            end: "3月20日".into(),
-            ..PhaseForm::default()
-        };
-        assert_eq!(
-            fields(form.apply(&mut phase, &r)),
-            vec![("end", Reason::Date(DateError::Format))]
-        );
+        assert_eq!(fields(form.apply(&mut phase, &r)), vec![("end", Reason::EndBeforeStart)]);
+        let form = PhaseForm { name: "查找风险".into(), start: "2026-02-30".into(), ..PhaseForm::default() };
+        assert_eq!(fields(form.apply(&mut phase, &r)), vec![("start", Reason::Date(DateError::OutOfRange))]);
+        let form = PhaseForm { name: "查找风险".into(), end: "3月20日".into(), ..PhaseForm::default() };
+        assert_eq!(fields(form.apply(&mut phase, &r)), vec![("end", Reason::Date(DateError::Format))]);
     }
 }

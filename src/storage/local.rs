@@ -13,17 +13,13 @@ use crate::i18n::Locale;
 fn check_available() -> Result<(), StorageError> {
     match web_sys::window().map(|w| w.local_storage()) {
         Some(Ok(Some(_))) => Ok(()),
-        _ => Err(StorageError::Unavailable(
-            "localStorage is not available".into(),
-        )),
+        _ => Err(StorageError::Unavailable("localStorage is not available".into())),
     }
 }
 
 fn write_error(e: gloo_storage::errors::StorageError) -> StorageError {
     match e {
-        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => {
-            StorageError::Full
-        }
+        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => StorageError::Full,
         other => StorageError::Unavailable(other.to_string()),
     }
 }
@@ -57,15 +53,13 @@ fn chunk_key(register: &str, n: usize) -> String {
 }
 
 fn decode(key: &str) -> Result<Vec<u8>, StorageError> {
-    let text: String =
-        get(key).ok_or_else(|| StorageError::Damaged(format!("{key} is missing")))?;
-    BASE64
-        .decode(text)
-        .map_err(|e| StorageError::Damaged(format!("{key}: {e}")))
+    let text: String = get(key).ok_or_else(|| StorageError::Damaged(format!("{key} is missing")))?;
+    BASE64.decode(text).map_err(|e| StorageError::Damaged(format!("{key}: {e}")))
 }
 
-/// Register documents in localStorage: `qingfeng.doc.<id>.snapshot`, `.chunks` (a count) and
-/// `.chunk.<n>`.
+/// Register documents in localStorage, for browsers without IndexedDB:
+/// `qingfeng.doc.<id>.snapshot`, `.chunks` (a count) and `.chunk.<n>`. Holds registers up to
+/// about 3.9 MB of Automerge bytes (the 5,242,880-character quota, less base64's third).
 #[derive(Clone, Copy, Default)]
 pub struct LocalDocStore;
 
@@ -83,10 +77,9 @@ impl DocStore for LocalDocStore {
         Ok(Some((bytes, chunks)))
     }
 
-    async fn append(&self, register: &str, chunk: &[u8]) -> Result<(), StorageError> {
-        let n: usize = get(&chunks_key(register)).unwrap_or(0);
-        set(&chunk_key(register, n), BASE64.encode(chunk))?;
-        set(&chunks_key(register), n + 1)
+    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
+        set(&chunk_key(register, index), BASE64.encode(chunk))?;
+        set(&chunks_key(register), index + 1)
     }
 
     async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
@@ -112,13 +105,51 @@ impl DocStore for LocalDocStore {
     }
 }
 
-/// A register as the register list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Writes taken from a register as the page closes, kept synchronously in localStorage because
+/// an IndexedDB write started then may never finish. Read back on the next opening.
+pub struct Journal;
+
+impl Journal {
+    fn key(register: &str) -> String {
+        format!("qingfeng.journal.{register}")
+    }
+
+    /// The journaled bytes of `register`, if any.
+    pub fn read(register: &str) -> Option<Vec<u8>> {
+        let text: String = get(&Self::key(register))?;
+        BASE64.decode(text).ok()
+    }
+
+    /// Adds bytes after those already journaled.
+    pub fn append(register: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let mut all = Self::read(register).unwrap_or_default();
+        all.extend_from_slice(bytes);
+        set(&Self::key(register), BASE64.encode(all))
+    }
+
+    /// Forgets the journal, once a snapshot holding it is stored.
+    pub fn clear(register: &str) {
+        delete(&Self::key(register));
+    }
+}
+
+/// A register kept in this browser, as the register list shows it, with this browser's
+/// choices about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RegisterEntry {
     /// The register's id.
     pub id: String,
     /// 单位名称, as last seen.
     pub name: String,
+    /// Who the person at this browser is in this register (a person id).
+    #[serde(default)]
+    pub me: Option<String>,
+    /// When the register was last exported to a file here (Unix seconds).
+    #[serde(default)]
+    pub exported_at: Option<i64>,
+    /// When this browser first kept it (Unix seconds).
+    #[serde(default)]
+    pub added_at: Option<i64>,
 }
 
 /// Preferences and the register index, kept in localStorage as JSON.

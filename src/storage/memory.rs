@@ -24,51 +24,37 @@ impl MemoryStore {
 
     /// How many chunks follow the snapshot of `register`.
     pub fn chunk_count(&self, register: &str) -> usize {
-        self.0
-            .borrow()
-            .registers
-            .get(register)
-            .map_or(0, |(_, chunks)| chunks.len())
+        self.0.borrow().registers.get(register).map_or(0, |(_, chunks)| chunks.len())
     }
 
     fn writable(&self) -> Result<std::cell::RefMut<'_, Inner>, StorageError> {
         let inner = self.0.borrow_mut();
-        if inner.full {
-            Err(StorageError::Full)
-        } else {
-            Ok(inner)
-        }
+        if inner.full { Err(StorageError::Full) } else { Ok(inner) }
     }
 }
 
 impl DocStore for MemoryStore {
     async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError> {
-        Ok(self
-            .0
-            .borrow()
-            .registers
-            .get(register)
-            .map(|(snapshot, chunks)| {
-                let mut bytes = snapshot.clone();
-                chunks.iter().for_each(|c| bytes.extend_from_slice(c));
-                (bytes, chunks.len())
-            }))
+        Ok(self.0.borrow().registers.get(register).map(|(snapshot, chunks)| {
+            let mut bytes = snapshot.clone();
+            chunks.iter().for_each(|c| bytes.extend_from_slice(c));
+            (bytes, chunks.len())
+        }))
     }
 
-    async fn append(&self, register: &str, chunk: &[u8]) -> Result<(), StorageError> {
+    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
         let mut inner = self.writable()?;
         let entry = inner
             .registers
             .get_mut(register)
             .ok_or_else(|| StorageError::Damaged("no snapshot to append to".into()))?;
+        entry.1.truncate(index);
         entry.1.push(chunk.to_vec());
         Ok(())
     }
 
     async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
-        self.writable()?
-            .registers
-            .insert(register.to_string(), (snapshot.to_vec(), Vec::new()));
+        self.writable()?.registers.insert(register.to_string(), (snapshot.to_vec(), Vec::new()));
         Ok(())
     }
 

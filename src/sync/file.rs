@@ -81,11 +81,7 @@ impl RegisterFile {
     pub fn decode(bytes: &[u8]) -> Result<Self, FileError> {
         let mut reader = Reader { bytes };
         let magic = reader.take(MAGIC.len()).map_err(|_| {
-            if MAGIC.starts_with(bytes) && !bytes.is_empty() {
-                FileError::Truncated
-            } else {
-                FileError::NotQingfeng
-            }
+            if MAGIC.starts_with(bytes) && !bytes.is_empty() { FileError::Truncated } else { FileError::NotQingfeng }
         })?;
         if magic != MAGIC {
             return Err(FileError::NotQingfeng);
@@ -108,11 +104,7 @@ impl RegisterFile {
         if register_id.is_empty() {
             return Err(FileError::Damaged);
         }
-        Ok(Self {
-            register_id,
-            register_name,
-            document,
-        })
+        Ok(Self { register_id, register_name, document })
     }
 }
 
@@ -131,10 +123,7 @@ impl<'a> Reader<'a> {
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], FileError> {
-        Ok(self
-            .take(N)?
-            .try_into()
-            .expect("take returns exactly N bytes"))
+        Ok(self.take(N)?.try_into().expect("take returns exactly N bytes"))
     }
 
     fn text(&mut self) -> Result<String, FileError> {
@@ -154,28 +143,10 @@ fn truncate_utf8(text: &str, max: usize) -> &[u8] {
 
 /// `<单位名称>-<YYYYMMDD>.qingfeng`, with characters file systems refuse replaced.
 pub fn export_file_name(unit_name: &str, day: Date) -> String {
-    let safe: String = unit_name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_control() || r#"\/:*?"<>|"#.contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let safe = if safe.is_empty() {
-        "register".to_string()
-    } else {
-        safe
-    };
-    format!(
-        "{safe}-{:04}{:02}{:02}.{FILE_EXTENSION}",
-        day.year(),
-        day.month(),
-        day.day()
-    )
+    let safe: String =
+        unit_name.trim().chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).collect();
+    let safe = if safe.is_empty() { "register".to_string() } else { safe };
+    format!("{safe}-{:04}{:02}{:02}.{FILE_EXTENSION}", day.year(), day.month(), day.day())
 }
 
 #[cfg(test)]
@@ -200,20 +171,11 @@ mod tests {
     #[test]
     fn every_kind_of_bad_file_has_its_own_error() {
         let bytes = sample().encode();
-        assert_eq!(
-            RegisterFile::decode(b"PK\x03\x04zip file"),
-            Err(FileError::NotQingfeng)
-        );
+        assert_eq!(RegisterFile::decode(b"PK\x03\x04zip file"), Err(FileError::NotQingfeng));
         assert_eq!(RegisterFile::decode(b""), Err(FileError::NotQingfeng));
         assert_eq!(RegisterFile::decode(b"QING"), Err(FileError::Truncated));
-        assert_eq!(
-            RegisterFile::decode(&bytes[..bytes.len() - 1]),
-            Err(FileError::Truncated)
-        );
-        assert_eq!(
-            RegisterFile::decode(&bytes[..12]),
-            Err(FileError::Truncated)
-        );
+        assert_eq!(RegisterFile::decode(&bytes[..bytes.len() - 1]), Err(FileError::Truncated));
+        assert_eq!(RegisterFile::decode(&bytes[..12]), Err(FileError::Truncated));
         let mut newer = bytes.clone();
         newer[8..10].copy_from_slice(&2u16.to_be_bytes());
         assert_eq!(RegisterFile::decode(&newer), Err(FileError::NewerFormat(2)));
@@ -228,10 +190,7 @@ mod tests {
     #[test]
     fn file_names_carry_the_unit_and_the_day() {
         let day = "2026-11-27".parse().unwrap();
-        assert_eq!(
-            export_file_name("高桥小学", day),
-            "高桥小学-20261127.qingfeng"
-        );
+        assert_eq!(export_file_name("高桥小学", day), "高桥小学-20261127.qingfeng");
         assert_eq!(export_file_name("A/B:C", day), "A_B_C-20261127.qingfeng");
         assert_eq!(export_file_name("  ", day), "register-20261127.qingfeng");
     }

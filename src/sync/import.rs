@@ -49,15 +49,10 @@ pub fn read_file(bytes: &[u8]) -> Result<RegisterDoc, ImportError> {
 
 /// Imports a file: merges it into `open` when it is a copy of the same register, otherwise
 /// hands back the other register. On any error `open` is left exactly as it was.
-pub fn import_into(
-    bytes: &[u8],
-    open: Option<&mut RegisterDoc>,
-) -> Result<ImportOutcome, ImportError> {
+pub fn import_into(bytes: &[u8], open: Option<&mut RegisterDoc>) -> Result<ImportOutcome, ImportError> {
     let mut incoming = read_file(bytes)?;
     match open {
-        Some(open) if open.id() == incoming.id() => {
-            Ok(ImportOutcome::Merged(open.merge(&mut incoming)?))
-        }
+        Some(open) if open.id() == incoming.id() => Ok(ImportOutcome::Merged(open.merge(&mut incoming)?)),
         _ => Ok(ImportOutcome::Other(Box::new(incoming))),
     }
 }
@@ -82,17 +77,8 @@ mod tests {
     use crate::rules::{PersonForm, UnitForm};
 
     fn register(name: &str) -> RegisterDoc {
-        let unit = UnitForm {
-            name: name.into(),
-            ..UnitForm::default()
-        };
-        RegisterDoc::create(
-            &unit,
-            &Template::school(),
-            "2026-11-27".parse().unwrap(),
-            &Stamp::default(),
-        )
-        .unwrap()
+        let unit = UnitForm { name: name.into(), ..UnitForm::default() };
+        RegisterDoc::create(&unit, &Template::school(), "2026-11-27".parse().unwrap(), &Stamp::default()).unwrap()
     }
 
     #[test]
@@ -100,13 +86,7 @@ mod tests {
         let mut mine = register("高桥小学");
         let mut theirs = mine.fork();
         theirs
-            .create_entity(
-                &Stamp::new("bob", 5),
-                &PersonForm {
-                    name: "朱忠云".into(),
-                    ..PersonForm::default()
-                },
-            )
+            .create_entity(&Stamp::new("bob", 5), &PersonForm { name: "朱忠云".into(), ..PersonForm::default() })
             .unwrap();
         let file = theirs.export_file();
         let ImportOutcome::Merged(report) = import_into(&file, Some(&mut mine)).unwrap() else {
@@ -124,8 +104,7 @@ mod tests {
     fn another_register_comes_back_whole() {
         let mut mine = register("高桥小学");
         let mut other = register("王场小学");
-        let ImportOutcome::Other(doc) = import_into(&other.export_file(), Some(&mut mine)).unwrap()
-        else {
+        let ImportOutcome::Other(doc) = import_into(&other.export_file(), Some(&mut mine)).unwrap() else {
             panic!("expected another register")
         };
         assert_eq!(doc.register().unit.name, "王场小学");
@@ -136,14 +115,7 @@ mod tests {
     fn exporting_does_not_disturb_incremental_saving() {
         let mut doc = register("高桥小学");
         let snapshot = doc.save();
-        doc.create_entity(
-            &Stamp::default(),
-            &PersonForm {
-                name: "王家福".into(),
-                ..PersonForm::default()
-            },
-        )
-        .unwrap();
+        doc.create_entity(&Stamp::default(), &PersonForm { name: "王家福".into(), ..PersonForm::default() }).unwrap();
         doc.export_file();
         let chunk = doc.save_incremental();
         let reloaded = RegisterDoc::load(&[snapshot, chunk].concat()).unwrap();
@@ -153,33 +125,14 @@ mod tests {
     #[test]
     fn a_file_whose_document_is_not_a_register_is_refused() {
         let mut plain = automerge::AutoCommit::new();
-        let file = RegisterFile {
-            register_id: "x".into(),
-            register_name: "x".into(),
-            document: plain.save(),
-        }
-        .encode();
-        assert!(matches!(
-            read_file(&file),
-            Err(ImportError::Doc(DocError::NotARegister(_)))
-        ));
-        let file = RegisterFile {
-            register_id: "x".into(),
-            register_name: "x".into(),
-            document: b"garbage".to_vec(),
-        }
-        .encode();
-        assert!(matches!(
-            read_file(&file),
-            Err(ImportError::Doc(DocError::NotAutomerge(_)))
-        ));
+        let file = RegisterFile { register_id: "x".into(), register_name: "x".into(), document: plain.save() }.encode();
+        assert!(matches!(read_file(&file), Err(ImportError::Doc(DocError::NotARegister(_)))));
+        let file =
+            RegisterFile { register_id: "x".into(), register_name: "x".into(), document: b"garbage".to_vec() }.encode();
+        assert!(matches!(read_file(&file), Err(ImportError::Doc(DocError::NotAutomerge(_)))));
         let mut doc = register("高桥小学");
-        let file = RegisterFile {
-            register_id: "someone-else".into(),
-            register_name: "x".into(),
-            document: doc.save(),
-        }
-        .encode();
+        let file = RegisterFile { register_id: "someone-else".into(), register_name: "x".into(), document: doc.save() }
+            .encode();
         assert!(matches!(read_file(&file), Err(ImportError::Mismatch)));
     }
 }

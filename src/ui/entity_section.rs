@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::conflicts::ConflictPanel;
+use super::entity_history::entity_history;
 use super::use_app;
 use super::widgets::FormNotice;
 use crate::doc::DocError;
@@ -45,11 +47,7 @@ where
                     .iter()
                     .filter(|(_, e)| e.is_active() != archived)
                     .map(|(id, e)| {
-                        (
-                            order(e),
-                            id.clone(),
-                            columns.with_value(|c| c.iter().map(|(_, cell)| cell(r, e)).collect()),
-                        )
+                        (order(e), id.clone(), columns.with_value(|c| c.iter().map(|(_, cell)| cell(r, e)).collect()))
                     })
                     .collect();
                 rows.sort();
@@ -63,10 +61,7 @@ where
         errors.set(Vec::new());
     };
     let edit = move |id: Id| {
-        if let Some(filled) = session
-            .with(|r| E::all(r).get(&id).map(F::from_target))
-            .flatten()
-        {
+        if let Some(filled) = session.with(|r| E::all(r).get(&id).map(F::from_target)).flatten() {
             form.set(filled);
             errors.set(Vec::new());
             notice.set(None);
@@ -77,9 +72,7 @@ where
         ev.prevent_default();
         let input = form.get_untracked();
         let result = match editing.get_untracked() {
-            Some(id) => {
-                session.change(|doc, stamp| doc.update_entity(stamp, &id, &input).map(|_| ()))
-            }
+            Some(id) => session.change(|doc, stamp| doc.update_entity(stamp, &id, &input).map(|_| ())),
             None => session.change(|doc, stamp| doc.create_entity(stamp, &input).map(|_| ())),
         };
         match result {
@@ -97,15 +90,7 @@ where
     let set_archived = move |id: Id, archive: bool| {
         let result = session.change(|doc, stamp| doc.set_archived::<E>(stamp, &id, archive));
         notice.set(Some(match result {
-            Ok(()) => (
-                true,
-                tr.t(if archive {
-                    "form.archived"
-                } else {
-                    "form.restored"
-                })
-                .to_string(),
-            ),
+            Ok(()) => (true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()),
             Err(e) => (false, tr.t(e.label_key()).to_string()),
         }));
         if editing.get_untracked().as_deref() == Some(id.as_str()) {
@@ -133,6 +118,7 @@ where
                         <tr>
                             {columns.with_value(|c| c.iter().map(|(key, _)| { let key = *key; view! { <th>{move || tr.t(key)}</th> } }).collect_view())}
                             <th></th>
+                            <th></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -142,9 +128,20 @@ where
                             children=move |(_, id, cells)| {
                                 let (edit_id, archive_id) = (id.clone(), id.clone());
                                 let archived = show_archived.get_untracked();
+                                let conflicted = {
+                                    let id = id.clone();
+                                    move || session.conflicts.with(|all| all.iter().any(|c| c.kind == E::KIND && c.id == id))
+                                };
                                 view! {
                                     <tr data-testid=format!("{prefix}-row") data-id=id.clone()>
                                         {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                                        <td>
+                                            <Show when=conflicted.clone()>
+                                                <span class="badge conflict-badge" data-testid="conflict-badge">
+                                                    {move || tr.t("conflict.badge")}
+                                                </span>
+                                            </Show>
+                                        </td>
                                         <td class="row-actions">
                                             <Show when=move || !archived>
                                                 <button type="button" data-testid=format!("{prefix}-edit") on:click={
@@ -183,6 +180,8 @@ where
                 </div>
                 <FormNotice notice testid=format!("{prefix}-notice")/>
             </form>
+            <ConflictPanel kind=E::KIND id=Signal::derive(move || editing.get())/>
+            {entity_history::<F>(Signal::derive(move || editing.get()))}
         </section>
     }
 }

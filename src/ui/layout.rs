@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::session::SaveStatus;
+use super::pages::EXPORT_REMINDER_DAYS;
+use super::session::{SaveStatus, now_seconds};
 use super::use_app;
 use crate::i18n::Locale;
 
@@ -26,6 +27,8 @@ pub fn Header() -> impl IntoView {
                     {link("/risks", "nav.risks", "nav-risks")}
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}
+                    {link("/history", "nav.history", "nav-history")}
+                    {link("/sync", "nav.sync", "nav-sync")}
                 </nav>
             }
         })
@@ -33,10 +36,7 @@ pub fn Header() -> impl IntoView {
     let status = move || match session.status.get() {
         SaveStatus::Saved => ("saved", tr.t("save.saved").to_string()),
         SaveStatus::Pending => ("pending", tr.t("save.pending").to_string()),
-        SaveStatus::Failed(e) => (
-            "failed",
-            format!("{} {}", tr.t(e.label_key()), tr.t("save.kept_in_memory")),
-        ),
+        SaveStatus::Failed(e) => ("failed", format!("{} {}", tr.t(e.label_key()), tr.t("save.kept_in_memory"))),
     };
     view! {
         <header class="header">
@@ -47,6 +47,29 @@ pub fn Header() -> impl IntoView {
             <span class="unit-name" data-testid="current-unit">{unit_name}</span>
             {nav}
             <span class="spacer"></span>
+            {move || {
+                let me = session.me()?;
+                let name = session.with(|r| r.person_name(&me).map(str::to_string)).flatten()?;
+                Some(view! {
+                    <span class="me" data-testid="me">
+                        {move || tr.t("whoami.me")} " " {name}
+                        <button class="link" data-testid="me-switch" on:click=move |_| session.set_me(None)>
+                            {move || tr.t("whoami.switch")}
+                        </button>
+                    </span>
+                })
+            }}
+            {move || {
+                let entry = session.entry()?;
+                let since = entry.exported_at.or(entry.added_at)?;
+                let overdue = now_seconds() - since >= EXPORT_REMINDER_DAYS * 86_400;
+                let rid = entry.id.clone();
+                overdue.then(|| view! {
+                    <A href=format!("/r/{rid}/sync") attr:class="reminder" attr:data-testid="export-reminder">
+                        {move || tr.t("sync.reminder")}
+                    </A>
+                })
+            }}
             <Show when=move || session.open_id.get().is_some()>
                 <span
                     class=move || format!("save-status {}", status().0)

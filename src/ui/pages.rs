@@ -1,20 +1,24 @@
 //! One file per page, named by what it shows.
 
 mod dashboard;
+mod history;
 mod org;
 mod plan;
 mod register_shell;
 mod registers;
 mod risk;
 mod risks;
+mod sync;
 
 pub use dashboard::DashboardPage;
+pub use history::{AsOfPage, HistoryPage};
 pub use org::OrgPage;
 pub use plan::PlanPage;
 pub use register_shell::RegisterShell;
 pub use registers::RegistersPage;
 pub use risk::RiskPage;
 pub use risks::RisksPage;
+pub use sync::{EXPORT_REMINDER_DAYS, SyncPage};
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -23,10 +23,7 @@ impl<F> Copy for Lens<F> {}
 /// A [`Lens`] on the `String` field `$field`.
 macro_rules! lens {
     ($field:ident) => {
-        $crate::ui::widgets::Lens {
-            get: |f| f.$field.clone(),
-            set: |f, v| f.$field = v,
-        }
+        $crate::ui::widgets::Lens { get: |f| f.$field.clone(), set: |f, v| f.$field = v }
     };
 }
 pub(crate) use lens;
@@ -42,18 +39,8 @@ pub fn reason_text(reason: &Reason) -> String {
 
 /// The refusal of `field` beside it, if any.
 #[component]
-pub fn FieldError(
-    errors: RwSignal<Vec<Invalid>>,
-    field: &'static str,
-    testid: String,
-) -> impl IntoView {
-    let message = move || {
-        errors.with(|e| {
-            e.iter()
-                .find(|i| i.field == field)
-                .map(|i| reason_text(&i.reason))
-        })
-    };
+pub fn FieldError(errors: RwSignal<Vec<Invalid>>, field: &'static str, testid: String) -> impl IntoView {
+    let message = move || errors.with(|e| e.iter().find(|i| i.field == field).map(|i| reason_text(&i.reason)));
     view! {
         <Show when=move || message().is_some()>
             <p class="field-error" role="alert" data-testid=format!("{testid}-error")>{message}</p>
@@ -240,10 +227,7 @@ pub fn CheckField<F: Send + Sync + 'static>(
 
 /// A notice that a form was saved or refused as a whole.
 #[component]
-pub fn FormNotice(
-    notice: RwSignal<Option<(bool, String)>>,
-    #[prop(into)] testid: String,
-) -> impl IntoView {
+pub fn FormNotice(notice: RwSignal<Option<(bool, String)>>, #[prop(into)] testid: String) -> impl IntoView {
     view! {
         {move || {
             notice

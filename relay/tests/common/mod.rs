@@ -53,9 +53,7 @@ pub fn sync_url(addr: SocketAddr, token: Option<&str>) -> Url {
 
 /// Runs `future` with [`TIMEOUT`], naming `what` if it takes too long.
 pub async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    tokio::time::timeout(TIMEOUT, future)
-        .await
-        .unwrap_or_else(|_| panic!("timed out: {what}"))
+    tokio::time::timeout(TIMEOUT, future).await.unwrap_or_else(|_| panic!("timed out: {what}"))
 }
 
 /// A plain HTTP response.
@@ -71,10 +69,7 @@ pub struct Reply {
 impl Reply {
     /// The `Content-Type` header, or "".
     pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("")
     }
 
     /// The body as UTF-8 text.
@@ -87,9 +82,8 @@ impl Reply {
 pub async fn get(addr: SocketAddr, path: &str) -> Reply {
     within(&format!("GET {path}"), async {
         let stream = TcpStream::connect(addr).await.expect("connect");
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .expect("HTTP handshake");
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
         tokio::spawn(connection);
         let request = Request::get(path)
             .header(header::HOST, addr.to_string())
@@ -98,11 +92,7 @@ pub async fn get(addr: SocketAddr, path: &str) -> Reply {
         let response = sender.send_request(request).await.expect("response");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes().to_vec();
-        Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
+        Reply { status: parts.status, headers: parts.headers, body }
     })
     .await
 }
@@ -123,9 +113,8 @@ impl Dialer for WsDialer {
     fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Infallible>>> {
         let url = self.url.clone();
         Box::pin(async move {
-            let (socket, _response) = tokio_tungstenite::connect_async(url.as_str())
-                .await
-                .map_err(DialError::transient)?;
+            let (socket, _response) =
+                tokio_tungstenite::connect_async(url.as_str()).await.map_err(DialError::transient)?;
             let (sink, stream) = socket.split();
             let stream = stream.try_filter_map(|message| {
                 future::ready(Ok(match message {
@@ -133,9 +122,8 @@ impl Dialer for WsDialer {
                     _ => None,
                 }))
             });
-            let sink = sink.with(|bytes: Vec<u8>| {
-                future::ready(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into())))
-            });
+            let sink =
+                sink.with(|bytes: Vec<u8>| future::ready(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into()))));
             Ok(Transport::new(stream, sink))
         })
     }
@@ -146,16 +134,11 @@ pub async fn client(url: &Url) -> (Repo, DialerHandle) {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
         .dial(
-            BackoffConfig {
-                max_retries: Some(3),
-                ..BackoffConfig::default()
-            },
+            BackoffConfig { max_retries: Some(3), ..BackoffConfig::default() },
             Arc::new(WsDialer { url: url.clone() }),
         )
         .expect("repo running");
-    within("client connects to the relay", dialer.established())
-        .await
-        .expect("client connects to the relay");
+    within("client connects to the relay", dialer.established()).await.expect("client connects to the relay");
     (repo, dialer)
 }
 

@@ -19,12 +19,9 @@ pub fn DashboardPage() -> impl IntoView {
         let id = figures.with(|f| f.current_phase.clone())?;
         session
             .with(|r| {
-                r.phases.get(&id).map(|p| {
-                    tr.f(
-                        "dashboard.phase_span",
-                        &[("name", &p.name), ("start", &p.start), ("end", &p.end)],
-                    )
-                })
+                r.phases
+                    .get(&id)
+                    .map(|p| tr.f("dashboard.phase_span", &[("name", &p.name), ("start", &p.start), ("end", &p.end)]))
             })
             .flatten()
     };
@@ -56,6 +53,10 @@ pub fn DashboardPage() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <div class="tile warn" data-testid="count-conflicts">
+                    <span class="tile-figure">{move || session.conflicts.with(Vec::len)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.conflicts")}</span>
+                </div>
                 <div class="tile warn" data-testid="count-gaps">
                     <span class="tile-figure">{move || figures.with(|f| f.responsibility_gaps)}</span>
                     <span class="tile-label">{move || tr.t("dashboard.responsibility_gaps")}</span>

@@ -4,26 +4,17 @@ use leptos::prelude::*;
 
 use crate::doc::DocError;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
-use crate::rules::{
-    DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm,
-};
+use crate::rules::{DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::entity_section;
 use crate::ui::use_app;
-use crate::ui::widgets::{
-    CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens,
-};
+use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens};
 
 fn name_of(r: &Register, id: &Option<String>) -> String {
-    id.as_deref()
-        .and_then(|id| r.person_name(id))
-        .unwrap_or_default()
-        .to_string()
+    id.as_deref().and_then(|id| r.person_name(id)).unwrap_or_default().to_string()
 }
 
 fn names_of<'a>(r: &Register, ids: impl Iterator<Item = &'a String>) -> String {
-    ids.filter_map(|id| r.person_name(id))
-        .collect::<Vec<_>>()
-        .join("、")
+    ids.filter_map(|id| r.person_name(id)).collect::<Vec<_>>().join("、")
 }
 
 /// Active people as (id, name) choices.
@@ -32,11 +23,7 @@ fn people_options() -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         session
             .with(|r| {
-                r.people
-                    .iter()
-                    .filter(|(_, p)| p.is_active())
-                    .map(|(id, p)| (id.clone(), p.name.clone()))
-                    .collect()
+                r.people.iter().filter(|(_, p)| p.is_active()).map(|(id, p)| (id.clone(), p.name.clone())).collect()
             })
             .unwrap_or_default()
     })
@@ -159,16 +146,10 @@ fn save_with<F: Form + Clone + Send + Sync + 'static>(
 fn UnitSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(
-        session
-            .with(|r| UnitForm::from_target(&r.unit))
-            .unwrap_or_default(),
-    );
+    let form = RwSignal::new(session.with(|r| UnitForm::from_target(&r.unit)).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, |doc, stamp, f| {
-        doc.update_unit(stamp, f)
-    });
+    let save = save_with(form, errors, notice, |doc, stamp, f| doc.update_unit(stamp, f));
     view! {
         <section class="card" data-testid="unit-section">
             <h2>{move || tr.t("org.unit")}</h2>
@@ -191,16 +172,10 @@ fn UnitSection() -> impl IntoView {
 fn LeadingGroupSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(
-        session
-            .with(|r| LeadingGroupForm::from_target(&r.leading_group))
-            .unwrap_or_default(),
-    );
+    let form = RwSignal::new(session.with(|r| LeadingGroupForm::from_target(&r.leading_group)).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, |doc, stamp, f| {
-        doc.update_leading_group(stamp, f)
-    });
+    let save = save_with(form, errors, notice, |doc, stamp, f| doc.update_leading_group(stamp, f));
     let people = people_options();
     view! {
         <section class="card" data-testid="group-section">

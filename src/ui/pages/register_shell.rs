@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::session::OpenState;
 use crate::ui::use_app;
+use crate::ui::who_am_i::WhoAmI;
 
 /// The frame of every page of one register: `/r/<id>/…`.
 #[component]
@@ -18,10 +19,8 @@ pub fn RegisterShell() -> impl IntoView {
             session.open(rid);
         }
     });
-    let ready = move || {
-        session.state.get() == OpenState::Ready
-            && session.open_id.get() == params.with(|p| p.get("rid"))
-    };
+    let ready =
+        move || session.state.get() == OpenState::Ready && session.open_id.get() == params.with(|p| p.get("rid"));
     view! {
         <Show
             when=ready
@@ -51,6 +50,9 @@ pub fn RegisterShell() -> impl IntoView {
                 }
             }
         >
+            <Show when=move || session.me().is_none_or(|me| session.with(|r| !r.people.contains_key(&me)).unwrap_or(true))>
+                <WhoAmI/>
+            </Show>
             <Outlet/>
         </Show>
     }

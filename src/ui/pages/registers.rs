@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 use crate::doc::{DocError, RegisterDoc, Stamp};
 use crate::model::Template;
 use crate::rules::{Invalid, UnitForm};
+use crate::ui::import_zone::ImportZone;
 use crate::ui::session::{now_seconds, today};
 use crate::ui::use_app;
 use crate::ui::widgets::{TextField, lens};
@@ -19,15 +20,11 @@ pub fn RegistersPage() -> impl IntoView {
     let form = RwSignal::new(UnitForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let navigate = use_navigate();
+    let go_to = navigate.clone();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let unit = form.get_untracked();
-        match RegisterDoc::create(
-            &unit,
-            &Template::school(),
-            today(),
-            &Stamp::new("", now_seconds()),
-        ) {
+        match RegisterDoc::create(&unit, &Template::school(), today(), &Stamp::new("", now_seconds())) {
             Ok(doc) => {
                 let id = doc.id().to_string();
                 errors.set(Vec::new());
@@ -61,6 +58,11 @@ pub fn RegistersPage() -> impl IntoView {
                     />
                 </ul>
             </Show>
+        </section>
+        <section class="card">
+            <h2>{move || tr.t("registers.import")}</h2>
+            <p class="hint">{move || tr.t("registers.import_hint")}</p>
+            <ImportZone on_added=move |id: String| go_to(&format!("/r/{id}"), Default::default())/>
         </section>
         <section class="card">
             <h2>{move || tr.t("registers.create")}</h2>

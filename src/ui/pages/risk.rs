@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::doc::DocError;
-use crate::model::{Entity, RiskLevel, RiskPoint, Scope};
+use crate::model::{Entity, EntityKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
+use crate::ui::conflicts::ConflictPanel;
+use crate::ui::entity_history::entity_history;
 use crate::ui::use_app;
 use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, lens};
 
@@ -26,13 +28,8 @@ pub fn RiskPage() -> impl IntoView {
         let id = risk_id();
         if previous.as_ref() != Some(&id) {
             let filled = match &id {
-                Some(id) => session
-                    .with(|r| r.risks.get(id).map(RiskForm::from_target))
-                    .flatten(),
-                None => Some(RiskForm {
-                    scope: Scope::Post.code().into(),
-                    ..RiskForm::default()
-                }),
+                Some(id) => session.with(|r| r.risks.get(id).map(RiskForm::from_target)).flatten(),
+                None => Some(RiskForm { scope: Scope::Post.code().into(), ..RiskForm::default() }),
             };
             form.set(filled.unwrap_or_default());
             errors.set(Vec::new());
@@ -41,8 +38,7 @@ pub fn RiskPage() -> impl IntoView {
         id
     });
 
-    let stored =
-        move || risk_id().and_then(|id| session.with(|r| r.risks.get(&id).cloned()).flatten());
+    let stored = move || risk_id().and_then(|id| session.with(|r| r.risks.get(&id).cloned()).flatten());
     let exists = move || risk_id().is_none() || stored().is_some();
     let archived = move || stored().is_some_and(|r: RiskPoint| !r.is_active());
     let scope = move || form.with(|f| Scope::from_code(&f.scope));
@@ -51,56 +47,34 @@ pub fn RiskPage() -> impl IntoView {
         Signal::derive(move || session.with(pick).unwrap_or_default())
     };
     let scopes = Signal::derive(move || {
-        Scope::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), tr.t(s.label_key()).to_string()))
-            .collect()
+        Scope::ALL.iter().map(|s| (s.code().to_string(), tr.t(s.label_key()).to_string())).collect()
     });
     let levels = Signal::derive(move || {
-        RiskLevel::ALL
-            .iter()
-            .map(|l| (l.code().to_string(), tr.t(l.label_key()).to_string()))
-            .collect()
+        RiskLevel::ALL.iter().map(|l| (l.code().to_string(), tr.t(l.label_key()).to_string())).collect()
     });
     let posts = option_list(|r| {
         r.posts
             .iter()
             .filter(|(_, p)| p.is_active())
             .map(|(id, p)| {
-                let department = r
-                    .departments
-                    .get(&p.department)
-                    .map(|d| d.name.as_str())
-                    .unwrap_or_default();
+                let department = r.departments.get(&p.department).map(|d| d.name.as_str()).unwrap_or_default();
                 (id.clone(), format!("{department} · {}", p.name))
             })
             .collect()
     });
     let departments = option_list(|r| {
-        r.departments
-            .iter()
-            .filter(|(_, d)| d.is_active())
-            .map(|(id, d)| (id.clone(), d.name.clone()))
-            .collect()
+        r.departments.iter().filter(|(_, d)| d.is_active()).map(|(id, d)| (id.clone(), d.name.clone())).collect()
     });
     let kinds = option_list(|r| {
-        r.risk_kinds
-            .iter()
-            .filter(|(_, k)| k.is_active())
-            .map(|(id, k)| (id.clone(), k.name.clone()))
-            .collect()
+        r.risk_kinds.iter().filter(|(_, k)| k.is_active()).map(|(id, k)| (id.clone(), k.name.clone())).collect()
     });
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();
         let result = match risk_id() {
-            Some(id) => session
-                .change(|doc, stamp| doc.update_entity(stamp, &id, &input))
-                .map(|_| None),
-            None => session
-                .change(|doc, stamp| doc.create_entity(stamp, &input))
-                .map(Some),
+            Some(id) => session.change(|doc, stamp| doc.update_entity(stamp, &id, &input)).map(|_| None),
+            None => session.change(|doc, stamp| doc.create_entity(stamp, &input)).map(Some),
         };
         match result {
             Ok(created) => {
@@ -121,15 +95,9 @@ pub fn RiskPage() -> impl IntoView {
     let set_archived = move |archive: bool| {
         let Some(id) = risk_id() else { return };
         match session.change(|doc, stamp| doc.set_archived::<RiskPoint>(stamp, &id, archive)) {
-            Ok(()) => notice.set(Some((
-                true,
-                tr.t(if archive {
-                    "form.archived"
-                } else {
-                    "form.restored"
-                })
-                .to_string(),
-            ))),
+            Ok(()) => {
+                notice.set(Some((true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string())))
+            }
             Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
         }
     };
@@ -186,8 +154,12 @@ pub fn RiskPage() -> impl IntoView {
                         <FormNotice notice testid="risk-notice"/>
                     </form>
                 </section>
-                <Accountable form/>
+                <div>
+                    <Accountable form/>
+                    <ConflictPanel kind=EntityKind::Risk id=Signal::derive(risk_id)/>
+                </div>
             </div>
+            {entity_history::<RiskForm>(Signal::derive(risk_id))}
         </Show>
     }
 }
@@ -208,9 +180,7 @@ fn Accountable(form: RwSignal<RiskForm>) -> impl IntoView {
                         Ok(id) => Ok(r.person_name(&id).unwrap_or_default().to_string()),
                         Err(gap) => {
                             let name = match &gap {
-                                Gap::PersonArchived(id) | Gap::UnknownPerson(id) => {
-                                    r.person_name(id).unwrap_or(id)
-                                }
+                                Gap::PersonArchived(id) | Gap::UnknownPerson(id) => r.person_name(id).unwrap_or(id),
                                 Gap::NoDepartment | Gap::NotAssigned => "",
                             };
                             Err((gap.clone(), name.to_string()))

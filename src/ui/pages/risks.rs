@@ -20,9 +20,7 @@ pub fn RisksPage() -> impl IntoView {
     let shown = RwSignal::new(PAGE_SIZE);
     let rows = Memo::new(move |_| {
         let (by, dir) = sort.get();
-        filter
-            .with(|f| session.with(|r| risk_rows(r, f, by, dir)))
-            .unwrap_or_default()
+        filter.with(|f| session.with(|r| risk_rows(r, f, by, dir))).unwrap_or_default()
     });
     Effect::new(move || {
         filter.track();
@@ -32,11 +30,7 @@ pub fn RisksPage() -> impl IntoView {
     let kinds = move || -> Vec<(String, String)> {
         session
             .with(|r| {
-                r.risk_kinds
-                    .iter()
-                    .filter(|(_, k)| k.is_active())
-                    .map(|(id, k)| (id.clone(), k.name.clone()))
-                    .collect()
+                r.risk_kinds.iter().filter(|(_, k)| k.is_active()).map(|(id, k)| (id.clone(), k.name.clone())).collect()
             })
             .unwrap_or_default()
     };
@@ -53,16 +47,11 @@ pub fn RisksPage() -> impl IntoView {
     };
     let set_level = move |code: String| filter.update(|f| f.level = RiskLevel::from_code(&code));
     let set_kind = move |id: String| filter.update(|f| f.kind = (!id.is_empty()).then_some(id));
-    let set_department =
-        move |id: String| filter.update(|f| f.department = (!id.is_empty()).then_some(id));
+    let set_department = move |id: String| filter.update(|f| f.department = (!id.is_empty()).then_some(id));
     let sort_by = move |column: RiskSort| {
         sort.update(|(by, dir)| {
             if *by == column {
-                *dir = if *dir == SortDir::Ascending {
-                    SortDir::Descending
-                } else {
-                    SortDir::Ascending
-                };
+                *dir = if *dir == SortDir::Ascending { SortDir::Descending } else { SortDir::Ascending };
             } else {
                 *by = column;
                 *dir = SortDir::Ascending;

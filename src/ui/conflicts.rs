@@ -1,0 +1,116 @@
+//! Conflicts on one entity: each field two members changed at once, with every value and who
+//! wrote it, and a button to keep one of them.
+
+use leptos::prelude::*;
+
+use super::time::format_time;
+use super::use_app;
+use crate::i18n;
+use crate::model::{EntityKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope};
+
+/// The locale prefix of an entity kind's field names (`risk.power_item`).
+fn field_prefix(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Department => "department",
+        EntityKind::Post => "post",
+        EntityKind::Risk => "risk",
+        EntityKind::Measure => "measure",
+        EntityKind::RiskKind => "kind",
+        EntityKind::Phase => "phase",
+    }
+}
+
+/// A stored value as a person reads it: names for ids, labels for enum variants.
+fn describe(r: &Register, field: &str, raw: &str, tr: super::tr::Tr) -> String {
+    let person = || r.person_name(raw).map(str::to_string);
+    let named = match field {
+        "head" | "leader_in_charge" | "owner" | "leader" | "by" => person(),
+        "department" => r.departments.get(raw).map(|d| d.name.clone()),
+        "post" => r.posts.get(raw).map(|p| p.name.clone()),
+        "kind" => r.risk_kinds.get(raw).map(|k| k.name.clone()),
+        "level" => {
+            RiskLevel::ALL.into_iter().find(|l| format!("{l:?}") == raw).map(|l| tr.t(l.label_key()).to_string())
+        }
+        "scope" => Scope::ALL.into_iter().find(|s| format!("{s:?}") == raw).map(|s| tr.t(s.label_key()).to_string()),
+        "stage" => {
+            MeasureStage::ALL.into_iter().find(|s| format!("{s:?}") == raw).map(|s| tr.t(s.label_key()).to_string())
+        }
+        "status" => {
+            MeasureStatus::ALL.into_iter().find(|s| format!("{s:?}") == raw).map(|s| tr.t(s.label_key()).to_string())
+        }
+        _ => None,
+    };
+    match (named, raw) {
+        (Some(name), _) => name,
+        (None, "") => tr.t("conflict.empty").to_string(),
+        (None, "true") => tr.t("conflict.yes").to_string(),
+        (None, "false") => tr.t("conflict.no").to_string(),
+        (None, other) => other.to_string(),
+    }
+}
+
+/// The conflicts of entity `id` of `kind`, each with its values and a choice.
+#[component]
+pub fn ConflictPanel(kind: EntityKind, #[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let notice = RwSignal::new(None::<String>);
+    let mine = move || {
+        let id = id.get()?;
+        let found: Vec<_> =
+            session.conflicts.with(|all| all.iter().filter(|c| c.kind == kind && c.id == id).cloned().collect());
+        (!found.is_empty()).then_some((id, found))
+    };
+    let pick = move |id: String, field: String, choice: usize| {
+        if let Err(e) = session.change(|doc, stamp| doc.resolve_conflict(stamp, kind, &id, &field, choice)) {
+            notice.set(Some(tr.t(e.label_key()).to_string()));
+        }
+    };
+    view! {
+        {move || mine().map(|(id, conflicts)| view! {
+            <section class="card conflict" data-testid="conflict-panel">
+                <h2><span class="badge conflict-badge" data-testid="conflict-badge">{move || tr.t("conflict.badge")}</span>
+                    " " {move || tr.t("conflict.title")}</h2>
+                <p class="hint">{move || tr.t("conflict.hint")}</p>
+                {conflicts.into_iter().map(|c| {
+                    let key = format!("{}.{}", field_prefix(kind), c.field);
+                    let field = c.field.clone();
+                    let fallback = c.field.clone();
+                    let field_label = move || i18n::lookup(tr.locale(), &key).map(str::to_string).unwrap_or_else(|| fallback.clone());
+                    let id = id.clone();
+                    view! {
+                        <div class="conflict-field" data-testid=format!("conflict-{}", c.field)>
+                            <h3>{field_label}</h3>
+                            <ul class="plain">
+                                {c.values.iter().enumerate().map(|(choice, v)| {
+                                    let (field, id) = (field.clone(), id.clone());
+                                    let (raw, author, at, shown) = (v.value.clone(), v.author.clone(), v.at, v.shown);
+                                    let described = {
+                                        let (raw, field) = (raw.clone(), field.clone());
+                                        move || session.with(|r| describe(r, field.rsplit('.').next().unwrap_or(&field), &raw, tr)).unwrap_or_default()
+                                    };
+                                    let who = move || session.with(|r| r.person_name(&author).map(str::to_string)).flatten()
+                                        .unwrap_or_else(|| tr.t("history.unknown_author").to_string());
+                                    view! {
+                                        <li data-testid="conflict-value">
+                                            <strong data-testid="conflict-value-text">{described}</strong>
+                                            " — " <span data-testid="conflict-value-author">{who}</span>
+                                            " · " {format_time(at)}
+                                            {shown.then(|| view! { <span class="badge">{move || tr.t("conflict.shown")}</span> })}
+                                            " "
+                                            <button data-testid="conflict-pick" on:click=move |_| pick(id.clone(), field.clone(), choice)>
+                                                {move || tr.t("conflict.pick")}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }
+                }).collect_view()}
+                {move || notice.get().map(|n| view! { <p class="notice error">{n}</p> })}
+            </section>
+        })}
+    }
+}
