@@ -45,6 +45,15 @@ fn history_lists_every_change_newest_first_with_author_and_entity() {
 }
 
 #[test]
+fn a_member_adding_themselves_signs_that_change() {
+    let mut doc = register();
+    let me = doc.add_member(T0 + 5, &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
+    let latest = &doc.history()[0];
+    assert_eq!((latest.author.as_str(), latest.at), (me.as_str(), T0 + 5));
+    assert_eq!(doc.register().people[&me].name, "朱忠云");
+}
+
+#[test]
 fn the_register_can_be_seen_as_of_an_earlier_change() {
     let mut doc = register();
     let zhu = add_person(&mut doc, "wang", 10, "朱忠云");

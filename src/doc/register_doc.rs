@@ -256,6 +256,15 @@ impl RegisterDoc {
         Ok(id)
     }
 
+    /// Adds the member at this browser as a person, the change signed by that new person.
+    pub fn add_member(&mut self, at: i64, form: &crate::rules::PersonForm) -> Result<Id, DocError> {
+        let mut person = crate::model::Person::default();
+        form.apply(&mut person, &self.register).map_err(DocError::Invalid)?;
+        let id = new_id();
+        self.write_entity(&Stamp::new(id.clone(), at), Action::Create, &id, &person)?;
+        Ok(id)
+    }
+
     /// Edits entity `id` with a valid form. Returns whether anything changed.
     pub fn update_entity<F>(&mut self, stamp: &Stamp, id: &str, form: &F) -> Result<bool, DocError>
     where

@@ -15,6 +15,9 @@ pub enum ImportError {
     /// The header names another register than the document inside.
     #[error("the file's header and its document disagree")]
     Mismatch,
+    /// The register could not be stored.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 impl ImportError {
@@ -24,6 +27,7 @@ impl ImportError {
             ImportError::File(e) => e.label_key(),
             ImportError::Doc(e) => e.label_key(),
             ImportError::Mismatch => "file.damaged",
+            ImportError::Storage(e) => e.label_key(),
         }
     }
 }

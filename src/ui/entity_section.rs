@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
 use super::use_app;
-use super::widgets::FormNotice;
+use super::widgets::{FormNotice, follow_record};
 use crate::doc::DocError;
 use crate::model::{Entity, Id, Register};
 use crate::rules::{Form, Invalid};
@@ -28,7 +28,7 @@ pub fn entity_section<E, F>(
 ) -> impl IntoView
 where
     E: Entity + 'static,
-    F: Form<Target = E> + Default + Clone + Send + Sync + 'static,
+    F: Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
 {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
@@ -58,16 +58,16 @@ where
     let reset = move || {
         editing.set(None);
         form.set(F::default());
-        errors.set(Vec::new());
     };
-    let edit = move |id: Id| {
-        if let Some(filled) = session.with(|r| E::all(r).get(&id).map(F::from_target)).flatten() {
-            form.set(filled);
-            errors.set(Vec::new());
-            notice.set(None);
-            editing.set(Some(id));
-        }
-    };
+    follow_record(
+        form,
+        move || match editing.get() {
+            Some(id) => session.with(|r| E::all(r).get(&id).map(F::from_target)).flatten().map(|f| (Some(id), f)),
+            None => Some((None, F::default())),
+        },
+        move || errors.set(Vec::new()),
+    );
+    let edit = move |id: Id| editing.set(Some(id));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();

@@ -2,18 +2,22 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 
 use super::files::read_bytes;
 use super::session::Imported;
 use super::use_app;
 
-/// A file picker that is also a drop target. After an import of a register other than the open
-/// one, `on_added` gets its id (to go there).
+/// A file picker that is also a drop target. After an import into a register other than the
+/// open one, the summary links to it.
 #[component]
-pub fn ImportZone(#[prop(into)] on_added: Callback<String>) -> impl IntoView {
+pub fn ImportZone() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let summary = RwSignal::new(None::<(bool, String)>);
+    let elsewhere = RwSignal::new(None::<String>);
+    // Counts finished imports, so a reader can tell a new summary from the last one.
+    let finished = RwSignal::new(0u32);
     let dragging = RwSignal::new(false);
 
     let import = move |file: web_sys::File| {
@@ -22,6 +26,7 @@ pub fn ImportZone(#[prop(into)] on_added: Callback<String>) -> impl IntoView {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     summary.set(Some((false, format!("{} {e}", tr.t("import.unreadable")))));
+                    finished.update(|n| *n += 1);
                     return;
                 }
             };
@@ -67,11 +72,15 @@ pub fn ImportZone(#[prop(into)] on_added: Callback<String>) -> impl IntoView {
                     )
                 }
             }));
-            if let Ok(Imported::Added { id, .. } | Imported::Merged { id, .. }) = result
-                && before.as_deref() != Some(id.as_str())
-            {
-                on_added.run(id);
-            }
+            elsewhere.set(match result {
+                Ok(Imported::Added { id, .. } | Imported::Merged { id, .. })
+                    if before.as_deref() != Some(id.as_str()) =>
+                {
+                    Some(id)
+                }
+                _ => None,
+            });
+            finished.update(|n| *n += 1);
         });
     };
     let on_change = move |ev: leptos::ev::Event| {
@@ -107,8 +116,11 @@ pub fn ImportZone(#[prop(into)] on_added: Callback<String>) -> impl IntoView {
             <span class="hint">{move || tr.t("import.drop_hint")}</span>
         </div>
         {move || summary.get().map(|(ok, text)| view! {
-            <p class=if ok { "notice ok" } else { "notice error" } role="status"
+            <p class=if ok { "notice ok" } else { "notice error" } role="status" data-imports=finished.get()
                data-testid=if ok { "import-summary" } else { "import-error" }>{text}</p>
+        })}
+        {move || elsewhere.get().map(|id| view! {
+            <p><A href=format!("/r/{id}") attr:data-testid="import-open">{move || tr.t("import.open")}</A></p>
         })}
     }
 }

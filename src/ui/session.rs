@@ -401,28 +401,35 @@ impl Session {
         })
     }
 
-    /// Imports a file: a copy of a register kept here is merged into it (and opened), any other
-    /// register is added. On error nothing changes.
+    /// Imports a file. A copy of the open register is merged into it; a copy of another register
+    /// kept here is merged into that one in storage; a register new to this browser is stored and
+    /// listed. The open register stays open. On error nothing changes.
     pub async fn import_file(&self, bytes: Vec<u8>) -> Result<Imported, ImportError> {
         let mut incoming = read_file(&bytes)?;
         let id = incoming.id().to_string();
-        if self.open_id.get_untracked().as_deref() != Some(id.as_str()) {
-            let known = self.registers.with_untracked(|list| list.iter().any(|e| e.id == id));
-            if !known {
-                let name = incoming.register().unit.name.clone();
-                self.start(incoming);
-                return Ok(Imported::Added { id, name });
-            }
-            self.open_id.set(Some(id.clone()));
-            if self.switch_to_stored(&id).await.is_err() {
-                // Listed but not readable from storage (cleared, damaged): keep the file's copy.
-                self.start(incoming);
-                return Ok(Imported::Merged { id, report: MergeReport::default() });
-            }
+        let name = incoming.register().unit.name.clone();
+        if self.doc_id().as_deref() == Some(id.as_str()) {
+            let report = self.change(|doc, _| doc.merge(&mut incoming))?;
+            self.refresh_conflicts();
+            return Ok(Imported::Merged { id, report });
         }
-        let report = self.change(|doc, _| doc.merge(&mut incoming))?;
-        self.refresh_conflicts();
-        Ok(Imported::Merged { id, report })
+        let store = self.store().await;
+        let imported = match Persistence::open(store.clone(), &id, Journal::read(&id).as_deref()).await {
+            Ok(Some((mut kept, mut persistence))) => {
+                let report = kept.merge(&mut incoming)?;
+                persistence.save(&mut kept).await?;
+                Imported::Merged { id: id.clone(), report }
+            }
+            Ok(None) => {
+                Persistence::fresh(store, &id).save(&mut incoming).await?;
+                Imported::Added { id: id.clone(), name: name.clone() }
+            }
+            Err(OpenError::Storage(e)) => return Err(e.into()),
+            Err(OpenError::Doc(e)) => return Err(e.into()),
+        };
+        Journal::clear(&id);
+        self.remember(&id, &name);
+        Ok(imported)
     }
 
     fn update_entry(&self, f: impl FnOnce(&mut RegisterEntry)) {

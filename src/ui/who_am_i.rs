@@ -33,7 +33,7 @@ pub fn WhoAmI() -> impl IntoView {
     let add_me = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();
-        match session.change(|doc, stamp| doc.create_entity(stamp, &input)) {
+        match session.change(|doc, stamp| doc.add_member(stamp.at, &input)) {
             Ok(id) => {
                 errors.set(Vec::new());
                 session.set_me(Some(id));

@@ -28,6 +28,35 @@ macro_rules! lens {
 }
 pub(crate) use lens;
 
+/// Keeps `form` in step with the record it edits. `source` gives the record's key and the form
+/// as the stored record reads. When the record changes underneath (a merge, a restore, a chosen
+/// conflict value), the form follows, unless the person has typed into it since, so unsaved
+/// typing is never thrown away. `on_switch` runs when the form moves to another record.
+pub fn follow_record<K, F>(
+    form: RwSignal<F>,
+    source: impl Fn() -> Option<(K, F)> + 'static,
+    on_switch: impl Fn() + 'static,
+) where
+    K: PartialEq + 'static,
+    F: Clone + PartialEq + Send + Sync + 'static,
+{
+    let baseline = StoredValue::new_local(None::<(K, F)>);
+    Effect::new(move || {
+        let Some((key, stored)) = source() else { return };
+        let (same_record, typed) = baseline.with_value(|b| match b {
+            Some((k, f)) if *k == key => (true, form.with_untracked(|now| now != f)),
+            _ => (false, false),
+        });
+        if !typed {
+            form.set(stored.clone());
+        }
+        if !same_record {
+            on_switch();
+        }
+        baseline.set_value(Some((key, stored)));
+    });
+}
+
 /// The message for a refused field, in the current language.
 pub fn reason_text(reason: &Reason) -> String {
     let tr = use_app().tr;

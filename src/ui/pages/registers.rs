@@ -20,7 +20,6 @@ pub fn RegistersPage() -> impl IntoView {
     let form = RwSignal::new(UnitForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let navigate = use_navigate();
-    let go_to = navigate.clone();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let unit = form.get_untracked();
@@ -62,7 +61,7 @@ pub fn RegistersPage() -> impl IntoView {
         <section class="card">
             <h2>{move || tr.t("registers.import")}</h2>
             <p class="hint">{move || tr.t("registers.import_hint")}</p>
-            <ImportZone on_added=move |id: String| go_to(&format!("/r/{id}"), Default::default())/>
+            <ImportZone/>
         </section>
         <section class="card">
             <h2>{move || tr.t("registers.create")}</h2>

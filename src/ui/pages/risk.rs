@@ -9,7 +9,7 @@ use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, lens};
+use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens};
 
 /// `/r/<id>/risks/<risk id>`, or `/r/<id>/risks/new` for a new one.
 #[component]
@@ -23,20 +23,17 @@ pub fn RiskPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
 
-    // Fill the form when the page opens on another risk point (not on every change of it).
-    Effect::new(move |previous: Option<Option<String>>| {
-        let id = risk_id();
-        if previous.as_ref() != Some(&id) {
-            let filled = match &id {
-                Some(id) => session.with(|r| r.risks.get(id).map(RiskForm::from_target)).flatten(),
-                None => Some(RiskForm { scope: Scope::Post.code().into(), ..RiskForm::default() }),
-            };
-            form.set(filled.unwrap_or_default());
+    follow_record(
+        form,
+        move || match risk_id() {
+            Some(id) => session.with(|r| r.risks.get(&id).map(RiskForm::from_target)).flatten().map(|f| (Some(id), f)),
+            None => Some((None, RiskForm { scope: Scope::Post.code().into(), ..RiskForm::default() })),
+        },
+        move || {
             errors.set(Vec::new());
             notice.set(None);
-        }
-        id
-    });
+        },
+    );
 
     let stored = move || risk_id().and_then(|id| session.with(|r| r.risks.get(&id).cloned()).flatten());
     let exists = move || risk_id().is_none() || stored().is_some();

@@ -2,7 +2,6 @@
 //! in this browser is.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::ui::files::download;
 use crate::ui::import_zone::ImportZone;
@@ -32,7 +31,6 @@ pub fn SyncPage() -> impl IntoView {
             notice.set(Some((false, format!("{} {e}", tr.t("sync.download_failed")))));
         }
     };
-    let navigate = use_navigate();
     let days_since_export = move || session.entry().and_then(|e| e.exported_at).map(|t| (now_seconds() - t) / 86_400);
     view! {
         <h1 class="page-title">{move || tr.t("sync.title")}</h1>
@@ -57,7 +55,7 @@ pub fn SyncPage() -> impl IntoView {
         <section class="card">
             <h2>{move || tr.t("sync.import")}</h2>
             <p class="hint">{move || tr.t("sync.import_hint")}</p>
-            <ImportZone on_added=move |id: String| navigate(&format!("/r/{id}/sync"), Default::default())/>
+            <ImportZone/>
         </section>
         <section class="card">
             <h2>{move || tr.t("sync.durability")}</h2>
