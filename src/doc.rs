@@ -9,6 +9,7 @@ mod change_note;
 mod conflicts;
 mod history;
 mod keep_conflicts;
+mod lifecycle;
 mod register_doc;
 
 pub use change_note::{Action, ChangeNote, Stamp};

@@ -1,14 +1,28 @@
 //! Pure functions of the register: who is accountable, what input is valid, how lists read.
 
+mod catalogue;
 mod dashboard;
 mod listing;
+mod measures;
+mod publicity;
+mod rating;
 mod responsibility;
+mod review;
 mod validation;
 
+pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, dashboard};
 pub use listing::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
+pub use measures::{is_overdue, measures_of, overdue_measures};
+pub use publicity::{
+    MIN_DAYS, PublicityMark, RoundState, content_hash, may_close, publicity_mark, round_state, window_long_enough,
+};
+pub use rating::{Judgement, propose_level};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
+pub use review::{
+    ReviewError, Who, actions_at, check_step, in_leading_group, leads_department, transition, waiting_for,
+};
 pub use validation::{
-    DepartmentForm, Form, Invalid, LeadingGroupForm, MeasureForm, PersonForm, PhaseForm, PostForm, Reason, RiskForm,
-    RiskKindForm, UnitForm,
+    DepartmentForm, Form, Invalid, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm,
+    PublicityForm, RatingForm, Reason, RiskForm, RiskKindForm, UnitForm,
 };

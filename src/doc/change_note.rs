@@ -36,10 +36,18 @@ pub enum Action {
     Archive,
     /// An archived entity was restored.
     Restore,
+    /// A review step was taken on a risk point.
+    Review,
+    /// A risk point was rated.
+    Rate,
+    /// The register's settings changed.
+    UpdateSettings,
+    /// A publicity round was closed.
+    Close,
 }
 
 impl Action {
-    const CODES: [(Action, &'static str); 7] = [
+    const CODES: [(Action, &'static str); 11] = [
         (Action::CreateRegister, "create-register"),
         (Action::UpdateUnit, "update-unit"),
         (Action::UpdateLeadingGroup, "update-leading-group"),
@@ -47,6 +55,10 @@ impl Action {
         (Action::Update, "update"),
         (Action::Archive, "archive"),
         (Action::Restore, "restore"),
+        (Action::Review, "review"),
+        (Action::Rate, "rate"),
+        (Action::UpdateSettings, "update-settings"),
+        (Action::Close, "close"),
     ];
 
     fn code(self) -> &'static str {
@@ -67,6 +79,10 @@ impl Action {
             Action::Update => "history.update",
             Action::Archive => "history.archive",
             Action::Restore => "history.restore",
+            Action::Review => "history.review",
+            Action::Rate => "history.rate",
+            Action::UpdateSettings => "history.update_settings",
+            Action::Close => "history.close",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! [`RegisterDoc`]: one register's Automerge document and the model hydrated from it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::{CommitOptions, Transactable as _};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc as _, Value};
@@ -9,8 +9,8 @@ use autosurgeon::{MaybeMissing, hydrate, hydrate_prop, reconcile, reconcile_prop
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Phase, Register, RiskKind, SCHEMA_VERSION,
-    Template, Unit, new_id,
+    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Register,
+    ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 
@@ -64,6 +64,12 @@ pub enum DocError {
         /// The id looked for.
         id: Id,
     },
+    /// A review step was refused.
+    #[error(transparent)]
+    Review(#[from] crate::rules::ReviewError),
+    /// A publicity round cannot close before its last day.
+    #[error("the publicity round has not run its full time")]
+    TooEarlyToClose,
     /// Automerge refused a write (a bug, not bad input).
     #[error("the document could not be changed: {0}")]
     Write(String),
@@ -79,6 +85,8 @@ impl DocError {
             DocError::DifferentRegister => "error.different_register",
             DocError::Invalid(_) => "error.invalid",
             DocError::NotFound { .. } => "error.not_found",
+            DocError::Review(e) => e.label_key(),
+            DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
         }
     }
@@ -136,6 +144,8 @@ impl RegisterDoc {
             };
             register.phases.insert(new_id(), phase);
         }
+
+        seed_template_risks(&mut register, template);
 
         let mut doc = AutoCommit::new().with_actor(ActorId::random());
         for collection in COLLECTIONS {
@@ -323,7 +333,7 @@ impl RegisterDoc {
     }
 
     /// Entity `id` hydrated from the document as it is now, ready to change and reconcile.
-    fn fresh_entity<E: Entity>(&self, id: &str) -> Result<E, DocError> {
+    pub(super) fn fresh_entity<E: Entity>(&self, id: &str) -> Result<E, DocError> {
         let map = self.collection(E::KIND)?;
         match hydrate_prop(&self.doc, &map, id).map_err(|e| DocError::NotARegister(e.to_string()))? {
             MaybeMissing::Present(entity) => Ok(entity),
@@ -332,7 +342,13 @@ impl RegisterDoc {
     }
 
     /// Reconciles one entity at its key, commits, and refreshes it in the model.
-    fn write_entity<E: Entity>(&mut self, stamp: &Stamp, action: Action, id: &str, entity: &E) -> Result<(), DocError> {
+    pub(super) fn write_entity<E: Entity>(
+        &mut self,
+        stamp: &Stamp,
+        action: Action,
+        id: &str,
+        entity: &E,
+    ) -> Result<(), DocError> {
         let map = self.collection(E::KIND)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id, entity).map_err(write_error)?;
         self.commit(stamp, action, Some((E::KIND, id.to_string())), entity.label());
@@ -350,6 +366,40 @@ impl RegisterDoc {
     pub(super) fn rehydrate(&mut self) -> Result<(), DocError> {
         self.register = hydrate(&self.doc).map_err(|e| DocError::NotARegister(e.to_string()))?;
         Ok(())
+    }
+}
+
+/// The template's typical risk points, as drafts with their measures.
+fn seed_template_risks(register: &mut Register, template: &Template) {
+    let id_of =
+        |names: &BTreeMap<Id, String>, name: &str| names.iter().find(|(_, n)| *n == name).map(|(id, _)| id.clone());
+    let departments: BTreeMap<Id, String> =
+        register.departments.iter().map(|(id, d)| (id.clone(), d.name.clone())).collect();
+    let kinds: BTreeMap<Id, String> = register.risk_kinds.iter().map(|(id, k)| (id.clone(), k.name.clone())).collect();
+    for suggested in &template.risks {
+        let risk_id = new_id();
+        let risk = RiskPoint {
+            scope: Scope::Department,
+            department: id_of(&departments, &suggested.department),
+            kind: id_of(&kinds, &suggested.kind).unwrap_or_default(),
+            power_item: suggested.power_item.clone(),
+            description: suggested.description.as_str().into(),
+            manifestations: suggested.manifestations.as_str().into(),
+            causes: suggested.causes.as_str().into(),
+            level: RiskLevel::from_code(&suggested.level).unwrap_or_default(),
+            review: ReviewStage::Draft,
+            ..RiskPoint::default()
+        };
+        for (stage, text) in &suggested.measures {
+            let measure = Measure {
+                risk: risk_id.clone(),
+                stage: MeasureStage::from_code(stage).unwrap_or_default(),
+                description: text.as_str().into(),
+                ..Measure::default()
+            };
+            register.measures.insert(new_id(), measure);
+        }
+        register.risks.insert(risk_id, risk);
     }
 }
 

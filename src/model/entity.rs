@@ -38,18 +38,21 @@ pub enum EntityKind {
     RiskKind,
     /// 防控措施
     Measure,
+    /// 公示
+    Publicity,
     /// 实施阶段
     Phase,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 7] = [
+    pub const ALL: [EntityKind; 8] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
         EntityKind::Risk,
         EntityKind::Measure,
+        EntityKind::Publicity,
         EntityKind::RiskKind,
         EntityKind::Phase,
     ];
@@ -63,6 +66,7 @@ impl EntityKind {
             EntityKind::Risk => "risks",
             EntityKind::RiskKind => "risk_kinds",
             EntityKind::Measure => "measures",
+            EntityKind::Publicity => "publicity",
             EntityKind::Phase => "phases",
         }
     }
@@ -81,6 +85,7 @@ impl EntityKind {
             EntityKind::Risk => "entity.risk",
             EntityKind::RiskKind => "entity.risk_kind",
             EntityKind::Measure => "entity.measure",
+            EntityKind::Publicity => "entity.publicity",
             EntityKind::Phase => "entity.phase",
         }
     }

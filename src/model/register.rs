@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{
-    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, RiskKind, RiskPoint, Unit,
+    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
+    Settings, Unit,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -36,6 +37,11 @@ pub struct Register {
     pub risk_kinds: BTreeMap<Id, RiskKind>,
     /// 实施阶段
     pub phases: BTreeMap<Id, Phase>,
+    /// 公示 rounds
+    pub publicity: BTreeMap<Id, Publicity>,
+    /// The committee's settings.
+    #[autosurgeon(missing = "Default::default")]
+    pub settings: Settings,
 }
 
 impl Register {
@@ -55,6 +61,7 @@ impl Register {
             EntityKind::Post => label::<Post>(self, id),
             EntityKind::Risk => label::<RiskPoint>(self, id),
             EntityKind::Measure => label::<Measure>(self, id),
+            EntityKind::Publicity => label::<Publicity>(self, id),
             EntityKind::RiskKind => label::<RiskKind>(self, id),
             EntityKind::Phase => label::<Phase>(self, id),
         }

@@ -2,8 +2,10 @@
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
+use std::collections::BTreeMap;
+
 use super::entity::entity;
-use super::{Archived, EntityKind, Id};
+use super::{Archived, EntityKind, Id, Rating, ReviewEntry, ReviewStage};
 
 /// 风险等级. Graded responsibility follows from it (see `rules::responsibility`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
@@ -115,10 +117,28 @@ pub struct RiskPoint {
     pub manifestations: Text,
     /// 诱因
     pub causes: Text,
-    /// 风险等级
+    /// 风险等级: the final level.
     pub level: RiskLevel,
+    /// Where it stands in 自己查 → 群众帮 → 领导提 → 组织审.
+    #[autosurgeon(missing = "Default::default")]
+    pub review: ReviewStage,
+    /// Who did what in the review, keyed by a fresh id so concurrent steps merge.
+    #[autosurgeon(missing = "Default::default")]
+    pub trail: BTreeMap<Id, ReviewEntry>,
+    /// How the level was judged.
+    #[autosurgeon(missing = "Default::default")]
+    pub rating: Option<Rating>,
     /// Set when archived.
     pub archived: Option<Archived>,
+}
+
+impl RiskPoint {
+    /// The review trail, oldest first.
+    pub fn trail_in_order(&self) -> Vec<(&Id, &ReviewEntry)> {
+        let mut steps: Vec<_> = self.trail.iter().collect();
+        steps.sort_by(|a, b| a.1.seq.cmp(&b.1.seq).then(a.1.at.cmp(&b.1.at)).then(a.0.cmp(b.0)));
+        steps
+    }
 }
 entity!(RiskPoint, EntityKind::Risk, risks, |r| {
     let text = r.description.as_str();

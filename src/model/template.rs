@@ -15,6 +15,27 @@ pub struct TemplatePhase {
     pub tasks: String,
 }
 
+/// A typical risk point the template suggests, with its measures by stage.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateRisk {
+    /// The department's name in the template.
+    pub department: String,
+    /// The risk kind's name in the template.
+    pub kind: String,
+    /// Suggested level code, "1"–"3".
+    pub level: String,
+    /// 职权事项
+    pub power_item: String,
+    /// 风险点描述
+    pub description: String,
+    /// 表现形式
+    pub manifestations: String,
+    /// 诱因
+    pub causes: String,
+    /// One measure per stage code ("prevent", "monitor", "handle").
+    pub measures: std::collections::BTreeMap<String, String>,
+}
+
 /// What a new register is seeded with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -24,6 +45,9 @@ pub struct Template {
     pub risk_kinds: Vec<String>,
     /// The plan's phases, in order.
     pub phases: Vec<TemplatePhase>,
+    /// Typical risk points, seeded as drafts the committee adopts, edits or archives.
+    #[serde(default)]
+    pub risks: Vec<TemplateRisk>,
 }
 
 impl Template {
@@ -62,5 +86,19 @@ mod tests {
         assert_eq!(dates[0].0.to_string(), "2026-11-27");
         assert_eq!(dates[0].1.to_string(), "2026-12-17");
         assert_eq!(dates[1].0.to_string(), "2026-12-18");
+    }
+
+    #[test]
+    fn the_template_risks_name_its_own_departments_kinds_and_stages() {
+        let t = Template::school();
+        assert!(t.risks.len() >= 10);
+        for risk in &t.risks {
+            assert!(t.departments.contains(&risk.department), "{}", risk.department);
+            assert!(t.risk_kinds.contains(&risk.kind), "{}", risk.kind);
+            assert!(crate::model::RiskLevel::from_code(&risk.level).is_some());
+            for stage in risk.measures.keys() {
+                assert!(crate::model::MeasureStage::from_code(stage).is_some(), "{stage}");
+            }
+        }
     }
 }

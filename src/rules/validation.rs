@@ -7,9 +7,11 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Date, DateError, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus, Person, Phase, Post,
-    Register, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
+    Date, DateError, Degree, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus, Opinion,
+    Person, Phase, Post, Publicity, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
 };
+use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
+use crate::rules::rating::{Judgement, propose_level};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,6 +52,18 @@ pub enum Reason {
     /// A choice outside the offered ones (a stage, a status).
     #[error("not one of the choices")]
     Choice,
+    /// A publicity round shorter than a week.
+    #[error("shorter than {days} days")]
+    TooShort {
+        /// The shortest allowed, in days.
+        days: i64,
+    },
+    /// Only approved points may be publicised.
+    #[error("not approved")]
+    NotApproved,
+    /// A list that must not be empty.
+    #[error("choose at least one")]
+    NoneChosen,
 }
 
 impl Reason {
@@ -68,6 +82,9 @@ impl Reason {
             Reason::EndBeforeStart => "invalid.end_before_start",
             Reason::Duplicate => "invalid.duplicate",
             Reason::Choice => "invalid.choice",
+            Reason::TooShort { .. } => "invalid.too_short",
+            Reason::NotApproved => "invalid.not_approved",
+            Reason::NoneChosen => "invalid.none_chosen",
         }
     }
 }
@@ -627,6 +644,168 @@ impl Form for MeasureForm {
     }
 }
 
+/// 风险评级: the rating helper's questions and the reviewer's decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RatingForm {
+    /// 可能性 score "1"–"4".
+    pub likelihood: String,
+    /// 后果 score "1"–"4".
+    pub severity: String,
+    /// Touches "三重一大".
+    pub major_decision: bool,
+    /// Large discretionary power.
+    pub discretion: bool,
+    /// Misconduct happened here before.
+    pub past_misconduct: bool,
+    /// The final level code, "1"–"3".
+    pub level: String,
+    /// Why, required when the final level differs from the proposal.
+    pub reason: String,
+}
+
+impl RatingForm {
+    /// The judgement, if both degrees are given.
+    pub fn judgement(&self) -> Option<Judgement> {
+        Some(Judgement {
+            likelihood: Degree::from_code(self.likelihood.trim())?,
+            severity: Degree::from_code(self.severity.trim())?,
+            major_decision: self.major_decision,
+            discretion: self.discretion,
+            past_misconduct: self.past_misconduct,
+        })
+    }
+
+    /// The level the register's matrix proposes for the answers so far.
+    pub fn proposal(&self, register: &Register) -> Option<RiskLevel> {
+        self.judgement().map(|j| propose_level(&register.settings, &j))
+    }
+
+    /// The checked rating (without who and when) and the final level.
+    pub fn check(&self, register: &Register) -> Result<(crate::model::Rating, RiskLevel), Vec<Invalid>> {
+        let mut c = Check::default();
+        let likelihood = Degree::from_code(self.likelihood.trim());
+        if likelihood.is_none() {
+            c.refuse("likelihood", Reason::Choice);
+        }
+        let severity = Degree::from_code(self.severity.trim());
+        if severity.is_none() {
+            c.refuse("severity", Reason::Choice);
+        }
+        let level = RiskLevel::from_code(self.level.trim());
+        if level.is_none() {
+            c.refuse("level", Reason::Level);
+        }
+        let reason = c.text("reason", &self.reason, false, LINE_MAX);
+        let proposed = self.proposal(register);
+        if let (Some(proposed), Some(level)) = (proposed, level)
+            && proposed != level
+            && reason.is_empty()
+        {
+            c.refuse("reason", Reason::Required);
+        }
+        c.finish()?;
+        let rating = crate::model::Rating {
+            likelihood: likelihood.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            major_decision: self.major_decision,
+            discretion: self.discretion,
+            past_misconduct: self.past_misconduct,
+            proposed: proposed.unwrap_or_default(),
+            reason,
+            by: String::new(),
+            at: 0,
+        };
+        Ok((rating, level.unwrap_or_default()))
+    }
+}
+
+/// 公示: a new round.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublicityForm {
+    /// 标题 (required)
+    pub title: String,
+    /// First day (required).
+    pub start: String,
+    /// Last day (required), at least seven days after the first.
+    pub end: String,
+    /// The approved points to show.
+    pub risks: Vec<Id>,
+}
+
+impl Form for PublicityForm {
+    type Target = Publicity;
+
+    fn from_target(p: &Publicity) -> Self {
+        Self {
+            title: p.title.clone(),
+            start: p.start.clone(),
+            end: p.end.clone(),
+            risks: p.risks.keys().cloned().collect(),
+        }
+    }
+
+    fn apply(&self, round: &mut Publicity, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let title = c.text("title", &self.title, true, LINE_MAX);
+        let start = c.date("start", &self.start);
+        let end = c.date("end", &self.end);
+        for (field, given) in [("start", start), ("end", end)] {
+            if given.is_none() && c.refused.iter().all(|i| i.field != field) {
+                c.refuse(field, Reason::Required);
+            }
+        }
+        if let (Some(start), Some(end)) = (start, end)
+            && !window_long_enough(start, end)
+        {
+            c.refuse("end", Reason::TooShort { days: MIN_DAYS });
+        }
+        if self.risks.is_empty() {
+            c.refuse("risks", Reason::NoneChosen);
+        }
+        let mut shown = BTreeMap::new();
+        for id in &self.risks {
+            match register.risks.get(id) {
+                None => c.refuse("risks", Reason::Unknown),
+                Some(r) if r.review != ReviewStage::Approved || r.archived.is_some() => {
+                    c.refuse("risks", Reason::NotApproved)
+                }
+                Some(_) => {
+                    shown.insert(id.clone(), content_hash(register, id));
+                }
+            }
+        }
+        c.finish()?;
+        round.title = title;
+        round.start = start.map(|d| d.to_string()).unwrap_or_default();
+        round.end = end.map(|d| d.to_string()).unwrap_or_default();
+        round.risks = shown;
+        Ok(())
+    }
+}
+
+/// 意见征求: an opinion gathered during a round.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpinionForm {
+    /// Who gave it ("" for anonymous).
+    pub from: String,
+    /// What they said (required).
+    pub text: String,
+    /// The answer, if already given.
+    pub answer: String,
+}
+
+impl OpinionForm {
+    /// The checked opinion, recorded by `by` at `at`.
+    pub fn check(&self, by: &str, at: i64) -> Result<Opinion, Vec<Invalid>> {
+        let mut c = Check::default();
+        let from = c.text("from", &self.from, false, NAME_MAX);
+        let text = c.text("text", &self.text, true, TEXT_MAX);
+        let answer = c.text("answer", &self.answer, false, TEXT_MAX);
+        c.finish()?;
+        Ok(Opinion { from, text, answer, recorded_by: by.to_string(), at })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,6 +985,50 @@ mod tests {
                 ("due", Reason::Date(DateError::OutOfRange)),
                 ("status", Reason::Choice)
             ]
+        );
+    }
+
+    #[test]
+    fn a_rating_that_overrides_the_proposal_needs_a_reason() {
+        let r = register();
+        let form =
+            RatingForm { likelihood: "3".into(), severity: "4".into(), level: "1".into(), ..RatingForm::default() };
+        assert_eq!(form.proposal(&r), Some(RiskLevel::One));
+        let (rating, level) = form.check(&r).unwrap();
+        assert_eq!((rating.proposed, level), (RiskLevel::One, RiskLevel::One));
+        let lower = RatingForm { level: "2".into(), ..form.clone() };
+        assert_eq!(fields(lower.check(&r).map(|_| ())), vec![("reason", Reason::Required)]);
+        let argued = RatingForm { reason: "已有完善的监督机制".into(), ..lower };
+        assert_eq!(argued.check(&r).unwrap().1, RiskLevel::Two);
+        let blank = RatingForm::default();
+        assert_eq!(
+            fields(blank.check(&r).map(|_| ())),
+            vec![("likelihood", Reason::Choice), ("severity", Reason::Choice), ("level", Reason::Level)]
+        );
+    }
+
+    #[test]
+    fn a_publicity_round_is_a_week_or_more_of_approved_points() {
+        let mut r = register();
+        r.risks.insert("ok".into(), RiskPoint { review: ReviewStage::Approved, ..RiskPoint::default() });
+        r.risks.insert("draft".into(), RiskPoint::default());
+        let form = PublicityForm {
+            title: "岗位廉政风险点公示".into(),
+            start: "2026-11-01".into(),
+            end: "2026-11-07".into(),
+            risks: vec!["ok".into()],
+        };
+        assert_eq!(fields(form.apply(&mut Publicity::default(), &r)), vec![("end", Reason::TooShort { days: 7 })]);
+        let week = PublicityForm { end: "2026-11-08".into(), ..form.clone() };
+        let mut round = Publicity::default();
+        week.apply(&mut round, &r).unwrap();
+        assert_eq!(round.risks["ok"].len(), 64);
+        let with_draft = PublicityForm { risks: vec!["ok".into(), "draft".into()], ..week.clone() };
+        assert_eq!(fields(with_draft.apply(&mut Publicity::default(), &r)), vec![("risks", Reason::NotApproved)]);
+        let empty = PublicityForm { risks: vec![], start: String::new(), ..week };
+        assert_eq!(
+            fields(empty.apply(&mut Publicity::default(), &r)),
+            vec![("start", Reason::Required), ("risks", Reason::NoneChosen)]
         );
     }
 
