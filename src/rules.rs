@@ -11,7 +11,7 @@ mod review;
 mod validation;
 
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
-pub use dashboard::{Dashboard, dashboard};
+pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
 pub use measures::{is_overdue, measures_of, overdue_measures};
 pub use publicity::{

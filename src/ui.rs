@@ -5,6 +5,7 @@ mod conflicts;
 mod entity_history;
 mod entity_section;
 mod files;
+mod heat_map;
 mod import_zone;
 mod layout;
 mod pages;
@@ -62,6 +63,9 @@ fn App() -> impl IntoView {
                         <Route path=path!("history") view=pages::HistoryPage/>
                         <Route path=path!("history/:hash") view=pages::AsOfPage/>
                         <Route path=path!("sync") view=pages::SyncPage/>
+                        <Route path=path!("review") view=pages::ReviewPage/>
+                        <Route path=path!("publicity") view=pages::PublicityPage/>
+                        <Route path=path!("catalogue") view=pages::CataloguePage/>
                     </ParentRoute>
                 </Routes>
             </main>

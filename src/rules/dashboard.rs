@@ -1,18 +1,32 @@
 //! The figures of the overview page.
 
+use super::measures::overdue_measures;
+use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
-use crate::model::{Date, Id, Register, RiskLevel};
+use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
+
+/// Counts per level: 一级, 二级, 三级.
+pub type LevelCounts = [usize; 3];
 
 /// Counts of active records, and where the register needs attention.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Dashboard {
-    /// Active risk points per level: 一级, 二级, 三级.
-    pub by_level: [usize; 3],
+    /// Points in the register (adopted, not rejected, not archived) per level.
+    pub by_level: LevelCounts,
     /// Per active risk kind (name, counts per level), in the kinds' name order.
-    pub by_kind: Vec<(String, [usize; 3])>,
-    /// Active risk points where some accountable role is unfilled.
+    pub by_kind: Vec<(String, LevelCounts)>,
+    /// Per active department (name, counts per level), in name order; points of no department
+    /// are under the unit's name.
+    pub by_department: Vec<(String, LevelCounts)>,
+    /// Points where some accountable role is unfilled.
     pub responsibility_gaps: usize,
-    /// Active people, departments and posts.
+    /// Points in each review stage, in [`ReviewStage::ALL`] order.
+    pub by_stage: Vec<(ReviewStage, usize)>,
+    /// Overdue measures.
+    pub overdue_measures: usize,
+    /// Publicity rounds running or ended but not closed.
+    pub publicity_open: usize,
+    /// Active people.
     pub people: usize,
     /// Active departments.
     pub departments: usize,
@@ -20,9 +34,12 @@ pub struct Dashboard {
     pub posts: usize,
     /// The phase whose dates contain `today`, if any.
     pub current_phase: Option<Id>,
+    /// Phases whose last day has passed, and all phases.
+    pub phases_done: (usize, usize),
 }
 
-fn level_index(level: RiskLevel) -> usize {
+/// The index of a level in [`LevelCounts`].
+pub fn level_index(level: RiskLevel) -> usize {
     match level {
         RiskLevel::One => 0,
         RiskLevel::Two => 1,
@@ -30,85 +47,116 @@ fn level_index(level: RiskLevel) -> usize {
     }
 }
 
+/// Whether a point counts in the register's figures: adopted, not rejected, not archived.
+pub fn in_register(risk: &RiskPoint) -> bool {
+    risk.archived.is_none() && !matches!(risk.review, ReviewStage::Draft | ReviewStage::Rejected)
+}
+
+fn tally(groups: &mut Vec<(String, LevelCounts)>, name: &str, level: RiskLevel) {
+    match groups.iter_mut().find(|(n, _)| n == name) {
+        Some((_, counts)) => counts[level_index(level)] += 1,
+        None => {
+            let mut counts = [0; 3];
+            counts[level_index(level)] = 1;
+            groups.push((name.to_string(), counts));
+        }
+    }
+}
+
 /// The overview of `register` on `today`.
 pub fn dashboard(register: &Register, today: Date) -> Dashboard {
     let mut d = Dashboard::default();
-    let mut kinds: Vec<(&Id, String, [usize; 3])> = register
-        .risk_kinds
-        .iter()
-        .filter(|(_, k)| k.archived.is_none())
-        .map(|(id, k)| (id, k.name.clone(), [0; 3]))
-        .collect();
+    let mut kinds: Vec<(String, LevelCounts)> =
+        register.risk_kinds.values().filter(|k| k.archived.is_none()).map(|k| (k.name.clone(), [0; 3])).collect();
+    let mut departments: Vec<(String, LevelCounts)> =
+        register.departments.values().filter(|x| x.archived.is_none()).map(|x| (x.name.clone(), [0; 3])).collect();
+    let mut stages = vec![0usize; ReviewStage::ALL.len()];
     for risk in register.risks.values().filter(|r| r.archived.is_none()) {
-        let level = level_index(risk.level);
-        d.by_level[level] += 1;
-        if let Some(kind) = kinds.iter_mut().find(|(id, _, _)| **id == risk.kind) {
-            kind.2[level] += 1;
+        stages[ReviewStage::ALL.iter().position(|s| *s == risk.review).unwrap_or(0)] += 1;
+        if !in_register(risk) {
+            continue;
         }
+        d.by_level[level_index(risk.level)] += 1;
+        if let Some(kind) = register.risk_kinds.get(&risk.kind) {
+            tally(&mut kinds, &kind.name, risk.level);
+        }
+        let department = register.risk_department(risk).and_then(|id| register.departments.get(id));
+        tally(&mut departments, department.map_or(register.unit.name.as_str(), |x| x.name.as_str()), risk.level);
         if graded_responsibility(register, risk).has_gaps() {
             d.responsibility_gaps += 1;
         }
     }
-    kinds.sort_by(|a, b| a.1.cmp(&b.1));
-    d.by_kind = kinds.into_iter().map(|(_, name, counts)| (name, counts)).collect();
+    kinds.sort();
+    departments.sort();
+    d.by_kind = kinds;
+    d.by_department = departments;
+    d.by_stage = ReviewStage::ALL.into_iter().zip(stages).collect();
+    d.overdue_measures = overdue_measures(register, today).len();
+    d.publicity_open = register
+        .publicity
+        .values()
+        .filter(|p| p.archived.is_none() && matches!(round_state(p, today), RoundState::Open | RoundState::Ended))
+        .count();
     d.people = register.people.values().filter(|p| p.archived.is_none()).count();
     d.departments = register.departments.values().filter(|x| x.archived.is_none()).count();
     d.posts = register.posts.values().filter(|x| x.archived.is_none()).count();
-    d.current_phase = register
-        .phases
+    let phases: Vec<_> = register.phases.iter().filter(|(_, p)| p.archived.is_none()).collect();
+    d.current_phase = phases
         .iter()
-        .filter(|(_, p)| p.archived.is_none())
-        .find(|(_, p)| {
-            let (Ok(start), Ok(end)) = (p.start.parse::<Date>(), p.end.parse::<Date>()) else {
-                return false;
-            };
-            start <= today && today <= end
-        })
-        .map(|(id, _)| id.clone());
+        .find(|(_, p)| matches!((p.start.parse::<Date>(), p.end.parse::<Date>()), (Ok(s), Ok(e)) if s <= today && today <= e))
+        .map(|(id, _)| (*id).clone());
+    let done = phases.iter().filter(|(_, p)| p.end.parse::<Date>().is_ok_and(|end| end < today)).count();
+    d.phases_done = (done, phases.len());
     d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Archived, Phase, RiskKind, RiskPoint};
+    use crate::model::{Archived, Department, Measure, Phase, Publicity, RiskKind};
+
+    fn risk(kind: &str, department: &str, level: RiskLevel, review: ReviewStage) -> RiskPoint {
+        RiskPoint { kind: kind.into(), department: Some(department.into()), level, review, ..RiskPoint::default() }
+    }
 
     #[test]
-    fn counts_active_risks_by_level_and_kind() {
+    fn counts_points_in_the_register_by_level_kind_department_and_stage() {
         let mut r = Register::default();
         r.risk_kinds.insert("k1".into(), RiskKind { name: "岗位职责风险".into(), archived: None });
         r.risk_kinds.insert("k2".into(), RiskKind { name: "思想道德风险".into(), archived: None });
-        for (id, kind, level, archived) in [
-            ("a", "k1", RiskLevel::One, false),
-            ("b", "k1", RiskLevel::Three, false),
-            ("c", "k2", RiskLevel::Three, false),
-            ("d", "k2", RiskLevel::Three, true),
-        ] {
-            r.risks.insert(
-                id.into(),
-                RiskPoint {
-                    kind: kind.into(),
-                    level,
-                    archived: archived.then(|| Archived { by: String::new(), at: 0 }),
-                    ..RiskPoint::default()
-                },
-            );
-        }
-        r.phases.insert(
-            "p".into(),
-            Phase {
-                name: "查找风险点".into(),
-                start: "2026-11-01".into(),
-                end: "2026-11-30".into(),
-                ..Phase::default()
-            },
+        r.departments.insert("d1".into(), Department { name: "财务室".into(), ..Department::default() });
+        r.departments.insert("d2".into(), Department { name: "食堂".into(), ..Department::default() });
+        r.risks.insert("a".into(), risk("k1", "d1", RiskLevel::One, ReviewStage::Approved));
+        r.risks.insert("b".into(), risk("k1", "d2", RiskLevel::Three, ReviewStage::Organisation));
+        r.risks.insert("c".into(), risk("k2", "d2", RiskLevel::Three, ReviewStage::SelfCheck));
+        r.risks.insert("draft".into(), risk("k2", "d2", RiskLevel::One, ReviewStage::Draft));
+        r.risks.insert("no".into(), risk("k2", "d2", RiskLevel::One, ReviewStage::Rejected));
+        let mut gone = risk("k2", "d2", RiskLevel::Three, ReviewStage::Approved);
+        gone.archived = Some(Archived { by: String::new(), at: 0 });
+        r.risks.insert("gone".into(), gone);
+        r.measures.insert("m".into(), Measure { risk: "a".into(), due: "2026-11-01".into(), ..Measure::default() });
+        r.phases
+            .insert("p1".into(), Phase { start: "2026-10-01".into(), end: "2026-10-31".into(), ..Phase::default() });
+        r.phases
+            .insert("p2".into(), Phase { start: "2026-11-01".into(), end: "2026-11-30".into(), ..Phase::default() });
+        r.publicity.insert(
+            "open".into(),
+            Publicity { start: "2026-11-20".into(), end: "2026-11-28".into(), ..Publicity::default() },
         );
+
         let d = dashboard(&r, "2026-11-27".parse().unwrap());
         assert_eq!(d.by_level, [1, 0, 2]);
         assert_eq!(d.by_kind, vec![("岗位职责风险".to_string(), [1, 0, 1]), ("思想道德风险".to_string(), [0, 0, 1])]);
-        // None of them has a department, so each lacks its head.
+        assert_eq!(d.by_department, vec![("财务室".to_string(), [1, 0, 0]), ("食堂".to_string(), [0, 0, 2])]);
+        let stage = |s| d.by_stage.iter().find(|(x, _)| *x == s).unwrap().1;
+        assert_eq!(
+            (stage(ReviewStage::Draft), stage(ReviewStage::Organisation), stage(ReviewStage::Approved)),
+            (1, 1, 1)
+        );
         assert_eq!(d.responsibility_gaps, 3);
-        assert_eq!(d.current_phase.as_deref(), Some("p"));
-        assert_eq!(dashboard(&r, "2026-12-01".parse().unwrap()).current_phase, None);
+        assert_eq!(d.overdue_measures, 1);
+        assert_eq!(d.publicity_open, 1);
+        assert_eq!(d.current_phase.as_deref(), Some("p2"));
+        assert_eq!(d.phases_done, (1, 2));
     }
 }

@@ -2,8 +2,10 @@
 
 use std::cmp::Ordering;
 
+use super::measures::is_overdue;
+use super::publicity::publicity_mark;
 use super::responsibility::graded_responsibility;
-use crate::model::{Id, Register, RiskLevel, RiskPoint};
+use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
 
 /// One line of the risk list, with names resolved. Equal rows render the same, so a keyed list
 /// can reuse the DOM of every row whose `RiskRow` did not change.
@@ -29,6 +31,12 @@ pub struct RiskRow {
     pub accountable_gap: bool,
     /// Whether it is archived.
     pub archived: bool,
+    /// Where it stands in the review.
+    pub stage: ReviewStage,
+    /// Whether one of its measures is overdue.
+    pub overdue: bool,
+    /// Publicised (its round closed), and whether it changed since.
+    pub publicity: Option<(bool, bool)>,
 }
 
 /// What the list shows. Empty fields do not filter.
@@ -44,6 +52,8 @@ pub struct RiskFilter {
     pub text: String,
     /// Show archived points instead of active ones.
     pub archived: bool,
+    /// Only this review stage; `None` shows every stage but the template's drafts.
+    pub stage: Option<ReviewStage>,
 }
 
 /// A column to sort by.
@@ -114,7 +124,7 @@ pub enum SortDir {
     Descending,
 }
 
-fn row(register: &Register, id: &Id, risk: &RiskPoint) -> RiskRow {
+fn row(register: &Register, id: &Id, risk: &RiskPoint, today: Date) -> RiskRow {
     let name_of = |map_name: Option<&str>| map_name.unwrap_or_default().to_string();
     let department = register.risk_department(risk).and_then(|d| register.departments.get(d));
     let post = risk.post.as_ref().and_then(|p| register.posts.get(p));
@@ -132,11 +142,15 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint) -> RiskRow {
         accountable: accountable.join("、"),
         accountable_gap: duties.has_gaps(),
         archived: risk.archived.is_some(),
+        stage: risk.review,
+        overdue: register.measures.values().any(|m| m.risk == *id && is_overdue(m, today)),
+        publicity: publicity_mark(register, id).map(|m| (m.publicised, m.changed)),
     }
 }
 
 fn passes_filters(register: &Register, risk: &RiskPoint, filter: &RiskFilter) -> bool {
     risk.archived.is_some() == filter.archived
+        && filter.stage.map_or(risk.review != ReviewStage::Draft, |s| s == risk.review)
         && filter.level.is_none_or(|l| l == risk.level)
         && filter.kind.as_ref().is_none_or(|k| *k == risk.kind)
         && filter.department.as_ref().is_none_or(|d| Some(d) == register.risk_department(risk))
@@ -159,13 +173,13 @@ fn contains_text(row: &RiskRow, risk: &RiskPoint, needle: &str) -> bool {
 
 /// The rows of the risk list: filtered, then sorted by `sort` (ties by level, then id, so the
 /// order is stable between renders).
-pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir) -> Vec<RiskRow> {
+pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir, today: Date) -> Vec<RiskRow> {
     let needle = filter.text.trim().to_lowercase();
     let mut rows: Vec<RiskRow> = register
         .risks
         .iter()
         .filter(|(_, risk)| passes_filters(register, risk, filter))
-        .map(|(id, risk)| (row(register, id, risk), risk))
+        .map(|(id, risk)| (row(register, id, risk, today), risk))
         .filter(|(row, risk)| needle.is_empty() || contains_text(row, risk, &needle))
         .map(|(row, _)| row)
         .collect();
@@ -214,6 +228,19 @@ mod tests {
         r
     }
 
+    fn risk_rows_at(r: &Register, f: &RiskFilter, sort: RiskSort, dir: SortDir) -> Vec<RiskRow> {
+        risk_rows(r, f, sort, dir, "2026-11-27".parse().unwrap())
+    }
+
+    #[test]
+    fn drafts_are_listed_only_when_asked_for() {
+        let mut r = register();
+        r.risks.get_mut("c").unwrap().review = ReviewStage::Draft;
+        assert_eq!(ids(&risk_rows_at(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending)), ["b", "a"]);
+        let drafts = RiskFilter { stage: Some(ReviewStage::Draft), ..Default::default() };
+        assert_eq!(ids(&risk_rows_at(&r, &drafts, RiskSort::Level, SortDir::Ascending)), ["c"]);
+    }
+
     fn ids(rows: &[RiskRow]) -> Vec<&str> {
         rows.iter().map(|r| r.id.as_str()).collect()
     }
@@ -222,20 +249,20 @@ mod tests {
     fn sorts_by_level_by_default_and_by_each_column() {
         let r = register();
         let all = RiskFilter::default();
-        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Ascending)), ["b", "a", "c"]);
-        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Level, SortDir::Descending)), ["c", "a", "b"]);
+        assert_eq!(ids(&risk_rows_at(&r, &all, RiskSort::Level, SortDir::Ascending)), ["b", "a", "c"]);
+        assert_eq!(ids(&risk_rows_at(&r, &all, RiskSort::Level, SortDir::Descending)), ["c", "a", "b"]);
         // 会计 < 食堂采买 in code point order; ties fall back to level.
-        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Post, SortDir::Ascending)), ["a", "b", "c"]);
-        assert_eq!(ids(&risk_rows(&r, &all, RiskSort::Kind, SortDir::Descending)), ["c", "b", "a"]);
+        assert_eq!(ids(&risk_rows_at(&r, &all, RiskSort::Post, SortDir::Ascending)), ["a", "b", "c"]);
+        assert_eq!(ids(&risk_rows_at(&r, &all, RiskSort::Kind, SortDir::Descending)), ["c", "b", "a"]);
         for sort in RiskSort::ALL {
-            assert_eq!(risk_rows(&r, &all, sort, SortDir::Ascending).len(), 3);
+            assert_eq!(risk_rows_at(&r, &all, sort, SortDir::Ascending).len(), 3);
         }
     }
 
     #[test]
     fn filters_combine() {
         let r = register();
-        let by = |f: RiskFilter| ids(&risk_rows(&r, &f, RiskSort::Level, SortDir::Ascending)).join(",");
+        let by = |f: RiskFilter| ids(&risk_rows_at(&r, &f, RiskSort::Level, SortDir::Ascending)).join(",");
         assert_eq!(by(RiskFilter { level: Some(RiskLevel::One), ..Default::default() }), "b");
         assert_eq!(by(RiskFilter { kind: Some("duty".into()), ..Default::default() }), "b,a");
         assert_eq!(by(RiskFilter { department: Some("can".into()), ..Default::default() }), "b,c");
@@ -249,15 +276,15 @@ mod tests {
     fn archived_points_are_listed_apart() {
         let mut r = register();
         r.risks.get_mut("a").unwrap().archived = Some(Archived { by: String::new(), at: 3 });
-        assert_eq!(ids(&risk_rows(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending)), ["b", "c"]);
+        assert_eq!(ids(&risk_rows_at(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending)), ["b", "c"]);
         let archived = RiskFilter { archived: true, ..Default::default() };
-        assert_eq!(ids(&risk_rows(&r, &archived, RiskSort::Level, SortDir::Ascending)), ["a"]);
+        assert_eq!(ids(&risk_rows_at(&r, &archived, RiskSort::Level, SortDir::Ascending)), ["a"]);
     }
 
     #[test]
     fn rows_resolve_names_and_accountable_people() {
         let r = register();
-        let rows = risk_rows(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending);
+        let rows = risk_rows_at(&r, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending);
         let a = rows.iter().find(|x| x.id == "a").unwrap();
         assert_eq!((a.department.as_str(), a.post.as_str(), a.kind.as_str()), ("财务室", "会计", "岗位职责风险"));
         // 二级: 朱 heads 财务室, nobody is in charge of it.

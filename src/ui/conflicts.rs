@@ -18,6 +18,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Measure => "measure",
         EntityKind::RiskKind => "kind",
         EntityKind::Phase => "phase",
+        EntityKind::Publicity => "publicity",
     }
 }
 

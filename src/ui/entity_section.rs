@@ -5,31 +5,64 @@ use leptos::prelude::*;
 
 use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
+use super::session::today;
 use super::use_app;
 use super::widgets::{FormNotice, follow_record};
 use crate::doc::DocError;
-use crate::model::{Entity, Id, Register};
+use crate::i18n::Locale;
+use crate::model::{Date, Entity, Id, Register};
 use crate::rules::{Form, Invalid};
 
+/// What a cell may read besides its entity.
+pub struct CellContext<'a> {
+    /// The register.
+    pub register: &'a Register,
+    /// The page's language, for labels of stored codes.
+    pub locale: Locale,
+    /// Today, for flags such as overdue.
+    pub today: Date,
+}
+
 /// A column: its header's locale key and how a cell reads.
-pub type Column<E> = (&'static str, fn(&Register, &E) -> String);
+pub type Column<E> = (&'static str, fn(&CellContext, &E) -> String);
 
 /// The fields of the form, given the form and its refusals.
 pub type Fields<F> = fn(RwSignal<F>, RwSignal<Vec<Invalid>>) -> AnyView;
 
+/// Limits a section to the entities belonging to one owner (the measures of one risk point).
+pub struct Scope<E, F> {
+    /// The owner's id.
+    pub owner: Signal<Option<Id>>,
+    /// Whether an entity belongs to `owner`.
+    pub belongs: fn(&E, &str) -> bool,
+    /// A new form already tied to `owner`.
+    pub blank: fn(&str) -> F,
+}
+
 /// A section listing entities of kind `E`, edited through form `F`.
-/// Test ids start with `prefix`: `{prefix}-row`, `{prefix}-edit`, `{prefix}-save`, ….
-pub fn entity_section<E, F>(
-    title: &'static str,
-    prefix: &'static str,
-    columns: Vec<Column<E>>,
-    order: fn(&E) -> String,
-    fields: Fields<F>,
-) -> impl IntoView
+pub struct Section<E: 'static, F: 'static> {
+    /// Locale key of the heading.
+    pub title: &'static str,
+    /// Test ids start with it: `{prefix}-row`, `{prefix}-edit`, `{prefix}-save`, ….
+    pub prefix: &'static str,
+    /// The table's columns.
+    pub columns: Vec<Column<E>>,
+    /// The sort key of a row.
+    pub order: fn(&E) -> String,
+    /// The form's fields.
+    pub fields: Fields<F>,
+    /// `None` lists every entity of the kind.
+    pub scope: Option<Scope<E, F>>,
+}
+
+/// The section's list, its add/edit form, archive and restore, and the edited entity's
+/// conflicts and history.
+pub fn entity_section<E, F>(section: Section<E, F>) -> impl IntoView
 where
     E: Entity + 'static,
     F: Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
 {
+    let Section { title, prefix, columns, order, fields, scope } = section;
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let columns = StoredValue::new(columns);
@@ -39,15 +72,31 @@ where
     let editing = RwSignal::new(None::<Id>);
     let show_archived = RwSignal::new(false);
 
+    let scope = StoredValue::new(scope.map(|s| (s.owner, s.belongs, s.blank)));
+    let owner = move || scope.with_value(|s| s.as_ref().map(|(owner, _, _)| owner.get()));
+    let blank = move || match scope.with_value(|s| s.as_ref().map(|(owner, _, blank)| (owner.get(), *blank))) {
+        Some((Some(owner), blank)) => blank(&owner),
+        _ => F::default(),
+    };
     let rows = move || {
         let archived = show_archived.get();
+        let locale = tr.locale();
+        let owner = owner();
+        let belongs = scope.with_value(|s| s.as_ref().map(|(_, belongs, _)| *belongs));
         session
-            .with(|r| {
-                let mut rows: Vec<(String, Id, Vec<String>)> = E::all(r)
+            .with(|register| {
+                let context = CellContext { register, locale, today: today() };
+                let mut rows: Vec<(String, Id, Vec<String>)> = E::all(register)
                     .iter()
                     .filter(|(_, e)| e.is_active() != archived)
+                    .filter(|(_, e)| match (&owner, belongs) {
+                        (Some(Some(owner)), Some(belongs)) => belongs(e, owner),
+                        (Some(None), _) => false,
+                        _ => true,
+                    })
                     .map(|(id, e)| {
-                        (order(e), id.clone(), columns.with_value(|c| c.iter().map(|(_, cell)| cell(r, e)).collect()))
+                        let cells = columns.with_value(|c| c.iter().map(|(_, cell)| cell(&context, e)).collect());
+                        (order(e), id.clone(), cells)
                     })
                     .collect();
                 rows.sort();
@@ -57,13 +106,13 @@ where
     };
     let reset = move || {
         editing.set(None);
-        form.set(F::default());
+        form.set(blank());
     };
     follow_record(
         form,
         move || match editing.get() {
             Some(id) => session.with(|r| E::all(r).get(&id).map(F::from_target)).flatten().map(|f| (Some(id), f)),
-            None => Some((None, F::default())),
+            None => Some((None, blank())),
         },
         move || errors.set(Vec::new()),
     );

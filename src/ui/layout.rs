@@ -25,6 +25,9 @@ pub fn Header() -> impl IntoView {
                 <nav class="nav">
                     {link("", "nav.dashboard", "nav-dashboard")}
                     {link("/risks", "nav.risks", "nav-risks")}
+                    {link("/review", "nav.review", "nav-review")}
+                    {link("/publicity", "nav.publicity", "nav-publicity")}
+                    {link("/catalogue", "nav.catalogue", "nav-catalogue")}
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}
                     {link("/history", "nav.history", "nav-history")}

@@ -1,21 +1,27 @@
 //! One file per page, named by what it shows.
 
+mod catalogue;
 mod dashboard;
 mod history;
 mod org;
 mod plan;
+mod publicity;
 mod register_shell;
 mod registers;
+mod review;
 mod risk;
 mod risks;
 mod sync;
 
+pub use catalogue::CataloguePage;
 pub use dashboard::DashboardPage;
 pub use history::{AsOfPage, HistoryPage};
 pub use org::OrgPage;
 pub use plan::PlanPage;
+pub use publicity::PublicityPage;
 pub use register_shell::RegisterShell;
 pub use registers::RegistersPage;
+pub use review::ReviewPage;
 pub use risk::RiskPage;
 pub use risks::RisksPage;
 pub use sync::{EXPORT_REMINDER_DAYS, SyncPage};

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::RiskLevel;
+use crate::model::{ReviewStage, RiskLevel};
 use crate::rules::dashboard;
+use crate::ui::heat_map::HeatMap;
 use crate::ui::session::today;
 use crate::ui::use_app;
 
@@ -62,33 +63,50 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="tile-label">{move || tr.t("dashboard.responsibility_gaps")}</span>
                 </div>
             </div>
-            <table class="table compact">
-                <thead>
-                    <tr>
-                        <th>{move || tr.t("risk.kind")}</th>
-                        {RiskLevel::ALL.into_iter().map(|l| view! { <th class="num">{move || tr.t(l.label_key())}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        figures
-                            .with(|f| f.by_kind.clone())
-                            .into_iter()
-                            .map(|(name, counts)| {
-                                view! {
-                                    <tr>
-                                        <td>{name}</td>
-                                        {counts.into_iter().map(|n| view! { <td class="num">{n}</td> }).collect_view()}
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
-            </table>
+            <div class="heat-maps">
+                <figure>
+                    <figcaption>{move || tr.t("dashboard.kind_by_level")}</figcaption>
+                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_kind.clone())) testid="heat-kind"/>
+                </figure>
+                <figure>
+                    <figcaption>{move || tr.t("dashboard.department_by_level")}</figcaption>
+                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_department.clone())) testid="heat-department"/>
+                </figure>
+            </div>
             <p>
                 <A href=move || format!("/r/{}/risks", rid())>{move || tr.t("dashboard.open_risks")}</A>
             </p>
+        </section>
+        <section class="card">
+            <h2>{move || tr.t("dashboard.work")}</h2>
+            <div class="tiles">
+                <A href=move || format!("/r/{}/review", rid()) attr:class="tile link" attr:data-testid="count-waiting">
+                    <span class="tile-figure">{move || figures.with(|f| f.by_stage.iter().filter(|(s, _)| *s == ReviewStage::Organisation).map(|(_, n)| *n).sum::<usize>())}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.waiting_approval")}</span>
+                </A>
+                <A href=move || format!("/r/{}/review", rid()) attr:class="tile link warn" attr:data-testid="count-overdue">
+                    <span class="tile-figure">{move || figures.with(|f| f.overdue_measures)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.overdue_measures")}</span>
+                </A>
+                <A href=move || format!("/r/{}/publicity", rid()) attr:class="tile link" attr:data-testid="count-publicity">
+                    <span class="tile-figure">{move || figures.with(|f| f.publicity_open)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.publicity_open")}</span>
+                </A>
+                <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link" attr:data-testid="count-phases">
+                    <span class="tile-figure">{move || figures.with(|f| format!("{}/{}", f.phases_done.0, f.phases_done.1))}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.phases_done")}</span>
+                </A>
+            </div>
+            <table class="table compact stages">
+                <tbody>
+                    <tr>
+                        {move || figures.with(|f| f.by_stage.iter().map(|(stage, n)| {
+                            let (stage, n) = (*stage, *n);
+                            view! { <td data-testid=format!("count-stage-{}", stage.code())>{move || tr.t(stage.label_key())} " " <strong>{n}</strong></td> }
+                        }).collect_view())}
+                    </tr>
+                </tbody>
+            </table>
         </section>
         <section class="card">
             <h2>{move || tr.t("dashboard.organisation")}</h2>

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::doc::HistoryEntry;
 use crate::model::{EntityKind, RiskLevel};
 use crate::rules::{RiskFilter, RiskSort, SortDir, risk_rows};
+use crate::ui::session::today;
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 
@@ -135,7 +136,7 @@ pub fn AsOfPage() -> impl IntoView {
         {move || match past() {
             None => view! { <section class="card" data-testid="as-of-missing"><h1>{move || tr.t("history.no_such_change")}</h1></section> }.into_any(),
             Some((at, register)) => {
-                let rows = risk_rows(&register, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending);
+                let rows = risk_rows(&register, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending, today());
                 let people: Vec<String> = register.people.values().filter(|p| p.archived.is_none()).map(|p| p.name.clone()).collect();
                 view! {
                     <section class="card as-of" data-testid="as-of">

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::doc::DocError;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
 use crate::rules::{DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
-use crate::ui::entity_section::entity_section;
+use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::use_app;
 use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens};
 
@@ -37,17 +37,17 @@ pub fn OrgPage() -> impl IntoView {
         <h1 class="page-title">{move || tr.t("org.title")}</h1>
         <UnitSection/>
         <LeadingGroupSection/>
-        {entity_section::<Person, PersonForm>(
-            "org.people",
-            "person",
-            vec![
+        {entity_section::<Person, PersonForm>(Section {
+            title: "org.people",
+            prefix: "person",
+            columns: vec![
                 ("person.name", |_, p| p.name.clone()),
                 ("person.title", |_, p| p.title.clone()),
                 ("person.party_member", |_, p| if p.party_member { "✓".into() } else { String::new() }),
                 ("person.cadre", |_, p| if p.cadre { "✓".into() } else { String::new() }),
             ],
-            |p| p.name.clone(),
-            |form, errors| {
+            order: |p| p.name.clone(),
+            fields: |form, errors| {
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="person.name" prefix="person" required=true/>
                     <TextField form lens=lens!(title) errors field="title" label="person.title" prefix="person"/>
@@ -56,17 +56,18 @@ pub fn OrgPage() -> impl IntoView {
                 }
                     .into_any()
             },
-        )}
-        {entity_section::<Department, DepartmentForm>(
-            "org.departments",
-            "department",
-            vec![
+            scope: None,
+        })}
+        {entity_section::<Department, DepartmentForm>(Section {
+            title: "org.departments",
+            prefix: "department",
+            columns: vec![
                 ("department.name", |_, d| d.name.clone()),
-                ("department.head", |r, d| name_of(r, &d.head)),
-                ("department.leader_in_charge", |r, d| name_of(r, &d.leader_in_charge)),
+                ("department.head", |c, d| name_of(c.register, &d.head)),
+                ("department.leader_in_charge", |c, d| name_of(c.register, &d.leader_in_charge)),
             ],
-            |d| d.name.clone(),
-            |form, errors| {
+            order: |d| d.name.clone(),
+            fields: |form, errors| {
                 let people = people_options();
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="department.name" prefix="department" required=true/>
@@ -75,18 +76,19 @@ pub fn OrgPage() -> impl IntoView {
                 }
                     .into_any()
             },
-        )}
-        {entity_section::<Post, PostForm>(
-            "org.posts",
-            "post",
-            vec![
+            scope: None,
+        })}
+        {entity_section::<Post, PostForm>(Section {
+            title: "org.posts",
+            prefix: "post",
+            columns: vec![
                 ("post.name", |_, p| p.name.clone()),
-                ("post.department", |r, p| r.departments.get(&p.department).map(|d| d.name.clone()).unwrap_or_default()),
+                ("post.department", |c, p| c.register.departments.get(&p.department).map(|d| d.name.clone()).unwrap_or_default()),
                 ("post.rank", |_, p| p.rank.clone()),
-                ("post.holders", |r, p| names_of(r, p.holders.keys())),
+                ("post.holders", |c, p| names_of(c.register, p.holders.keys())),
             ],
-            |p| p.name.clone(),
-            |form, errors| {
+            order: |p| p.name.clone(),
+            fields: |form, errors| {
                 let session = use_app().session;
                 let departments = Signal::derive(move || {
                     session
@@ -102,16 +104,18 @@ pub fn OrgPage() -> impl IntoView {
                 }
                     .into_any()
             },
-        )}
-        {entity_section::<RiskKind, RiskKindForm>(
-            "org.risk_kinds",
-            "kind",
-            vec![("kind.name", |_, k| k.name.clone())],
-            |k| k.name.clone(),
-            |form, errors| {
+            scope: None,
+        })}
+        {entity_section::<RiskKind, RiskKindForm>(Section {
+            title: "org.risk_kinds",
+            prefix: "kind",
+            columns: vec![("kind.name", |_, k| k.name.clone())],
+            order: |k| k.name.clone(),
+            fields: |form, errors| {
                 view! { <TextField form lens=lens!(name) errors field="name" label="kind.name" prefix="kind" required=true/> }.into_any()
             },
-        )}
+            scope: None,
+        })}
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::Phase;
 use crate::rules::PhaseForm;
-use crate::ui::entity_section::entity_section;
+use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::use_app;
 use crate::ui::widgets::{TextArea, TextField, lens};
 
@@ -14,17 +14,17 @@ pub fn PlanPage() -> impl IntoView {
     let tr = use_app().tr;
     view! {
         <h1 class="page-title">{move || tr.t("plan.title")}</h1>
-        {entity_section::<Phase, PhaseForm>(
-            "plan.phases",
-            "phase",
-            vec![
+        {entity_section::<Phase, PhaseForm>(Section {
+            title: "plan.phases",
+            prefix: "phase",
+            columns: vec![
                 ("phase.name", |_, p| p.name.clone()),
                 ("phase.start", |_, p| p.start.clone()),
                 ("phase.end", |_, p| p.end.clone()),
                 ("phase.tasks", |_, p| p.tasks.as_str().to_string()),
             ],
-            |p| format!("{:04}{}", p.order, p.start),
-            |form, errors| {
+            order: |p| format!("{:04}{}", p.order, p.start),
+            fields: |form, errors| {
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="phase.name" prefix="phase" required=true/>
                     <TextField form lens=lens!(start) errors field="start" label="phase.start" prefix="phase" input_type="date"/>
@@ -33,6 +33,7 @@ pub fn PlanPage() -> impl IntoView {
                 }
                     .into_any()
             },
-        )}
+            scope: None,
+        })}
     }
 }

@@ -1,4 +1,9 @@
-//! One risk point: its form, who is accountable for it, archive and restore.
+//! One risk point: its form, who is accountable for it, its review, rating and measures,
+//! archive and restore.
+
+mod measures;
+mod rating;
+mod review;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -154,9 +159,14 @@ pub fn RiskPage() -> impl IntoView {
                 <div>
                     <Accountable form/>
                     <ConflictPanel kind=EntityKind::Risk id=Signal::derive(risk_id)/>
+                    <review::ReviewPanel id=Signal::derive(risk_id)/>
                 </div>
             </div>
-            {entity_history::<RiskForm>(Signal::derive(risk_id))}
+            <Show when=move || risk_id().is_some()>
+                <rating::RatingPanel id=Signal::derive(risk_id)/>
+                {measures::measures_panel(Signal::derive(risk_id))}
+                {entity_history::<RiskForm>(Signal::derive(risk_id))}
+            </Show>
         </Show>
     }
 }

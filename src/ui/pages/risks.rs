@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::{Entity, RiskLevel};
+use crate::model::{Entity, ReviewStage, RiskLevel};
 use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
+use crate::ui::session::today;
 use crate::ui::use_app;
 
 /// Rows shown per page; more are a click away, so a large register renders quickly.
@@ -20,7 +21,7 @@ pub fn RisksPage() -> impl IntoView {
     let shown = RwSignal::new(PAGE_SIZE);
     let rows = Memo::new(move |_| {
         let (by, dir) = sort.get();
-        filter.with(|f| session.with(|r| risk_rows(r, f, by, dir))).unwrap_or_default()
+        filter.with(|f| session.with(|r| risk_rows(r, f, by, dir, today()))).unwrap_or_default()
     });
     Effect::new(move || {
         filter.track();
@@ -101,6 +102,18 @@ pub fn RisksPage() -> impl IntoView {
                         }}
                     </select>
                 </label>
+                <label class="field">
+                    <span class="field-label">{move || tr.t("risk.stage")}</span>
+                    <select data-testid="filter-stage" on:change=move |ev| {
+                        filter.update(|f| f.stage = ReviewStage::from_code(&event_target_value(&ev)))
+                    }>
+                        <option value="">{move || tr.t("filter.all_adopted")}</option>
+                        {ReviewStage::ALL
+                            .into_iter()
+                            .map(|s| view! { <option value=s.code()>{move || tr.t(s.label_key())}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
                 <label class="field grow">
                     <span class="field-label">{move || tr.t("filter.text")}</span>
                     <input
@@ -151,6 +164,7 @@ pub fn RisksPage() -> impl IntoView {
                                     }
                                 })
                                 .collect_view()}
+                            <th>{move || tr.t("risk.stage")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -204,10 +218,24 @@ fn RiskRowView(row: RiskRow, rid: String) -> impl IntoView {
             <td>{row.power_item}</td>
             <td class="description">
                 <A href=format!("/r/{rid}/risks/{}", row.id) attr:data-testid="risk-row-link">{row.description}</A>
+                {row.overdue.then(|| view! { " " <span class="badge warn" data-testid="risk-row-overdue">{move || tr.t("measure.overdue")}</span> })}
+                {row.publicity.map(|(publicised, changed)| view! {
+                    " "
+                    <span class=if changed { "badge warn" } else { "badge" } data-testid="risk-row-publicity">
+                        {move || tr.t(match (publicised, changed) {
+                            (_, true) => "publicity.changed_since",
+                            (true, false) => "publicity.publicised",
+                            (false, false) => "publicity.in_round",
+                        })}
+                    </span>
+                })}
             </td>
             <td>
                 {row.accountable}
                 {row.accountable_gap.then(|| view! { <span class="gap" title=move || tr.t("risk.gap_hint")>" ⚠"</span> })}
+            </td>
+            <td>
+                <span class=format!("badge stage-{}", row.stage.code()) data-testid="risk-row-stage">{move || tr.t(row.stage.label_key())}</span>
             </td>
         </tr>
     }

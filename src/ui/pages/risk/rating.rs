@@ -1,0 +1,98 @@
+//! 风险评级: likelihood, severity and the plans' factors give a proposal from the register's
+//! matrix; the reviewer sets the final level, with a reason when it differs.
+
+use leptos::prelude::*;
+
+use crate::doc::DocError;
+use crate::model::{Degree, RiskLevel};
+use crate::rules::{Invalid, RatingForm};
+use crate::ui::time::format_time;
+use crate::ui::use_app;
+use crate::ui::widgets::{CheckField, FormNotice, SelectField, TextField, lens};
+
+/// The rating of risk point `id`.
+#[component]
+pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let form = RwSignal::new(RatingForm::default());
+    let errors = RwSignal::new(Vec::<Invalid>::new());
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let rating =
+        move || id.get().and_then(|id| session.with(|r| r.risks.get(&id).and_then(|p| p.rating.clone())).flatten());
+    // Start from the stored rating, if any.
+    Effect::new(move |seen: Option<Option<String>>| {
+        let current = id.get();
+        if seen.as_ref() != Some(&current) {
+            let stored = rating().map(|r| RatingForm {
+                likelihood: r.likelihood.score().to_string(),
+                severity: r.severity.score().to_string(),
+                major_decision: r.major_decision,
+                discretion: r.discretion,
+                past_misconduct: r.past_misconduct,
+                level: current
+                    .as_ref()
+                    .and_then(|id| session.with(|reg| reg.risks.get(id).map(|p| p.level.code().to_string())).flatten())
+                    .unwrap_or_default(),
+                reason: r.reason,
+            });
+            form.set(stored.unwrap_or_default());
+        }
+        current
+    });
+    let proposal = move || form.with(|f| session.with(|r| f.proposal(r)).flatten());
+    let degrees = Signal::derive(move || {
+        Degree::ALL.iter().map(|d| (d.score().to_string(), tr.t(d.label_key()).to_string())).collect()
+    });
+    let levels = Signal::derive(move || {
+        RiskLevel::ALL.iter().map(|l| (l.code().to_string(), tr.t(l.label_key()).to_string())).collect()
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = id.get_untracked() else { return };
+        let mut input = form.get_untracked();
+        // An unchosen final level takes the proposal.
+        if input.level.is_empty()
+            && let Some(level) = proposal()
+        {
+            input.level = level.code().to_string();
+        }
+        match session.change(|doc, stamp| doc.rate(stamp, &id, &input)) {
+            Ok(level) => {
+                errors.set(Vec::new());
+                form.update(|f| f.level = level.code().to_string());
+                notice.set(Some((true, tr.f("rating.saved", &[("level", tr.t(level.label_key()))]))));
+            }
+            Err(DocError::Invalid(refused)) => errors.set(refused),
+            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+        }
+    };
+    view! {
+        <section class="card" data-testid="rating-panel">
+            <h2>{move || tr.t("rating.title")}</h2>
+            <form class="form" on:submit=save data-testid="rating-form">
+                <SelectField form lens=lens!(likelihood) errors field="likelihood" label="rating.likelihood" prefix="rating" options=degrees empty_label="form.choose" required=true/>
+                <SelectField form lens=lens!(severity) errors field="severity" label="rating.severity" prefix="rating" options=degrees empty_label="form.choose" required=true/>
+                <CheckField form get=|f| f.major_decision set=|f, v| f.major_decision = v field="major_decision" label="rating.major_decision" prefix="rating"/>
+                <CheckField form get=|f| f.discretion set=|f, v| f.discretion = v field="discretion" label="rating.discretion" prefix="rating"/>
+                <CheckField form get=|f| f.past_misconduct set=|f, v| f.past_misconduct = v field="past_misconduct" label="rating.past_misconduct" prefix="rating"/>
+                <p class="wide proposal" data-testid="rating-proposal" data-level=move || proposal().map(|l| l.code()).unwrap_or("")>
+                    {move || match proposal() {
+                        Some(level) => tr.f("rating.proposal", &[("level", tr.t(level.label_key()))]),
+                        None => tr.t("rating.answer_first").to_string(),
+                    }}
+                </p>
+                <SelectField form lens=lens!(level) errors field="level" label="rating.final_level" prefix="rating" options=levels empty_label="rating.take_proposal"/>
+                <TextField form lens=lens!(reason) errors field="reason" label="rating.reason" prefix="rating"/>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="rating-save">{move || tr.t("rating.save")}</button>
+                </div>
+                <FormNotice notice testid="rating-notice"/>
+            </form>
+            {move || rating().map(|r| {
+                let who = session.with(|reg| reg.person_name(&r.by).map(str::to_string)).flatten().unwrap_or_default();
+                view! { <p class="hint" data-testid="rating-record">{move || tr.f("rating.record", &[("who", &who), ("time", &format_time(r.at))])}</p> }
+            })}
+        </section>
+    }
+}
