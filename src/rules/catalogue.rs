@@ -78,7 +78,13 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, locale: Locale) -> Catalo
         let id = duty.person.as_ref().ok()?;
         register.person_name(id).map(str::to_string)
     };
-    let leaders: Vec<String> = [Role::LeaderInCharge, Role::PrincipalLeader].into_iter().filter_map(named).collect();
+    let mut leaders: Vec<String> = Vec::new();
+    // The principal leader may also be the leader in charge: name each person once.
+    for name in [Role::LeaderInCharge, Role::PrincipalLeader].into_iter().filter_map(named) {
+        if !leaders.contains(&name) {
+            leaders.push(name);
+        }
+    }
     let measures = measures_of(register, id);
     let finished = measures.iter().filter(|(_, m)| m.status.is_finished()).count();
     CatalogueRow {
@@ -192,6 +198,10 @@ mod tests {
         assert_eq!((rows[2].post.as_str(), rows[3].post.as_str()), ("主任", "会计"));
         assert_eq!(rows[3].head, "朱忠云");
         assert_eq!(rows[0].leaders, "王家福");
+        // In charge of the department and principal leader: named once.
+        let mut r = r;
+        r.departments.get_mut("b").unwrap().leader_in_charge = Some("wang".into());
+        assert_eq!(catalogue(&r, None, Locale::ZhCn)[0].leaders, "王家福");
         let own = catalogue(&r, Some("a"), Locale::ZhCn);
         assert_eq!(own.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), ["2", "1"]);
     }
