@@ -10,6 +10,7 @@ mod conflicts;
 mod history;
 mod keep_conflicts;
 mod lifecycle;
+mod refresh;
 mod register_doc;
 
 pub use change_note::{Action, ChangeNote, Stamp};

@@ -24,12 +24,23 @@ pub struct Size {
     pub measures_per_risk: usize,
     /// Edits made afterwards by three members on forked copies, then merged.
     pub edits: usize,
+    /// One change per record, as members typing them in make; else records arrive in bulk
+    /// changes of a thousand, as a county roll-up imports them.
+    pub change_per_record: bool,
 }
 
 impl Size {
     /// A real school's size.
-    pub const R500: Size =
-        Size { name: "R500", risks: 500, people: 60, departments: 8, posts: 40, measures_per_risk: 3, edits: 5_000 };
+    pub const R500: Size = Size {
+        name: "R500",
+        risks: 500,
+        people: 60,
+        departments: 8,
+        posts: 40,
+        measures_per_risk: 3,
+        edits: 5_000,
+        change_per_record: true,
+    };
     /// A large unit.
     pub const R5K: Size = Size {
         name: "R5k",
@@ -39,6 +50,7 @@ impl Size {
         posts: 400,
         measures_per_risk: 3,
         edits: 50_000,
+        change_per_record: true,
     };
     /// A county roll-up of many schools.
     pub const R50K: Size = Size {
@@ -48,7 +60,8 @@ impl Size {
         departments: 200,
         posts: 4_000,
         measures_per_risk: 3,
-        edits: 50_000,
+        edits: 0,
+        change_per_record: false,
     };
 
     /// The same register without the later edits.
@@ -114,22 +127,20 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
     // The template's draft risk points would blur the counts: every point here is generated.
     let template = Template { risks: Vec::new(), ..Template::school() };
     let mut doc = RegisterDoc::create(&unit, &template, today, &Stamp::new("", 0)).expect("a valid unit");
-    let stamp = |t: usize| Stamp::new("", t as i64);
 
-    let mut people = Vec::with_capacity(size.people);
-    for i in 0..size.people {
-        let form = PersonForm {
+    let people_forms: Vec<PersonForm> = (0..size.people)
+        .map(|i| PersonForm {
             name: format!("{}{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN), i),
             title: "教师".into(),
             party_member: rng.below(2) == 0,
             cadre: rng.below(4) == 0,
-        };
-        people.push(doc.create_entity(&stamp(i), &form).expect("a valid person"));
-    }
-    for i in doc.register().departments.len()..size.departments {
-        doc.create_entity(&stamp(i), &DepartmentForm { name: format!("部门{i}"), ..DepartmentForm::default() })
-            .expect("a valid department");
-    }
+        })
+        .collect();
+    let people = create(&mut doc, people_forms, size.change_per_record);
+    let extra: Vec<DepartmentForm> = (doc.register().departments.len()..size.departments)
+        .map(|i| DepartmentForm { name: format!("部门{i}"), ..DepartmentForm::default() })
+        .collect();
+    create(&mut doc, extra, size.change_per_record);
     let departments: Vec<String> = doc.register().departments.keys().cloned().collect();
     for (n, id) in departments.iter().enumerate() {
         let form = DepartmentForm {
@@ -137,23 +148,21 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
             leader_in_charge: rng.pick(&people).clone(),
             ..DepartmentForm::from_target(&doc.register().departments[id])
         };
-        doc.update_entity(&stamp(n), id, &form).expect("a valid department");
+        doc.update_entity(&Stamp::new("", n as i64), id, &form).expect("a valid department");
     }
-    let mut posts = Vec::with_capacity(size.posts);
-    for i in 0..size.posts {
-        let form = PostForm {
+    let post_forms: Vec<PostForm> = (0..size.posts)
+        .map(|i| PostForm {
             name: format!("岗位{i}"),
             department: rng.pick(&departments).clone(),
             rank: rng.pick(&["股级", "副科级", "科级"]).to_string(),
             duties: "履行岗位职责\n遵守廉洁纪律".into(),
             holders: vec![rng.pick(&people).clone()],
-        };
-        posts.push(doc.create_entity(&stamp(i), &form).expect("a valid post"));
-    }
+        })
+        .collect();
+    let posts = create(&mut doc, post_forms, size.change_per_record);
     let kinds: Vec<String> = doc.register().risk_kinds.keys().cloned().collect();
-    let mut risks = Vec::with_capacity(size.risks);
-    for i in 0..size.risks {
-        let form = RiskForm {
+    let risk_forms: Vec<RiskForm> = (0..size.risks)
+        .map(|i| RiskForm {
             scope: Scope::Post.code().into(),
             post: rng.pick(&posts).clone(),
             kind: rng.pick(&kinds).clone(),
@@ -163,26 +172,48 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
             causes: "制度执行不严，监督不到位".into(),
             level: rng.pick(&RiskLevel::ALL).code().into(),
             ..RiskForm::default()
-        };
-        let risk = doc.create_entity(&stamp(i), &form).expect("a valid risk point");
-        for stage in MeasureStage::ALL.iter().cycle().take(size.measures_per_risk) {
-            let form = MeasureForm {
-                risk: risk.clone(),
-                stage: stage.code().into(),
-                description: rng.pick(&MEASURES).to_string(),
-                owner: rng.pick(&people).clone(),
-                due: format!("2027-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)),
-                status: rng.pick(&MeasureStatus::ALL).code().into(),
-                evidence: String::new(),
-            };
-            doc.create_entity(&stamp(i), &form).expect("a valid measure");
-        }
-        risks.push(risk);
-    }
+        })
+        .collect();
+    let risks = create(&mut doc, risk_forms, size.change_per_record);
+    let measure_forms: Vec<MeasureForm> = risks
+        .iter()
+        .flat_map(|risk| MeasureStage::ALL.iter().cycle().take(size.measures_per_risk).map(move |stage| (risk, stage)))
+        .map(|(risk, stage)| MeasureForm {
+            risk: risk.clone(),
+            stage: stage.code().into(),
+            description: rng.pick(&MEASURES).to_string(),
+            owner: rng.pick(&people).clone(),
+            due: format!("2027-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)),
+            status: rng.pick(&MeasureStatus::ALL).code().into(),
+            evidence: String::new(),
+        })
+        .collect();
+    create(&mut doc, measure_forms, size.change_per_record);
     if size.edits > 0 {
         edit_concurrently(&mut doc, size.edits, &mut rng);
     }
     doc
+}
+
+/// Writes `forms` one change each, or in changes of a thousand.
+fn create<F>(doc: &mut RegisterDoc, forms: Vec<F>, change_per_record: bool) -> Vec<String>
+where
+    F: Form,
+    F::Target: Entity,
+{
+    if change_per_record {
+        forms
+            .iter()
+            .enumerate()
+            .map(|(n, form)| doc.create_entity(&Stamp::new("", n as i64), form).expect("a valid record"))
+            .collect()
+    } else {
+        forms
+            .chunks(1_000)
+            .enumerate()
+            .flat_map(|(n, batch)| doc.create_entities(&Stamp::new("", n as i64), batch).expect("valid records"))
+            .collect()
+    }
 }
 
 /// `count` edits split among three forked copies (members), merged back into `doc`.
@@ -232,13 +263,39 @@ mod tests {
 
     #[test]
     fn builds_a_small_register_of_the_asked_size() {
-        let size =
-            Size { name: "tiny", risks: 20, people: 5, departments: 7, posts: 4, measures_per_risk: 3, edits: 30 };
-        let mut doc = build(size, 7);
-        let r = doc.register();
-        assert_eq!((r.risks.len(), r.people.len(), r.departments.len(), r.posts.len()), (20, 5, 7, 4));
-        assert_eq!(r.measures.len(), 60);
-        assert!(RegisterDoc::load(&doc.save()).is_ok());
+        for change_per_record in [true, false] {
+            let size = Size {
+                name: "tiny",
+                risks: 20,
+                people: 5,
+                departments: 7,
+                posts: 4,
+                measures_per_risk: 3,
+                edits: 30,
+                change_per_record,
+            };
+            let mut doc = build(size, 7);
+            let r = doc.register();
+            assert_eq!((r.risks.len(), r.people.len(), r.departments.len(), r.posts.len()), (20, 5, 7, 4));
+            assert_eq!(r.measures.len(), 60);
+            assert!(RegisterDoc::load(&doc.save()).is_ok());
+        }
         assert_eq!(Rng::new(1).next_u64(), Rng::new(1).next_u64());
     }
+}
+
+/// The register of `size` from `dir` when it was built before, else built (seed 42) and kept
+/// there as `<name>.am`: generating R5k takes minutes, benchmarks run many times.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_or_build(size: Size, dir: &std::path::Path) -> RegisterDoc {
+    let path = dir.join(format!("{}.am", size.name));
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(doc) = RegisterDoc::load(&bytes)
+    {
+        return doc;
+    }
+    let mut doc = build(size, 42);
+    // A cache that cannot be written only costs the next run the same wait.
+    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, doc.save()));
+    doc
 }

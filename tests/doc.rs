@@ -276,3 +276,21 @@ fn merging_the_same_changes_twice_changes_nothing() {
     assert_eq!(a.doc.merge_bytes(&bytes).unwrap().changes, 0);
     assert_eq!(a.doc.register().risks.len(), before + 1);
 }
+
+#[test]
+fn many_entities_arrive_in_one_change_or_not_at_all() {
+    let mut s = school();
+    let heads = s.doc.heads();
+    let people: Vec<PersonForm> =
+        ["甲", "乙", "丙"].iter().map(|n| PersonForm { name: (*n).into(), ..Default::default() }).collect();
+    let ids = s.doc.create_entities(&stamp("", 80), &people).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(s.doc.heads().len(), 1);
+    assert_ne!(s.doc.heads(), heads);
+    assert!(ids.iter().all(|id| s.doc.register().people.contains_key(id)));
+    let heads = s.doc.heads();
+    let with_blank = vec![PersonForm { name: "丁".into(), ..Default::default() }, PersonForm::default()];
+    assert!(matches!(s.doc.create_entities(&stamp("", 81), &with_blank), Err(DocError::Invalid(_))));
+    assert_eq!(s.doc.heads(), heads);
+    assert!(RegisterDoc::load(&s.doc.save()).unwrap().register().people.len() >= 4);
+}

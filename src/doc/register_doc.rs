@@ -184,6 +184,10 @@ impl RegisterDoc {
         &self.register
     }
 
+    pub(super) fn register_mut(&mut self) -> &mut Register {
+        &mut self.register
+    }
+
     /// The register's id.
     pub fn id(&self) -> &str {
         &self.register.id
@@ -248,7 +252,7 @@ impl RegisterDoc {
             }
         }
         if report.changes > 0 {
-            self.rehydrate()?;
+            self.refresh_since(&before)?;
         }
         Ok(report)
     }
@@ -273,6 +277,32 @@ impl RegisterDoc {
         let id = new_id();
         self.write_entity(&Stamp::new(id.clone(), at), Action::Create, &id, &person)?;
         Ok(id)
+    }
+
+    /// Adds many entities from valid forms as one change: for bulk imports, where a change per
+    /// record would only bloat the history. Nothing is written unless every form is valid.
+    pub fn create_entities<F>(&mut self, stamp: &Stamp, forms: &[F]) -> Result<Vec<Id>, DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
+        let mut entities = Vec::with_capacity(forms.len());
+        for form in forms {
+            let mut entity = F::Target::default();
+            form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
+            entities.push((new_id(), entity));
+        }
+        let map = self.collection(F::Target::KIND)?;
+        for (id, entity) in &entities {
+            reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id.as_str(), entity).map_err(write_error)?;
+        }
+        self.commit(stamp, Action::Create, None, format!("{}", entities.len()));
+        let ids: Vec<Id> = entities.iter().map(|(id, _)| id.clone()).collect();
+        for (id, _) in entities {
+            let fresh = self.fresh_entity::<F::Target>(&id)?;
+            F::Target::all_mut(&mut self.register).insert(id, fresh);
+        }
+        Ok(ids)
     }
 
     /// Edits entity `id` with a valid form. Returns whether anything changed.

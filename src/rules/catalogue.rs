@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use super::measures::measures_of;
+use super::measures::{MeasuresByRisk, measures_of};
 use super::responsibility::{Role, graded_responsibility};
 use crate::i18n::{Locale, text};
 use crate::model::{Id, MeasureStage, Register, ReviewStage, RiskLevel, RiskPoint};
@@ -50,7 +50,10 @@ fn rank_position(rank: &str) -> usize {
 
 /// The measures of a point as one cell: "前期预防：…；中期监控：…".
 pub fn measures_text(register: &Register, risk: &str, locale: Locale) -> String {
-    let measures = measures_of(register, risk);
+    join_measures(&measures_of(register, risk), locale)
+}
+
+fn join_measures(measures: &[(&Id, &crate::model::Measure)], locale: Locale) -> String {
     MeasureStage::ALL
         .into_iter()
         .filter_map(|stage| {
@@ -69,7 +72,13 @@ pub fn measures_text(register: &Register, risk: &str, locale: Locale) -> String 
         .join(text(locale, "punct.sentence"))
 }
 
-fn row(register: &Register, id: &Id, risk: &RiskPoint, locale: Locale) -> CatalogueRow {
+fn row(
+    register: &Register,
+    measures: &[(&Id, &crate::model::Measure)],
+    id: &Id,
+    risk: &RiskPoint,
+    locale: Locale,
+) -> CatalogueRow {
     let department = register.risk_department(risk).and_then(|d| register.departments.get(d));
     let post = risk.post.as_ref().and_then(|p| register.posts.get(p));
     let duties = graded_responsibility(register, risk);
@@ -85,7 +94,6 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, locale: Locale) -> Catalo
             leaders.push(name);
         }
     }
-    let measures = measures_of(register, id);
     let finished = measures.iter().filter(|(_, m)| m.status.is_finished()).count();
     CatalogueRow {
         id: id.clone(),
@@ -98,7 +106,7 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, locale: Locale) -> Catalo
         description: risk.description.as_str().to_string(),
         manifestations: risk.manifestations.as_str().to_string(),
         level: risk.level,
-        measures: measures_text(register, id, locale),
+        measures: join_measures(measures, locale),
         head: named(Role::DepartmentHead).unwrap_or_default(),
         leaders: leaders.join("、"),
         progress: format!("{finished}/{}", measures.len()),
@@ -118,12 +126,13 @@ fn order(a: &CatalogueRow, b: &CatalogueRow) -> Ordering {
 /// The catalogue: approved, active points ordered by level, department, rank and post,
 /// numbered from 1. With `department`, only that department's points (the self-check form).
 pub fn catalogue(register: &Register, department: Option<&str>, locale: Locale) -> Vec<CatalogueRow> {
+    let measures = MeasuresByRisk::new(register);
     let mut rows: Vec<CatalogueRow> = register
         .risks
         .iter()
         .filter(|(_, r)| r.review == ReviewStage::Approved && r.archived.is_none())
         .filter(|(_, r)| department.is_none_or(|d| register.risk_department(r).map(String::as_str) == Some(d)))
-        .map(|(id, r)| row(register, id, r, locale))
+        .map(|(id, r)| row(register, measures.of(id), id, r, locale))
         .collect();
     rows.sort_by(order);
     for (i, row) in rows.iter_mut().enumerate() {
@@ -134,7 +143,7 @@ pub fn catalogue(register: &Register, department: Option<&str>, locale: Locale) 
 
 /// The catalogue row of one point, whatever its stage: what a publicity round shows of it.
 pub fn catalogue_row(register: &Register, id: &str, locale: Locale) -> Option<CatalogueRow> {
-    register.risks.get_key_value(id).map(|(id, r)| row(register, id, r, locale))
+    register.risks.get_key_value(id).map(|(id, r)| row(register, &measures_of(register, id), id, r, locale))
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use std::cmp::Ordering;
 
-use super::measures::is_overdue;
+use std::collections::HashSet;
+
+use super::measures::overdue_measures;
 use super::publicity::publicity_mark;
 use super::responsibility::graded_responsibility;
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
@@ -124,7 +126,7 @@ pub enum SortDir {
     Descending,
 }
 
-fn row(register: &Register, id: &Id, risk: &RiskPoint, today: Date) -> RiskRow {
+fn row(register: &Register, id: &Id, risk: &RiskPoint, late: &HashSet<&str>) -> RiskRow {
     let name_of = |map_name: Option<&str>| map_name.unwrap_or_default().to_string();
     let department = register.risk_department(risk).and_then(|d| register.departments.get(d));
     let post = risk.post.as_ref().and_then(|p| register.posts.get(p));
@@ -143,7 +145,7 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, today: Date) -> RiskRow {
         accountable_gap: duties.has_gaps(),
         archived: risk.archived.is_some(),
         stage: risk.review,
-        overdue: register.measures.values().any(|m| m.risk == *id && is_overdue(m, today)),
+        overdue: late.contains(id.as_str()),
         publicity: publicity_mark(register, id).map(|m| (m.publicised, m.changed)),
     }
 }
@@ -175,11 +177,17 @@ fn contains_text(row: &RiskRow, risk: &RiskPoint, needle: &str) -> bool {
 /// order is stable between renders).
 pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir, today: Date) -> Vec<RiskRow> {
     let needle = filter.text.trim().to_lowercase();
+    // Points with an overdue measure, found in one pass over the measures.
+    let late: HashSet<&str> = overdue_measures(register, today)
+        .into_iter()
+        .filter_map(|m| register.measures.get(m))
+        .map(|m| m.risk.as_str())
+        .collect();
     let mut rows: Vec<RiskRow> = register
         .risks
         .iter()
         .filter(|(_, risk)| passes_filters(register, risk, filter))
-        .map(|(id, risk)| (row(register, id, risk, today), risk))
+        .map(|(id, risk)| (row(register, id, risk, &late), risk))
         .filter(|(row, risk)| needle.is_empty() || contains_text(row, risk, &needle))
         .map(|(row, _)| row)
         .collect();

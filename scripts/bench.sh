@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every benchmark: the native criterion benches (`cargo bench`), then the browser bench
+# (the core in wasm against @automerge/automerge, and the app on an R5k register) in headless
+# Chromium. Long (the first run builds the registers: several minutes); not part of CI.
+#   scripts/bench.sh            everything
+#   scripts/bench.sh browser    only the browser bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+source scripts/env.sh
+target_dir=${CARGO_TARGET_DIR:-target}
+
+if [ "${1:-all}" != browser ]; then
+  cargo bench --bench register
+fi
+
+cargo run --quiet --profile bench --example bench_data -- target/bench-data
+build_app
+cargo fetch --quiet
+trunk build --release bench.html --dist dist-bench
+cargo build --quiet -p qingfeng-relay
+
+data=$(mktemp -d)
+"$target_dir/debug/qingfeng-relay" --addr 127.0.0.1:18081 --dist dist --data "$data/app" >"$data/app.log" 2>&1 &
+app=$!
+"$target_dir/debug/qingfeng-relay" --addr 127.0.0.1:18082 --dist dist-bench --data "$data/bench" >"$data/bench.log" 2>&1 &
+bench=$!
+trap 'kill $app $bench 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 50); do
+  curl -sf http://127.0.0.1:18081/health >/dev/null && curl -sf http://127.0.0.1:18082/health >/dev/null && break
+  sleep 0.2
+done
+echo "release wasm: $(stat -c %s dist/*.wasm) bytes, $(gzip -9 -c dist/*.wasm | wc -c) gzip" >&2
+node bench/run.mjs
