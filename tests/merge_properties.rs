@@ -297,9 +297,11 @@ impl Scenario {
         for doc in &mut self.replicas[1..] {
             assert_eq!(doc.heads(), heads);
         }
-        for doc in &self.replicas[1..] {
-            assert_eq!(doc.register(), self.replicas[0].register());
-            assert_eq!(doc.conflicts(), self.replicas[0].conflicts());
+        let conflicts = self.replicas[0].conflicts();
+        let first = self.replicas[0].register().clone();
+        for doc in &mut self.replicas[1..] {
+            assert_eq!(doc.register(), &first);
+            assert_eq!(doc.conflicts(), conflicts);
         }
 
         // No loss: for each field, the values left are exactly the writes no later write replaced.

@@ -2,7 +2,7 @@
 //! value; the model shows one. Here we find them all, with who wrote each, so a person can pick.
 
 use automerge::transaction::Transactable as _;
-use automerge::{ObjId, ObjType, ReadDoc as _, ScalarValue, Value};
+use automerge::{ObjId, ObjType, PatchAction, Prop, ReadDoc as _, ScalarValue, Value};
 
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::register_doc::{DocError, RegisterDoc};
@@ -45,17 +45,30 @@ fn scalar_text(value: &ScalarValue) -> String {
 }
 
 impl RegisterDoc {
-    /// Every conflicted field of every entity.
-    pub fn conflicts(&self) -> Vec<Conflict> {
-        let mut found = Vec::new();
-        for kind in EntityKind::ALL {
-            let Ok(map) = self.collection(kind) else {
+    /// Every conflicted field of every entity. Found from one diff of the whole document, which
+    /// flags conflicted keys as it goes: asking every key of a large register for its values
+    /// one by one costs minutes.
+    pub fn conflicts(&mut self) -> Vec<Conflict> {
+        let heads = self.doc.get_heads();
+        let mut places: Vec<(EntityKind, String, ObjId, String, String)> = Vec::new();
+        for patch in self.doc.diff(&[], &heads) {
+            let PatchAction::PutMap { key, conflict: true, .. } = &patch.action else { continue };
+            let mut path = patch.path.iter().map(|(_, prop)| match prop {
+                Prop::Map(k) => k.clone(),
+                Prop::Seq(i) => i.to_string(),
+            });
+            let (Some(kind), Some(id)) = (path.next().and_then(|c| EntityKind::from_collection(&c)), path.next())
+            else {
                 continue;
             };
-            for id in self.doc.keys(&map) {
-                if let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, &id) {
-                    self.collect_conflicts(kind, &id, &entity, "", &mut found);
-                }
+            let mut field: Vec<String> = path.collect();
+            field.push(key.clone());
+            places.push((kind, id, patch.obj.clone(), key.clone(), field.join(".")));
+        }
+        let mut found = Vec::new();
+        for (kind, id, obj, key, field) in places {
+            if let Some(conflict) = self.conflict_at(kind, &id, &obj, &key, field) {
+                found.push(conflict);
             }
         }
         found
@@ -128,39 +141,45 @@ impl RegisterDoc {
     fn collect_conflicts(&self, kind: EntityKind, id: &str, obj: &ObjId, prefix: &str, found: &mut Vec<Conflict>) {
         for key in self.doc.keys(obj) {
             let field = format!("{prefix}{key}");
-            let Ok(values) = self.doc.get_all(obj, &key) else {
-                continue;
-            };
-            if values.len() > 1 {
-                // The last of the concurrent values is the one the register shows.
-                let shown = values.last().map(|(_, op)| op.clone());
-                let mut values: Vec<ConflictValue> = values
-                    .iter()
-                    .map(|(value, op)| {
-                        let note = self.doc.hash_for_opid(op).and_then(|hash| self.doc.get_change_by_hash(&hash));
-                        let author = note
-                            .as_ref()
-                            .and_then(|c| c.message().and_then(ChangeNote::parse))
-                            .map(|n| n.author)
-                            .unwrap_or_default();
-                        let raw = match value {
-                            Value::Scalar(s) => Some(s.clone().into_owned()),
-                            Value::Object(_) => None,
-                        };
-                        ConflictValue {
-                            value: raw.as_ref().map(scalar_text).unwrap_or_default(),
-                            raw,
-                            author,
-                            at: note.map(|c| c.timestamp()).unwrap_or_default(),
-                            shown: shown.as_ref() == Some(op),
-                        }
-                    })
-                    .collect();
-                values.sort_by_key(|v| !v.shown);
-                found.push(Conflict { kind, id: id.to_string(), field, values });
-            } else if let Some((Value::Object(ObjType::Map), child)) = values.into_iter().next() {
+            if let Some(conflict) = self.conflict_at(kind, id, obj, &key, field.clone()) {
+                found.push(conflict);
+            } else if let Ok(Some((Value::Object(ObjType::Map), child))) = self.doc.get(obj, &key) {
                 self.collect_conflicts(kind, id, &child, &format!("{field}."), found);
             }
         }
+    }
+
+    /// The conflict at `key` of `obj`, if it holds more than one value.
+    fn conflict_at(&self, kind: EntityKind, id: &str, obj: &ObjId, key: &str, field: String) -> Option<Conflict> {
+        let values = self.doc.get_all(obj, key).ok()?;
+        if values.len() < 2 {
+            return None;
+        }
+        // The last of the concurrent values is the one the register shows.
+        let shown = values.last().map(|(_, op)| op.clone());
+        let mut values: Vec<ConflictValue> = values
+            .iter()
+            .map(|(value, op)| {
+                let change = self.doc.hash_for_opid(op).and_then(|hash| self.doc.get_change_by_hash(&hash));
+                let author = change
+                    .as_ref()
+                    .and_then(|c| c.message().and_then(ChangeNote::parse))
+                    .map(|n| n.author)
+                    .unwrap_or_default();
+                let raw = match value {
+                    Value::Scalar(s) => Some(s.clone().into_owned()),
+                    Value::Object(_) => None,
+                };
+                ConflictValue {
+                    value: raw.as_ref().map(scalar_text).unwrap_or_default(),
+                    raw,
+                    author,
+                    at: change.map(|c| c.timestamp()).unwrap_or_default(),
+                    shown: shown.as_ref() == Some(op),
+                }
+            })
+            .collect();
+        values.sort_by_key(|v| !v.shown);
+        Some(Conflict { kind, id: id.to_string(), field, values })
     }
 }

@@ -237,12 +237,38 @@ impl Session {
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Ready);
         self.changed.notify();
-        self.refresh_conflicts();
+        self.conflicts.set(Vec::new());
+        // After the first paint: a large register takes a moment to scan.
         self.remember(&id, &name);
+        let this = *self;
+        spawn_local(async move {
+            TimeoutFuture::new(100).await;
+            if this.doc_id().as_deref() == Some(id.as_str()) {
+                this.refresh_conflicts();
+            }
+        });
     }
 
+    /// Finds every conflict of the register in memory (after opening or merging).
     fn refresh_conflicts(&self) {
-        let found = self.doc.with_value(|d| d.as_ref().map(RegisterDoc::conflicts).unwrap_or_default());
+        let found = self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::conflicts)).flatten().unwrap_or_default();
+        self.conflicts.set(found);
+    }
+
+    /// Re-checks only the entities known to be in conflict: edits resolve conflicts, only
+    /// merges create them.
+    fn recheck_conflicts(&self) {
+        let listed: Vec<(crate::model::EntityKind, String)> = self.conflicts.with_untracked(|all| {
+            let mut entities: Vec<_> = all.iter().map(|c| (c.kind, c.id.clone())).collect();
+            entities.dedup();
+            entities
+        });
+        let found = self
+            .doc
+            .with_value(|d| {
+                d.as_ref().map(|d| listed.iter().flat_map(|(kind, id)| d.entity_conflicts(*kind, id)).collect())
+            })
+            .unwrap_or_default();
         self.conflicts.set(found);
     }
 
@@ -267,7 +293,7 @@ impl Session {
             .ok_or_else(|| DocError::NotARegister("no register is open".into()))??;
         self.changed.notify();
         if !self.conflicts.with_untracked(Vec::is_empty) {
-            self.refresh_conflicts();
+            self.recheck_conflicts();
         }
         if let Some((id, name)) =
             self.doc.with_value(|d| d.as_ref().map(|d| (d.id().to_string(), d.register().unit.name.clone())))
