@@ -257,6 +257,22 @@ fn nth_key<'a>(mut keys: impl Iterator<Item = &'a String>, n: usize) -> String {
     keys.nth(n).cloned().unwrap_or_default()
 }
 
+/// The register of `size` from `dir` when it was built before, else built (seed 42) and kept
+/// there as `<name>.am`: generating R5k takes minutes, benchmarks run many times.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_or_build(size: Size, dir: &std::path::Path) -> RegisterDoc {
+    let path = dir.join(format!("{}.am", size.name));
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(doc) = RegisterDoc::load(&bytes)
+    {
+        return doc;
+    }
+    let mut doc = build(size, 42);
+    // A cache that cannot be written only costs the next run the same wait.
+    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, doc.save()));
+    doc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,20 +298,4 @@ mod tests {
         }
         assert_eq!(Rng::new(1).next_u64(), Rng::new(1).next_u64());
     }
-}
-
-/// The register of `size` from `dir` when it was built before, else built (seed 42) and kept
-/// there as `<name>.am`: generating R5k takes minutes, benchmarks run many times.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn load_or_build(size: Size, dir: &std::path::Path) -> RegisterDoc {
-    let path = dir.join(format!("{}.am", size.name));
-    if let Ok(bytes) = std::fs::read(&path)
-        && let Ok(doc) = RegisterDoc::load(&bytes)
-    {
-        return doc;
-    }
-    let mut doc = build(size, 42);
-    // A cache that cannot be written only costs the next run the same wait.
-    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, doc.save()));
-    doc
 }

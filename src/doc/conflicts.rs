@@ -2,7 +2,9 @@
 //! value; the model shows one. Here we find them all, with who wrote each, so a person can pick.
 
 use automerge::transaction::Transactable as _;
-use automerge::{ObjId, ObjType, PatchAction, Prop, ReadDoc as _, ScalarValue, Value};
+use std::collections::HashMap;
+
+use automerge::{ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc as _, ScalarValue, Value};
 
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::register_doc::{DocError, RegisterDoc};
@@ -65,13 +67,27 @@ impl RegisterDoc {
             field.push(key.clone());
             places.push((kind, id, patch.obj.clone(), key.clone(), field.join(".")));
         }
-        let mut found = Vec::new();
-        for (kind, id, obj, key, field) in places {
-            if let Some(conflict) = self.conflict_at(kind, &id, &obj, &key, field) {
-                found.push(conflict);
-            }
+        if places.is_empty() {
+            return Vec::new();
         }
-        found
+        let authors = self.change_authors();
+        places
+            .into_iter()
+            .filter_map(|(kind, id, obj, key, field)| self.conflict_at(kind, &id, &obj, &key, field, &authors))
+            .collect()
+    }
+
+    /// Who made each change and when, from one pass over the changes' metadata: looking each
+    /// change up by hash decodes it, which costs too much for the many values of a big merge.
+    fn change_authors(&mut self) -> HashMap<ChangeHash, (Id, i64)> {
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|meta| {
+                let author = meta.message.as_deref().and_then(ChangeNote::parse).map(|n| n.author).unwrap_or_default();
+                (meta.hash, (author, meta.timestamp))
+            })
+            .collect()
     }
 
     /// The conflicts of one entity.
@@ -80,7 +96,7 @@ impl RegisterDoc {
         if let Ok(map) = self.collection(kind)
             && let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, id)
         {
-            self.collect_conflicts(kind, id, &entity, "", &mut found);
+            self.collect_conflicts(kind, id, &entity, "", &HashMap::new(), &mut found);
         }
         found
     }
@@ -138,19 +154,36 @@ impl RegisterDoc {
         self.rehydrate()
     }
 
-    fn collect_conflicts(&self, kind: EntityKind, id: &str, obj: &ObjId, prefix: &str, found: &mut Vec<Conflict>) {
+    fn collect_conflicts(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        obj: &ObjId,
+        prefix: &str,
+        authors: &HashMap<ChangeHash, (Id, i64)>,
+        found: &mut Vec<Conflict>,
+    ) {
         for key in self.doc.keys(obj) {
             let field = format!("{prefix}{key}");
-            if let Some(conflict) = self.conflict_at(kind, id, obj, &key, field.clone()) {
+            if let Some(conflict) = self.conflict_at(kind, id, obj, &key, field.clone(), authors) {
                 found.push(conflict);
             } else if let Ok(Some((Value::Object(ObjType::Map), child))) = self.doc.get(obj, &key) {
-                self.collect_conflicts(kind, id, &child, &format!("{field}."), found);
+                self.collect_conflicts(kind, id, &child, &format!("{field}."), authors, found);
             }
         }
     }
 
-    /// The conflict at `key` of `obj`, if it holds more than one value.
-    fn conflict_at(&self, kind: EntityKind, id: &str, obj: &ObjId, key: &str, field: String) -> Option<Conflict> {
+    /// The conflict at `key` of `obj`, if it holds more than one value. Authors come from
+    /// `authors` when it knows the change, else from the change itself.
+    fn conflict_at(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        obj: &ObjId,
+        key: &str,
+        field: String,
+        authors: &HashMap<ChangeHash, (Id, i64)>,
+    ) -> Option<Conflict> {
         let values = self.doc.get_all(obj, key).ok()?;
         if values.len() < 2 {
             return None;
@@ -160,12 +193,14 @@ impl RegisterDoc {
         let mut values: Vec<ConflictValue> = values
             .iter()
             .map(|(value, op)| {
-                let change = self.doc.hash_for_opid(op).and_then(|hash| self.doc.get_change_by_hash(&hash));
-                let author = change
-                    .as_ref()
-                    .and_then(|c| c.message().and_then(ChangeNote::parse))
-                    .map(|n| n.author)
-                    .unwrap_or_default();
+                let hash = self.doc.hash_for_opid(op);
+                let (author, at) = match hash.and_then(|h| authors.get(&h)) {
+                    Some(known) => known.clone(),
+                    None => hash.and_then(|h| self.doc.get_change_by_hash(&h)).map_or((String::new(), 0), |c| {
+                        let author = c.message().and_then(ChangeNote::parse).map(|n| n.author).unwrap_or_default();
+                        (author, c.timestamp())
+                    }),
+                };
                 let raw = match value {
                     Value::Scalar(s) => Some(s.clone().into_owned()),
                     Value::Object(_) => None,
@@ -174,7 +209,7 @@ impl RegisterDoc {
                     value: raw.as_ref().map(scalar_text).unwrap_or_default(),
                     raw,
                     author,
-                    at: change.map(|c| c.timestamp()).unwrap_or_default(),
+                    at,
                     shown: shown.as_ref() == Some(op),
                 }
             })

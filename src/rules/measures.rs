@@ -7,18 +7,27 @@ use crate::model::{Date, Id, Measure, Register};
 /// Whether `measure` is past its due date and not finished, on `today`. A measure without a
 /// due date, or with one that does not parse, is never overdue.
 pub fn is_overdue(measure: &Measure, today: Date) -> bool {
-    measure.archived.is_none()
-        && !measure.status.is_finished()
-        && measure.due.parse::<Date>().is_ok_and(|due| due < today)
+    measure.archived.is_none() && !measure.status.is_finished() && due_before(&measure.due, &today.to_string())
+}
+
+/// Whether stored due date `due` is before `today` (`YYYY-MM-DD`). Forms store dates in that
+/// form, where text order is date order, so lists of thousands compare without parsing.
+fn due_before(due: &str, today: &str) -> bool {
+    if due.len() == 10 && due.as_bytes()[4] == b'-' {
+        due < today
+    } else {
+        due.parse::<Date>().is_ok_and(|d| d.to_string().as_str() < today)
+    }
 }
 
 /// The active measures of active risk points that are overdue on `today`, by id.
 pub fn overdue_measures(register: &Register, today: Date) -> Vec<&Id> {
+    let today = today.to_string();
     register
         .measures
         .iter()
+        .filter(|(_, m)| m.archived.is_none() && !m.status.is_finished() && due_before(&m.due, &today))
         .filter(|(_, m)| register.risks.get(&m.risk).is_some_and(|r| r.archived.is_none()))
-        .filter(|(_, m)| is_overdue(m, today))
         .map(|(id, _)| id)
         .collect()
 }
