@@ -1,6 +1,7 @@
 // The browser benchmark, run by scripts/bench.sh: headless Chromium times the register core
-// (wasm) against the reference @automerge/automerge on the same R5k files in the same page,
-// then times the real app on an R5k register: cold open, filtering, edits, saving.
+// (wasm) against the reference @automerge/automerge on the same files in the same page,
+// then times the real app on that register: cold open, filtering, edits, saving.
+// QINGFENG_BENCH_SIZE=R500 runs on the smaller register (default R5k).
 // Prints one JSON object; tests assert behaviour, this only measures.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,14 @@ import { join } from 'node:path';
 const APP = process.env.QINGFENG_URL ?? 'http://127.0.0.1:18081';
 const BENCH = process.env.QINGFENG_BENCH_URL ?? 'http://127.0.0.1:18082';
 const DATA = process.env.QINGFENG_BENCH_DATA ?? 'target/bench-data';
+const SIZE = process.env.QINGFENG_BENCH_SIZE ?? 'R5k';
+const started = Date.now();
+const progress = (what) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const dir = mkdtempSync(join(tmpdir(), 'qingfeng-bench-'));
 const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
-const result = { chromium: context.browser()?.version() ?? null };
+const result = { chromium: context.browser()?.version() ?? null, size: SIZE };
 
 function quantile(samples, q) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -24,10 +28,12 @@ function quantile(samples, q) {
 try {
   // 1. The core in wasm against the reference implementation, same page, same bytes.
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${BENCH}/bench.html`);
+  page.on('console', (m) => progress(m.text()));
+  await page.goto(`${BENCH}/bench.html?size=${SIZE}`);
   const ours = await page.waitForFunction(() => window.__qingfengBench, null, { timeout: 600_000 }).then((h) => h.jsonValue());
   if (ours.error) throw new Error(`bench page: ${JSON.stringify(ours.error)}`);
-  const reference = await page.evaluate(async () => {
+  progress('reference @automerge/automerge');
+  const reference = await page.evaluate(async (size) => {
     const A = window.Automerge;
     const payload = async (path) => {
       const bytes = new Uint8Array(await (await fetch(path)).arrayBuffer());
@@ -38,17 +44,25 @@ try {
       const length = Number(view.getBigUint64(at));
       return bytes.subarray(at + 8, at + 8 + length);
     };
-    const base = await payload('data/R5k.qingfeng');
-    const plus = await payload('data/R5k-plus-1k.qingfeng');
+    const base = await payload(`data/${size}.qingfeng`);
+    const plus = await payload(`data/${size}-plus-1k.qingfeng`);
     const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const time = (setup, f) => median([0, 1, 2, 3, 4].map(() => { const input = setup(); const t = performance.now(); f(input); return performance.now() - t; }));
+    // Every document is freed after its run: the wasm heap would otherwise fill up with them.
+    const time = (setup, f, docs) => median([0, 1, 2, 3, 4].map(() => {
+      const input = setup();
+      const t = performance.now();
+      const output = f(input);
+      const elapsed = performance.now() - t;
+      docs(input, output).forEach((d) => A.free(d));
+      return elapsed;
+    }));
     return {
-      load_ms: time(() => null, () => A.load(base)),
-      load_and_materialise_ms: time(() => null, () => A.toJS(A.load(base))),
-      merge_1k_ms: time(() => [A.load(base), A.load(plus)], ([a, b]) => A.merge(a, b)),
-      save_ms: time(() => A.load(base), (d) => A.save(d)),
+      load_ms: time(() => null, () => A.load(base), (_, doc) => [doc]),
+      load_and_materialise_ms: time(() => null, () => { const doc = A.load(base); A.toJS(doc); return doc; }, (_, doc) => [doc]),
+      merge_1k_ms: time(() => [A.load(base), A.load(plus)], ([a, b]) => A.merge(a, b), ([, b], merged) => [b, merged]),
+      save_ms: time(() => A.load(base), (d) => A.save(d), (d) => [d]),
     };
-  });
+  }, SIZE);
   result.core = ours;
   result.reference = reference;
   result.ratios = {
@@ -59,7 +73,7 @@ try {
   };
   result.localstorage_fraction = Math.round((ours.saved_base64_chars / 5_242_880) * 100) / 100;
 
-  // 2. The app on an R5k register.
+  // 2. The app on the same register.
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
@@ -71,15 +85,17 @@ try {
     });
     document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
   });
+  progress('app: import');
   await page.goto(`${APP}/`);
   await page.getByTestId('create-register-form').waitFor();
   const importStarted = Date.now();
-  await page.getByTestId('import-file').setInputFiles(join(DATA, 'R5k.qingfeng'));
+  await page.getByTestId('import-file').setInputFiles(join(DATA, `${SIZE}.qingfeng`));
   await page.locator('[data-imports]').waitFor({ timeout: 600_000 });
   result.app_import_and_store_ms = Date.now() - importStarted;
   result.app_longest_task_while_importing_ms = Math.round(Math.max(0, ...(await page.evaluate(() => window.__longTasks))));
   const href = await page.getByTestId('import-open').getAttribute('href');
 
+  progress('app: cold opens');
   const opens = [];
   for (let i = 0; i < 3; i++) {
     await page.goto(`${APP}${href}/risks`);
@@ -88,6 +104,7 @@ try {
   }
   result.app_cold_open_to_first_row_ms = { runs: opens.map(Math.round), median: quantile(opens, 0.5) };
 
+  progress('app: filtering');
   // Keypress in the list's search box to the repainted list (5,000 rows filtered and sorted).
   const filterTimes = await page.evaluate(async () => {
     const input = document.querySelector('[data-testid="filter-text"]');
@@ -107,6 +124,7 @@ try {
   });
   result.app_filter_keypress_to_paint_ms = { p50: quantile(filterTimes, 0.5), p95: quantile(filterTimes, 0.95) };
 
+  progress('app: edits');
   // An edit: a keystroke in the risk form, and saving it to the document.
   await page.getByTestId('risk-row-link').first().click();
   await page.getByTestId('risk-power_item').waitFor();

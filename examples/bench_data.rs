@@ -3,7 +3,7 @@
 //!
 //! - `R5k.qingfeng`: 5,000 risk points with 50,000 edits by three members in their history;
 //! - `R5k-plus-1k.qingfeng`: a copy of it with 1,000 more changes, to merge;
-//! - `R500.qingfeng`.
+//! - `R500.qingfeng` and `R500-plus-1k.qingfeng`, the same at a school's size.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -31,13 +31,11 @@ fn main() {
             chars as f64 / 5_242_880.0 * 100.0,
             started.elapsed().as_secs_f64()
         );
-        if size == Size::R5K {
-            let mut copy = doc.fork();
-            let mut rng = Rng::new(7);
-            for n in 0..1_000 {
-                edit_one(&mut copy, "member-b", n, &mut rng);
-            }
-            std::fs::write(out.join("R5k-plus-1k.qingfeng"), copy.export_file()).expect("writable");
+        let mut copy = doc.fork();
+        let mut rng = Rng::new(7);
+        for n in 0..1_000 {
+            edit_one(&mut copy, "member-b", n, &mut rng);
         }
+        std::fs::write(out.join(format!("{}-plus-1k.qingfeng", size.name)), copy.export_file()).expect("writable");
     }
 }

@@ -17,7 +17,7 @@ fi
 cargo run --quiet --profile bench --example bench_data -- target/bench-data
 build_app
 cargo fetch --quiet
-trunk build --release bench.html --dist dist-bench
+trunk build --release=true --dist dist-bench bench.html
 cargo build --quiet -p qingfeng-relay
 
 data=$(mktemp -d)

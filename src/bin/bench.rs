@@ -70,10 +70,16 @@ mod wasm {
 
     async fn measure(out: &Object) -> Result<(), JsValue> {
         let set = |key: &str, value: f64| {
+            web_sys::console::log_1(&format!("{key}: {value}").into());
             let _ = Reflect::set(out, &key.into(), &value.into());
         };
-        let base = document_bytes(&fetch("data/R5k.qingfeng").await?);
-        let plus = document_bytes(&fetch("data/R5k-plus-1k.qingfeng").await?);
+        // `bench.html?size=R500` runs on the smaller register.
+        let size = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .and_then(|q| q.strip_prefix("?size=").map(str::to_string))
+            .unwrap_or_else(|| "R5k".into());
+        let base = document_bytes(&fetch(&format!("data/{size}.qingfeng")).await?);
+        let plus = document_bytes(&fetch(&format!("data/{size}-plus-1k.qingfeng")).await?);
 
         set("automerge_load_ms", time(|| (), |()| AutoCommit::load(&base).unwrap()));
         set("register_load_ms", time(|| (), |()| RegisterDoc::load(&base).unwrap()));

@@ -4,7 +4,7 @@
 use automerge::transaction::Transactable as _;
 use std::collections::HashMap;
 
-use automerge::{ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc as _, ScalarValue, Value};
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc as _, ScalarValue, Value};
 
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::register_doc::{DocError, RegisterDoc};
@@ -71,9 +71,10 @@ impl RegisterDoc {
             return Vec::new();
         }
         let authors = self.change_authors();
+        let doc = self.doc.document();
         places
             .into_iter()
-            .filter_map(|(kind, id, obj, key, field)| self.conflict_at(kind, &id, &obj, &key, field, &authors))
+            .filter_map(|(kind, id, obj, key, field)| conflict_at(doc, kind, &id, &obj, &key, field, &authors))
             .collect()
     }
 
@@ -91,12 +92,13 @@ impl RegisterDoc {
     }
 
     /// The conflicts of one entity.
-    pub fn entity_conflicts(&self, kind: EntityKind, id: &str) -> Vec<Conflict> {
+    pub fn entity_conflicts(&mut self, kind: EntityKind, id: &str) -> Vec<Conflict> {
         let mut found = Vec::new();
-        if let Ok(map) = self.collection(kind)
-            && let Ok(Some((Value::Object(ObjType::Map), entity))) = self.doc.get(&map, id)
-        {
-            self.collect_conflicts(kind, id, &entity, "", &HashMap::new(), &mut found);
+        if let Ok(map) = self.collection(kind) {
+            let doc = self.doc.document();
+            if let Ok(Some((Value::Object(ObjType::Map), entity))) = doc.get(&map, id) {
+                collect_conflicts(doc, kind, id, &entity, "", &HashMap::new(), &mut found);
+            }
         }
         found
     }
@@ -153,68 +155,70 @@ impl RegisterDoc {
         self.commit(stamp, Action::Update, Some((kind, id.to_string())), label);
         self.rehydrate()
     }
+}
 
-    fn collect_conflicts(
-        &self,
-        kind: EntityKind,
-        id: &str,
-        obj: &ObjId,
-        prefix: &str,
-        authors: &HashMap<ChangeHash, (Id, i64)>,
-        found: &mut Vec<Conflict>,
-    ) {
-        for key in self.doc.keys(obj) {
-            let field = format!("{prefix}{key}");
-            if let Some(conflict) = self.conflict_at(kind, id, obj, &key, field.clone(), authors) {
-                found.push(conflict);
-            } else if let Ok(Some((Value::Object(ObjType::Map), child))) = self.doc.get(obj, &key) {
-                self.collect_conflicts(kind, id, &child, &format!("{field}."), authors, found);
+fn collect_conflicts(
+    doc: &Automerge,
+    kind: EntityKind,
+    id: &str,
+    obj: &ObjId,
+    prefix: &str,
+    authors: &HashMap<ChangeHash, (Id, i64)>,
+    found: &mut Vec<Conflict>,
+) {
+    for key in doc.keys(obj) {
+        let field = format!("{prefix}{key}");
+        if let Some(conflict) = conflict_at(doc, kind, id, obj, &key, field.clone(), authors) {
+            found.push(conflict);
+        } else if let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, &key) {
+            collect_conflicts(doc, kind, id, &child, &format!("{field}."), authors, found);
+        }
+    }
+}
+
+/// The conflict at `key` of `obj`, if it holds more than one value. Authors come from
+/// `authors` when it knows the change, else from the change's metadata (decoding the whole
+/// change would cost far more).
+fn conflict_at(
+    doc: &Automerge,
+    kind: EntityKind,
+    id: &str,
+    obj: &ObjId,
+    key: &str,
+    field: String,
+    authors: &HashMap<ChangeHash, (Id, i64)>,
+) -> Option<Conflict> {
+    let values = doc.get_all(obj, key).ok()?;
+    if values.len() < 2 {
+        return None;
+    }
+    // The last of the concurrent values is the one the register shows.
+    let shown = values.last().map(|(_, op)| op.clone());
+    let mut values: Vec<ConflictValue> = values
+        .iter()
+        .map(|(value, op)| {
+            let hash = doc.hash_for_opid(op);
+            let (author, at) = match hash.and_then(|h| authors.get(&h)) {
+                Some(known) => known.clone(),
+                None => hash.and_then(|h| doc.get_change_meta_by_hash(&h)).map_or((String::new(), 0), |meta| {
+                    let author =
+                        meta.message.as_deref().and_then(ChangeNote::parse).map(|n| n.author).unwrap_or_default();
+                    (author, meta.timestamp)
+                }),
+            };
+            let raw = match value {
+                Value::Scalar(s) => Some(s.clone().into_owned()),
+                Value::Object(_) => None,
+            };
+            ConflictValue {
+                value: raw.as_ref().map(scalar_text).unwrap_or_default(),
+                raw,
+                author,
+                at,
+                shown: shown.as_ref() == Some(op),
             }
-        }
-    }
-
-    /// The conflict at `key` of `obj`, if it holds more than one value. Authors come from
-    /// `authors` when it knows the change, else from the change itself.
-    fn conflict_at(
-        &self,
-        kind: EntityKind,
-        id: &str,
-        obj: &ObjId,
-        key: &str,
-        field: String,
-        authors: &HashMap<ChangeHash, (Id, i64)>,
-    ) -> Option<Conflict> {
-        let values = self.doc.get_all(obj, key).ok()?;
-        if values.len() < 2 {
-            return None;
-        }
-        // The last of the concurrent values is the one the register shows.
-        let shown = values.last().map(|(_, op)| op.clone());
-        let mut values: Vec<ConflictValue> = values
-            .iter()
-            .map(|(value, op)| {
-                let hash = self.doc.hash_for_opid(op);
-                let (author, at) = match hash.and_then(|h| authors.get(&h)) {
-                    Some(known) => known.clone(),
-                    None => hash.and_then(|h| self.doc.get_change_by_hash(&h)).map_or((String::new(), 0), |c| {
-                        let author = c.message().and_then(ChangeNote::parse).map(|n| n.author).unwrap_or_default();
-                        (author, c.timestamp())
-                    }),
-                };
-                let raw = match value {
-                    Value::Scalar(s) => Some(s.clone().into_owned()),
-                    Value::Object(_) => None,
-                };
-                ConflictValue {
-                    value: raw.as_ref().map(scalar_text).unwrap_or_default(),
-                    raw,
-                    author,
-                    at,
-                    shown: shown.as_ref() == Some(op),
-                }
-            })
-            .collect();
-        values.sort_by_key(|v| !v.shown);
-        Some(Conflict { kind, id: id.to_string(), field, values })
-    }
+        })
+        .collect();
+    values.sort_by_key(|v| !v.shown);
+    Some(Conflict { kind, id: id.to_string(), field, values })
 }

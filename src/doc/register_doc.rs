@@ -111,6 +111,8 @@ pub struct MergeReport {
 pub struct RegisterDoc {
     pub(super) doc: AutoCommit,
     register: Register,
+    /// The entities local changes touched since [`RegisterDoc::take_written`].
+    written: Vec<(EntityKind, Id)>,
 }
 
 impl std::fmt::Debug for RegisterDoc {
@@ -152,7 +154,7 @@ impl RegisterDoc {
             doc.put_object(ROOT, collection, ObjType::Map).map_err(write_error)?;
         }
         reconcile(&mut doc, &register).map_err(write_error)?;
-        let mut this = Self { doc, register };
+        let mut this = Self { doc, register, written: Vec::new() };
         let label = this.register.unit.name.clone();
         this.commit(stamp, Action::CreateRegister, None, label);
         this.rehydrate()?;
@@ -171,7 +173,7 @@ impl RegisterDoc {
         if schema > SCHEMA_VERSION {
             return Err(DocError::NewerSchema(schema));
         }
-        let mut this = Self { doc, register: Register::default() };
+        let mut this = Self { doc, register: Register::default(), written: Vec::new() };
         this.rehydrate()?;
         if this.register.id.is_empty() {
             return Err(DocError::NotARegister("it has no register id".into()));
@@ -218,7 +220,7 @@ impl RegisterDoc {
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
         let doc = self.doc.fork().with_actor(ActorId::random());
-        Self { doc, register: self.register.clone() }
+        Self { doc, register: self.register.clone(), written: Vec::new() }
     }
 
     /// Brings every change of `other` (a copy of the same register) into this one.
@@ -388,8 +390,15 @@ impl RegisterDoc {
     }
 
     pub(super) fn commit(&mut self, stamp: &Stamp, action: Action, entity: Option<(EntityKind, Id)>, label: String) {
+        self.written.extend(entity.clone());
         let note = ChangeNote { author: stamp.author.clone(), action, entity, label };
         self.doc.commit_with(CommitOptions::default().with_message(note.encode()).with_time(stamp.at));
+    }
+
+    /// The entities local changes touched since the last call: a local change can settle a
+    /// conflict only in what it wrote, and never makes one.
+    pub fn take_written(&mut self) -> Vec<(EntityKind, Id)> {
+        std::mem::take(&mut self.written)
     }
 
     /// Rebuilds the model from the whole document.

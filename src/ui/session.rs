@@ -255,21 +255,25 @@ impl Session {
         self.conflicts.set(found);
     }
 
-    /// Re-checks only the entities known to be in conflict: edits resolve conflicts, only
+    /// Re-checks the conflicts of the entities just written: edits resolve conflicts, only
     /// merges create them.
     fn recheck_conflicts(&self) {
-        let listed: Vec<(crate::model::EntityKind, String)> = self.conflicts.with_untracked(|all| {
-            let mut entities: Vec<_> = all.iter().map(|c| (c.kind, c.id.clone())).collect();
-            entities.dedup();
-            entities
-        });
-        let found = self
+        let written =
+            self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::take_written)).flatten().unwrap_or_default();
+        if written.is_empty() {
+            return;
+        }
+        let found: Vec<_> = self
             .doc
-            .with_value(|d| {
-                d.as_ref().map(|d| listed.iter().flat_map(|(kind, id)| d.entity_conflicts(*kind, id)).collect())
+            .try_update_value(|d| {
+                d.as_mut().map(|d| written.iter().flat_map(|(kind, id)| d.entity_conflicts(*kind, id)).collect())
             })
+            .flatten()
             .unwrap_or_default();
-        self.conflicts.set(found);
+        self.conflicts.update(|all| {
+            all.retain(|c| !written.iter().any(|(kind, id)| c.kind == *kind && c.id == *id));
+            all.extend(found);
+        });
     }
 
     /// Gives the register in memory its persistence, and writes what waited for it.
@@ -292,9 +296,7 @@ impl Session {
             .flatten()
             .ok_or_else(|| DocError::NotARegister("no register is open".into()))??;
         self.changed.notify();
-        if !self.conflicts.with_untracked(Vec::is_empty) {
-            self.recheck_conflicts();
-        }
+        self.recheck_conflicts();
         if let Some((id, name)) =
             self.doc.with_value(|d| d.as_ref().map(|d| (d.id().to_string(), d.register().unit.name.clone())))
         {
