@@ -137,3 +137,21 @@ fn a_conflict_is_resolved_by_picking_either_value() {
         assert_eq!(b.register().people[&zhu].name, picked);
     }
 }
+
+#[test]
+fn history_kept_up_to_date_across_edits_and_merges_matches_a_fresh_read() {
+    let mut doc = register();
+    let zhu = add_person(&mut doc, "wang", 10, "朱忠云");
+    assert_eq!(doc.history().len(), 2);
+    let mut other = doc.fork();
+    rename(&mut doc, "wang", 20, &zhu, "朱忠云（会计）");
+    add_person(&mut other, "li", 15, "李敏");
+    assert_eq!(doc.entity_history(EntityKind::Person, &zhu).len(), 2);
+    doc.merge(&mut other).unwrap();
+    add_person(&mut doc, "wang", 30, "张华");
+
+    let fresh = RegisterDoc::load(&doc.save()).unwrap().history();
+    assert_eq!(doc.history(), fresh);
+    let times: Vec<i64> = fresh.iter().map(|e| e.at - T0).collect();
+    assert_eq!(times, [30, 20, 15, 10, 0]);
+}

@@ -33,34 +33,58 @@ impl HistoryEntry {
     }
 }
 
+/// The history as of `heads`, so each call reads only the changes made since the last.
+#[derive(Debug, Clone, Default)]
+pub(super) struct HistoryCache {
+    heads: Vec<ChangeHash>,
+    entries: Vec<HistoryEntry>,
+}
+
 impl RegisterDoc {
     /// Every change, newest first (by the authors' clocks; causal order breaks ties).
     pub fn history(&mut self) -> Vec<HistoryEntry> {
-        let mut entries: Vec<HistoryEntry> = self
-            .doc
-            .get_changes_meta(&[])
-            .into_iter()
-            .map(|meta| {
-                let note = meta.message.as_deref().and_then(ChangeNote::parse);
-                HistoryEntry {
-                    hash: meta.hash,
-                    author: note.as_ref().map(|n| n.author.clone()).unwrap_or_default(),
-                    at: meta.timestamp,
-                    action: note.as_ref().map(|n| n.action),
-                    entity: note.as_ref().and_then(|n| n.entity.clone()),
-                    label: note.map(|n| n.label).unwrap_or_default(),
-                }
-            })
-            .collect();
-        // `get_changes_meta` lists causally; reverse it, then sort stably by time.
-        entries.reverse();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
-        entries
+        self.current_history().to_vec()
     }
 
     /// The changes that touched one entity, newest first.
     pub fn entity_history(&mut self, kind: EntityKind, id: &str) -> Vec<HistoryEntry> {
-        self.history().into_iter().filter(|e| e.entity.as_ref().is_some_and(|(k, i)| *k == kind && i == id)).collect()
+        self.current_history()
+            .iter()
+            .filter(|e| e.entity.as_ref().is_some_and(|(k, i)| *k == kind && i == id))
+            .cloned()
+            .collect()
+    }
+
+    /// The cached history brought up to date: a large register has tens of thousands of
+    /// changes, too many to read again after every edit.
+    fn current_history(&mut self) -> &[HistoryEntry] {
+        let heads = self.doc.get_heads();
+        let cache = &mut self.history_cache;
+        if cache.heads != heads {
+            // Changes since the cached heads are never causally before the cached ones, so
+            // they go first; `get_changes_meta` lists causally, hence the reversal.
+            let mut entries: Vec<HistoryEntry> = self
+                .doc
+                .get_changes_meta(&cache.heads)
+                .into_iter()
+                .rev()
+                .map(|meta| {
+                    let note = meta.message.as_deref().and_then(ChangeNote::parse);
+                    HistoryEntry {
+                        hash: meta.hash,
+                        author: note.as_ref().map(|n| n.author.clone()).unwrap_or_default(),
+                        at: meta.timestamp,
+                        action: note.as_ref().map(|n| n.action),
+                        entity: note.as_ref().and_then(|n| n.entity.clone()),
+                        label: note.map(|n| n.label).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            entries.append(&mut cache.entries);
+            entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+            *cache = HistoryCache { heads, entries };
+        }
+        &self.history_cache.entries
     }
 
     /// The hash written as text, if it names a change of this register.

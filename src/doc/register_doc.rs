@@ -7,6 +7,7 @@ use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc a
 use autosurgeon::{MaybeMissing, hydrate, hydrate_prop, reconcile, reconcile_prop};
 
 use super::change_note::{Action, ChangeNote, Stamp};
+use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
     Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Register,
@@ -113,6 +114,7 @@ pub struct RegisterDoc {
     register: Register,
     /// The entities local changes touched since [`RegisterDoc::take_written`].
     written: Vec<(EntityKind, Id)>,
+    pub(super) history_cache: HistoryCache,
 }
 
 impl std::fmt::Debug for RegisterDoc {
@@ -154,7 +156,7 @@ impl RegisterDoc {
             doc.put_object(ROOT, collection, ObjType::Map).map_err(write_error)?;
         }
         reconcile(&mut doc, &register).map_err(write_error)?;
-        let mut this = Self { doc, register, written: Vec::new() };
+        let mut this = Self { doc, register, written: Vec::new(), history_cache: HistoryCache::default() };
         let label = this.register.unit.name.clone();
         this.commit(stamp, Action::CreateRegister, None, label);
         this.rehydrate()?;
@@ -173,7 +175,8 @@ impl RegisterDoc {
         if schema > SCHEMA_VERSION {
             return Err(DocError::NewerSchema(schema));
         }
-        let mut this = Self { doc, register: Register::default(), written: Vec::new() };
+        let mut this =
+            Self { doc, register: Register::default(), written: Vec::new(), history_cache: HistoryCache::default() };
         this.rehydrate()?;
         if this.register.id.is_empty() {
             return Err(DocError::NotARegister("it has no register id".into()));
@@ -220,7 +223,7 @@ impl RegisterDoc {
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
         let doc = self.doc.fork().with_actor(ActorId::random());
-        Self { doc, register: self.register.clone(), written: Vec::new() }
+        Self { doc, register: self.register.clone(), written: Vec::new(), history_cache: HistoryCache::default() }
     }
 
     /// Brings every change of `other` (a copy of the same register) into this one.
