@@ -115,6 +115,11 @@ pub trait Entity: Hydrate + Reconcile + Clone + PartialEq + Default {
     fn is_active(&self) -> bool {
         self.archived().is_none()
     }
+
+    /// The active entities of this kind in `register` as (id, label) pairs, for a choice list.
+    fn choices(register: &Register) -> Vec<(Id, String)> {
+        Self::all(register).iter().filter(|(_, e)| e.is_active()).map(|(id, e)| (id.clone(), e.label())).collect()
+    }
 }
 
 /// Implements [`Entity`] for a struct with an `archived: Option<Archived>` field.
@@ -149,3 +154,20 @@ macro_rules! entity {
     };
 }
 pub(crate) use entity;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Department;
+
+    #[test]
+    fn choices_list_active_entities_by_label() {
+        let mut register = Register::default();
+        let department =
+            |name: &str, archived: Option<Archived>| Department { name: name.into(), archived, ..Default::default() };
+        register.departments.insert("a".into(), department("财务室", None));
+        register.departments.insert("b".into(), department("食堂", Some(Archived { by: "wang".into(), at: 1 })));
+        register.departments.insert("c".into(), department("总务处", None));
+        assert_eq!(Department::choices(&register), [("a".into(), "财务室".into()), ("c".into(), "总务处".into())]);
+    }
+}

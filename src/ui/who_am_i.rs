@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::use_app;
 use super::widgets::{TextField, lens};
 use crate::doc::DocError;
-use crate::model::Entity;
+use crate::model::{Entity, Person};
 use crate::rules::{Invalid, PersonForm};
 
 /// Shown on every page of a register until the member has said who they are.
@@ -17,13 +17,7 @@ pub fn WhoAmI() -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     let form = RwSignal::new(PersonForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
-    let people = move || -> Vec<(String, String)> {
-        session
-            .with(|r| {
-                r.people.iter().filter(|(_, p)| p.is_active()).map(|(id, p)| (id.clone(), p.name.clone())).collect()
-            })
-            .unwrap_or_default()
-    };
+    let people = move || -> Vec<(String, String)> { session.with(Person::choices).unwrap_or_default() };
     let confirm = move |_| {
         let id = chosen.get_untracked();
         if !id.is_empty() {

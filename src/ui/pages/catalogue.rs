@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::Entity;
+use crate::model::{Department, Entity};
 use crate::report::{Table, catalogue_table, self_check_table, to_csv, to_xlsx};
 use crate::ui::files::download;
 use crate::ui::session::today;
@@ -24,17 +24,7 @@ pub fn CataloguePage() -> impl IntoView {
             .with(|r| if chosen.is_empty() { catalogue_table(r, locale) } else { self_check_table(r, &chosen, locale) })
             .unwrap_or(Table { title: String::new(), headers: Vec::new(), rows: Vec::new() })
     });
-    let departments = move || -> Vec<(String, String)> {
-        session
-            .with(|r| {
-                r.departments
-                    .iter()
-                    .filter(|(_, d)| d.is_active())
-                    .map(|(id, d)| (id.clone(), d.name.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let departments = move || session.with(Department::choices).unwrap_or_default();
     let file_name = move |extension: &str| format!("{}-{}.{extension}", table.with(|t| t.title.clone()), today());
     let export_csv = move |_| {
         let bytes = table.with(to_csv);

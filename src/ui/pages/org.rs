@@ -20,13 +20,7 @@ fn names_of<'a>(r: &Register, ids: impl Iterator<Item = &'a String>) -> String {
 /// Active people as (id, name) choices.
 fn people_options() -> Signal<Vec<(String, String)>> {
     let session = use_app().session;
-    Signal::derive(move || {
-        session
-            .with(|r| {
-                r.people.iter().filter(|(_, p)| p.is_active()).map(|(id, p)| (id.clone(), p.name.clone())).collect()
-            })
-            .unwrap_or_default()
-    })
+    Signal::derive(move || session.with(Person::choices).unwrap_or_default())
 }
 
 /// `/r/<id>/org`.
@@ -90,11 +84,7 @@ pub fn OrgPage() -> impl IntoView {
             order: |p| p.name.clone(),
             fields: |form, errors| {
                 let session = use_app().session;
-                let departments = Signal::derive(move || {
-                    session
-                        .with(|r| r.departments.iter().filter(|(_, d)| d.is_active()).map(|(id, d)| (id.clone(), d.name.clone())).collect())
-                        .unwrap_or_default()
-                });
+                let departments = Signal::derive(move || session.with(Department::choices).unwrap_or_default());
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="post.name" prefix="post" required=true/>
                     <SelectField form lens=lens!(department) errors field="department" label="post.department" prefix="post" options=departments empty_label="form.choose" required=true/>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::doc::DocError;
-use crate::model::{Entity, EntityKind, RiskLevel, RiskPoint, Scope};
+use crate::model::{Department, Entity, EntityKind, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
@@ -64,12 +64,8 @@ pub fn RiskPage() -> impl IntoView {
             })
             .collect()
     });
-    let departments = option_list(|r| {
-        r.departments.iter().filter(|(_, d)| d.is_active()).map(|(id, d)| (id.clone(), d.name.clone())).collect()
-    });
-    let kinds = option_list(|r| {
-        r.risk_kinds.iter().filter(|(_, k)| k.is_active()).map(|(id, k)| (id.clone(), k.name.clone())).collect()
-    });
+    let departments = option_list(Department::choices);
+    let kinds = option_list(RiskKind::choices);
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::{Entity, ReviewStage, RiskLevel};
+use crate::model::{Department, Entity, ReviewStage, RiskKind, RiskLevel};
 use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
 use crate::ui::session::today;
 use crate::ui::use_app;
@@ -28,24 +28,8 @@ pub fn RisksPage() -> impl IntoView {
         shown.set(PAGE_SIZE);
     });
     let rid = move || session.open_id.get().unwrap_or_default();
-    let kinds = move || -> Vec<(String, String)> {
-        session
-            .with(|r| {
-                r.risk_kinds.iter().filter(|(_, k)| k.is_active()).map(|(id, k)| (id.clone(), k.name.clone())).collect()
-            })
-            .unwrap_or_default()
-    };
-    let departments = move || -> Vec<(String, String)> {
-        session
-            .with(|r| {
-                r.departments
-                    .iter()
-                    .filter(|(_, d)| d.is_active())
-                    .map(|(id, d)| (id.clone(), d.name.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let kinds = move || session.with(RiskKind::choices).unwrap_or_default();
+    let departments = move || session.with(Department::choices).unwrap_or_default();
     let set_level = move |code: String| filter.update(|f| f.level = RiskLevel::from_code(&code));
     let set_kind = move |id: String| filter.update(|f| f.kind = (!id.is_empty()).then_some(id));
     let set_department = move |id: String| filter.update(|f| f.department = (!id.is_empty()).then_some(id));

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n;
-use crate::model::{Entity, Measure, MeasureStage, MeasureStatus};
+use crate::model::{Entity, Measure, MeasureStage, MeasureStatus, Person};
 use crate::rules::{MeasureForm, is_overdue};
 use crate::ui::entity_section::{Scope, Section, entity_section};
 use crate::ui::use_app;
@@ -40,17 +40,7 @@ pub fn measures_panel(id: Signal<Option<String>>) -> impl IntoView {
             let statuses = Signal::derive(move || {
                 MeasureStatus::ALL.iter().map(|s| (s.code().to_string(), tr.t(s.label_key()).to_string())).collect()
             });
-            let people = Signal::derive(move || {
-                session
-                    .with(|r| {
-                        r.people
-                            .iter()
-                            .filter(|(_, p)| p.is_active())
-                            .map(|(id, p)| (id.clone(), p.name.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            });
+            let people = Signal::derive(move || session.with(Person::choices).unwrap_or_default());
             view! {
                 <SelectField form lens=lens!(stage) errors field="stage" label="measure.stage" prefix="measure" options=stages required=true/>
                 <SelectField form lens=lens!(owner) errors field="owner" label="measure.owner" prefix="measure" options=people empty_label="form.none"/>
