@@ -167,15 +167,8 @@ fn rating_proposes_from_the_matrix_and_the_reviewer_decides() {
 #[test]
 fn publicity_is_a_week_long_and_notices_later_edits() {
     let mut s = school();
-    let (risk, teacher, zhu, wang) = (s.risk.clone(), s.teacher.clone(), s.zhu.clone(), s.wang.clone());
-    for (who, action) in [
-        (&teacher, ReviewAction::Submit),
-        (&teacher, ReviewAction::Advance),
-        (&zhu, ReviewAction::Advance),
-        (&wang, ReviewAction::Approve),
-    ] {
-        s.doc.review_step(&stamp(who, 10), &risk, action, "审定").unwrap();
-    }
+    walk_to_approval(&mut s);
+    let (risk, wang) = (s.risk.clone(), s.wang.clone());
     let short = PublicityForm {
         title: "公示".into(),
         start: "2026-11-20".into(),
@@ -233,8 +226,8 @@ fn overdue_measures_are_found_by_date() {
     assert_eq!(late_now, [late]);
 }
 
-fn approved_school() -> School {
-    let mut s = school();
+/// Takes the school's risk point through the four review steps to approval.
+fn walk_to_approval(s: &mut School) {
     let (risk, teacher, zhu, wang) = (s.risk.clone(), s.teacher.clone(), s.zhu.clone(), s.wang.clone());
     for (who, action) in [
         (&teacher, ReviewAction::Submit),
@@ -244,6 +237,12 @@ fn approved_school() -> School {
     ] {
         s.doc.review_step(&stamp(who, 10), &risk, action, "审定").unwrap();
     }
+}
+
+fn approved_school() -> School {
+    let mut s = school();
+    walk_to_approval(&mut s);
+    let (risk, zhu) = (s.risk.clone(), s.zhu.clone());
     let form = MeasureForm {
         risk: risk.clone(),
         stage: "prevent".into(),
