@@ -213,11 +213,12 @@ fn concurrent_edits_to_the_same_field_keep_both_values() {
     a.doc.take_written();
     a.doc.update_entity(&stamp("alice", 62), &a.risk, &form).unwrap();
     // The page re-checks only what a local change wrote.
-    assert_eq!(a.doc.take_written(), [(EntityKind::Risk, a.risk.clone())]);
+    let (written, still) = a.doc.written_conflicts();
+    assert_eq!(written, [(EntityKind::Risk, a.risk.clone())]);
     assert!(a.doc.take_written().is_empty());
-    let still = a.doc.entity_conflicts(EntityKind::Risk, &a.risk);
     assert_eq!(still.len(), 1);
     assert_eq!(still, conflicts, "authors and values read from one entity match the whole scan");
+    assert_eq!(a.doc.entity_conflicts(EntityKind::Risk, &a.risk), conflicts);
     assert_eq!(a.doc.register().risks[&a.risk].causes.as_str(), "审批把关不严");
 
     // Typing a new value is a choice: it replaces both.

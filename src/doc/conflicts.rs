@@ -91,6 +91,14 @@ impl RegisterDoc {
             .collect()
     }
 
+    /// The entities local changes wrote since the last call (see [`RegisterDoc::take_written`]),
+    /// with their conflicts as they are now.
+    pub fn written_conflicts(&mut self) -> (Vec<(EntityKind, Id)>, Vec<Conflict>) {
+        let written = self.take_written();
+        let found = written.iter().flat_map(|(kind, id)| self.entity_conflicts(*kind, id)).collect();
+        (written, found)
+    }
+
     /// The conflicts of one entity.
     pub fn entity_conflicts(&mut self, kind: EntityKind, id: &str) -> Vec<Conflict> {
         let mut found = Vec::new();

@@ -258,18 +258,14 @@ impl Session {
     /// Re-checks the conflicts of the entities just written: edits resolve conflicts, only
     /// merges create them.
     fn recheck_conflicts(&self) {
-        let written =
-            self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::take_written)).flatten().unwrap_or_default();
+        let Some((written, found)) =
+            self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::written_conflicts)).flatten()
+        else {
+            return;
+        };
         if written.is_empty() {
             return;
         }
-        let found: Vec<_> = self
-            .doc
-            .try_update_value(|d| {
-                d.as_mut().map(|d| written.iter().flat_map(|(kind, id)| d.entity_conflicts(*kind, id)).collect())
-            })
-            .flatten()
-            .unwrap_or_default();
         self.conflicts.update(|all| {
             all.retain(|c| !written.iter().any(|(kind, id)| c.kind == *kind && c.id == *id));
             all.extend(found);
