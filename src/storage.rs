@@ -1,21 +1,37 @@
 //! Where a register's bytes live between visits.
 //!
-//! A register is kept as a compacted snapshot plus the incremental chunks saved since, so an
-//! edit appends a few hundred bytes instead of rewriting the document. [`Persistence`] decides
-//! when to append and when to compact; a [`DocStore`] only stores bytes. A failed write leaves
-//! the last good copy in the store and makes the next save a full snapshot, so nothing that was
-//! in memory is lost by the failure.
+//! A register is kept as chunks: compacted snapshots and the incremental saves made since. Every
+//! chunk is stored under a key named by what it holds (a hash of its bytes), as automerge-repo's
+//! storage subsystem and samod do, so any number of writers (tabs, workers) can save into one
+//! store without overwriting each other, and a compaction deletes exactly the chunks it folded.
+//!
+//! [`Persistence`] decides what to write and is sans-IO: `prepare` takes a [`Write`] from the
+//! document synchronously, the caller hands it to a [`DocStore`], and `written` is told how that
+//! went. A failed write leaves the last good copy in the store and the next write carries the
+//! same changes again, so nothing that was in memory is lost by the failure.
 
+mod autosave;
 #[cfg(target_arch = "wasm32")]
 mod browser;
+#[cfg(target_arch = "wasm32")]
+mod compactor_lock;
 #[cfg(target_arch = "wasm32")]
 mod indexed_db;
 #[cfg(target_arch = "wasm32")]
 mod local;
 mod memory;
 
+use std::collections::BTreeSet;
+use std::fmt;
+
+use automerge::ChangeHash;
+use sha2::{Digest, Sha256};
+
+pub use autosave::{Autosave, AutosaveStep, RETRY_DELAY_MS, SAVE_DELAY_MS, SaveStatus};
 #[cfg(target_arch = "wasm32")]
 pub use browser::BrowserStore;
+#[cfg(target_arch = "wasm32")]
+pub use compactor_lock::CompactorLock;
 #[cfg(target_arch = "wasm32")]
 pub use indexed_db::IndexedDbStore;
 #[cfg(target_arch = "wasm32")]
@@ -49,24 +65,84 @@ impl StorageError {
     }
 }
 
-/// A place that keeps each register's snapshot and chunks.
+/// The name of one stored chunk of a register.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChunkKey {
+    /// A compacted document; the hash of its bytes.
+    Snapshot(String),
+    /// Changes saved since some snapshot; the hash of its bytes.
+    Incremental(String),
+    /// A chunk stored by an earlier Qingfeng under its position (0 for the snapshot); read and
+    /// then folded away by the first compaction.
+    Legacy(u32),
+}
+
+impl ChunkKey {
+    /// The key of a snapshot with these bytes.
+    pub fn snapshot(bytes: &[u8]) -> Self {
+        Self::Snapshot(content_hash(bytes))
+    }
+
+    /// The key of an incremental chunk with these bytes.
+    pub fn incremental(bytes: &[u8]) -> Self {
+        Self::Incremental(content_hash(bytes))
+    }
+
+    /// The key as text: `s.<hash>`, `i.<hash>` or `n.<position>`, for stores keyed by strings.
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Snapshot(hash) => format!("s.{hash}"),
+            Self::Incremental(hash) => format!("i.{hash}"),
+            Self::Legacy(n) => format!("n.{n}"),
+        }
+    }
+
+    /// Reads [`ChunkKey::encode`]'s text back.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (kind, rest) = text.split_once('.')?;
+        match kind {
+            "s" => Some(Self::Snapshot(rest.to_string())),
+            "i" => Some(Self::Incremental(rest.to_string())),
+            "n" => rest.parse().ok().map(Self::Legacy),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ChunkKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.encode())
+    }
+}
+
+/// SHA-256 of `bytes` in hex, shortened to 128 bits: plenty to tell chunks of one register apart.
+fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One stored chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChunk {
+    /// Its name.
+    pub key: ChunkKey,
+    /// What it holds.
+    pub bytes: Vec<u8>,
+}
+
+/// A place that keeps each register's chunks.
 #[allow(async_fn_in_trait)] // Used on one thread (the browser's); no Send bound wanted.
 pub trait DocStore {
-    /// The snapshot followed by every chunk, ready for `RegisterDoc::load`, and the number of
-    /// chunks; `None` when nothing is stored for `register`.
-    async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError>;
+    /// Every chunk stored for `register` (empty when there are none).
+    async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError>;
 
-    /// Stores chunk number `index` (0 for the first after the snapshot).
-    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError>;
-
-    /// Replaces snapshot and chunks with one snapshot. On failure the old copy stays.
-    async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError>;
+    /// Stores the write: puts its chunk and deletes the keys it folded, all or nothing.
+    async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError>;
 
     /// Forgets the register.
     async fn remove(&self, register: &str) -> Result<(), StorageError>;
 }
 
-/// After this many chunks the next save writes one compacted snapshot instead.
+/// After this many chunks known to a writer, its next save folds them into one snapshot.
 pub const COMPACT_AFTER: usize = 64;
 
 /// What a successful save wrote.
@@ -74,25 +150,95 @@ pub const COMPACT_AFTER: usize = 64;
 pub enum Saved {
     /// Nothing had changed.
     Nothing,
-    /// A chunk of this many bytes was appended.
+    /// A chunk of this many bytes was added.
     Chunk(usize),
-    /// A snapshot of this many bytes replaced everything.
+    /// A snapshot of this many bytes replaced the chunks it folded.
     Snapshot(usize),
 }
 
-/// Saves one register's changes to a [`DocStore`].
-pub struct Persistence<S> {
-    store: S,
-    register: String,
-    chunks: usize,
-    needs_snapshot: bool,
+/// Bytes taken from a document, to be stored as one chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// The chunk's key.
+    pub key: ChunkKey,
+    /// The chunk.
+    pub bytes: Vec<u8>,
+    /// Keys this write folds into its snapshot, deleted with it (empty for incremental chunks).
+    pub folds: Vec<ChunkKey>,
+    /// The document's heads when the write was taken: once stored, every change up to them is.
+    pub heads: Vec<ChangeHash>,
 }
 
-impl<S: DocStore> Persistence<S> {
-    /// For register `register`, just created or brought from elsewhere: the first save writes a
-    /// snapshot.
-    pub fn fresh(store: S, register: &str) -> Self {
-        Self { store, register: register.to_string(), chunks: 0, needs_snapshot: true }
+impl Write {
+    /// Whether it is a compaction.
+    pub fn is_snapshot(&self) -> bool {
+        matches!(self.key, ChunkKey::Snapshot(_))
+    }
+
+    /// What storing it did.
+    pub fn outcome(&self) -> Saved {
+        if self.is_snapshot() { Saved::Snapshot(self.bytes.len()) } else { Saved::Chunk(self.bytes.len()) }
+    }
+}
+
+/// Decides what of one register's document to store, for one writer (a tab or a worker).
+///
+/// It knows which chunks it read or wrote (`known`) and up to which heads everything is stored
+/// (`stored`). An incremental save writes every change not under `stored`; a compaction writes
+/// the whole document and deletes only `known`, never a chunk another writer added unseen.
+#[derive(Debug)]
+pub struct Persistence {
+    register: String,
+    known: BTreeSet<ChunkKey>,
+    stored: Vec<ChangeHash>,
+    compact_after: usize,
+    /// A write taken and not yet reported back.
+    in_flight: bool,
+    /// The store lacks changes some loaded chunk depends on: never compact, so the chunks that
+    /// hold what could not be read stay in the store.
+    incomplete: bool,
+}
+
+impl Persistence {
+    /// For a register just created or brought from elsewhere: nothing of it is stored yet.
+    pub fn fresh(register: &str) -> Self {
+        Self {
+            register: register.to_string(),
+            known: BTreeSet::new(),
+            stored: Vec::new(),
+            compact_after: COMPACT_AFTER,
+            in_flight: false,
+            incomplete: false,
+        }
+    }
+
+    /// Opens the register from its stored chunks and the closing-time journals of writers that
+    /// did not finish their last write. `None` when there is nothing at all.
+    pub fn open(
+        register: &str,
+        chunks: &[StoredChunk],
+        journals: &[&[u8]],
+    ) -> Result<Option<(RegisterDoc, Self)>, crate::doc::DocError> {
+        if chunks.is_empty() && journals.is_empty() {
+            return Ok(None);
+        }
+        let mut this = Self::fresh(register);
+        let mut doc = if chunks.is_empty() {
+            RegisterDoc::load_chunks(journals.iter().copied())?
+        } else {
+            let mut doc = RegisterDoc::load_chunks(chunks.iter().map(|c| c.bytes.as_slice()))?;
+            this.known = chunks.iter().map(|c| c.key.clone()).collect();
+            this.stored = doc.heads();
+            for journal in journals {
+                doc.apply_chunk(journal)?;
+            }
+            doc
+        };
+        this.incomplete = doc.is_missing_changes();
+        if doc.id() != register {
+            return Err(crate::doc::DocError::NotARegister(format!("the store of {register} holds {}", doc.id())));
+        }
+        Ok(Some((doc, this)))
     }
 
     /// The register it saves.
@@ -100,98 +246,116 @@ impl<S: DocStore> Persistence<S> {
         &self.register
     }
 
-    /// Opens the register stored as `register`, returning it and the persistence that continues
-    /// its chunks. `journal` holds writes taken when the page was closing that may not have
-    /// reached the store; they are read on top of it, and the next save is a full snapshot.
-    pub async fn open(
-        store: S,
-        register: &str,
-        journal: Option<&[u8]>,
-    ) -> Result<Option<(RegisterDoc, Self)>, OpenError> {
-        let (mut bytes, chunks) = match (store.load(register).await?, journal) {
-            (Some(stored), _) => stored,
-            (None, Some(_)) => (Vec::new(), 0),
-            (None, None) => return Ok(None),
-        };
-        bytes.extend_from_slice(journal.unwrap_or_default());
-        let mut doc = RegisterDoc::load(&bytes)?;
-        // Loading does not count as saving: without this the first chunk would repeat everything.
-        doc.save_incremental();
-        let persistence = Self { store, register: register.to_string(), chunks, needs_snapshot: journal.is_some() };
-        Ok(Some((doc, persistence)))
+    /// Folds after `n` known chunks instead of [`COMPACT_AFTER`] (tests and benchmarks).
+    pub fn compact_after(mut self, n: usize) -> Self {
+        self.compact_after = n.max(1);
+        self
     }
 
-    /// Makes the next save a full snapshot (after changes were taken elsewhere, such as into
-    /// the journal written when the page closes).
-    pub fn require_snapshot(&mut self) {
-        self.needs_snapshot = true;
+    /// How many chunks this writer read or wrote that are still in the store as far as it knows.
+    pub fn known_chunks(&self) -> usize {
+        self.known.len()
     }
 
-    /// The store.
-    pub fn store(&self) -> &S {
-        &self.store
+    /// The heads up to which everything is stored.
+    pub fn stored_heads(&self) -> &[ChangeHash] {
+        &self.stored
     }
 
-    /// Takes what changed since the last save out of `doc`, as the write that stores it.
-    /// Synchronous, so the document is not held while the write is under way.
-    /// Takes nothing from a document of another register.
-    pub fn prepare(&mut self, doc: &mut RegisterDoc) -> Option<PendingWrite> {
-        if doc.id() != self.register {
+    /// Whether a write was taken and not yet reported back.
+    pub fn is_writing(&self) -> bool {
+        self.in_flight
+    }
+
+    /// Whether the next write would be a compaction.
+    pub fn wants_compaction(&self) -> bool {
+        !self.incomplete && (self.stored.is_empty() || self.known.len() >= self.compact_after)
+    }
+
+    /// Takes what is not yet stored out of `doc`, as one write. A compaction only when
+    /// `may_compact` (the one writer allowed to, when several share the store) and due.
+    /// `None` when everything is stored, or a write is already under way.
+    pub fn prepare(&mut self, doc: &mut RegisterDoc, may_compact: bool) -> Option<Write> {
+        if doc.id() != self.register || self.in_flight {
             return None;
         }
-        let register = self.register.clone();
-        if self.needs_snapshot || self.chunks >= COMPACT_AFTER {
-            return Some(PendingWrite { register, bytes: doc.save(), snapshot: true });
-        }
-        let bytes = doc.save_incremental();
-        (!bytes.is_empty()).then_some(PendingWrite { register, bytes, snapshot: false })
-    }
-
-    /// Stores a prepared write. When it fails, the next write is a full snapshot, because the
-    /// document has already moved past the changes this one carried.
-    pub async fn write(&mut self, write: PendingWrite) -> Result<Saved, StorageError> {
-        let result = if write.snapshot {
-            self.store.replace(&write.register, &write.bytes).await
+        let heads = doc.heads();
+        let write = if may_compact && self.wants_compaction() && (heads != self.stored || self.known.len() > 1) {
+            let bytes = doc.save();
+            Write { key: ChunkKey::snapshot(&bytes), bytes, folds: self.known.iter().cloned().collect(), heads }
         } else {
-            self.store.append(&write.register, self.chunks, &write.bytes).await
+            if heads == self.stored {
+                return None;
+            }
+            let bytes = doc.save_after(&self.stored);
+            if bytes.is_empty() {
+                self.stored = heads;
+                return None;
+            }
+            Write { key: ChunkKey::incremental(&bytes), bytes, folds: Vec::new(), heads }
         };
-        if let Err(e) = result {
-            self.needs_snapshot = true;
-            return Err(e);
-        }
-        if write.snapshot {
-            self.needs_snapshot = false;
-            self.chunks = 0;
-            Ok(Saved::Snapshot(write.bytes.len()))
-        } else {
-            self.chunks += 1;
-            Ok(Saved::Chunk(write.bytes.len()))
-        }
+        self.in_flight = true;
+        Some(write)
     }
 
-    /// Prepares and stores what changed since the last successful save.
-    pub async fn save(&mut self, doc: &mut RegisterDoc) -> Result<Saved, StorageError> {
-        match self.prepare(doc) {
-            Some(write) => self.write(write).await,
-            None => Ok(Saved::Nothing),
+    /// Takes the changes not yet stored, for the journal written as the page closes, without
+    /// starting a write. Empty when everything is stored.
+    pub fn unsaved(&self, doc: &mut RegisterDoc) -> Vec<u8> {
+        if doc.id() != self.register { Vec::new() } else { doc.save_after(&self.stored) }
+    }
+
+    /// Records how the write went. After a failure the next write carries its changes again.
+    pub fn written(&mut self, write: &Write, result: &Result<(), StorageError>) {
+        self.in_flight = false;
+        if result.is_err() {
+            return;
+        }
+        for folded in &write.folds {
+            self.known.remove(folded);
+        }
+        self.known.insert(write.key.clone());
+        self.stored = union(&self.stored, &write.heads);
+    }
+
+    /// Takes note of a chunk another writer of this store wrote (and told us about), whose
+    /// changes `doc` now holds: they need not be written again. Its key is not adopted, so
+    /// this writer never deletes what it did not read itself.
+    pub fn stored_elsewhere(&mut self, doc: &mut RegisterDoc, heads: &[ChangeHash]) {
+        if doc.has_changes(heads) {
+            self.stored = union(&self.stored, heads);
         }
     }
 }
 
-/// Bytes taken from a document, waiting to be stored.
-#[derive(Debug, Clone)]
-pub struct PendingWrite {
-    register: String,
-    bytes: Vec<u8>,
-    snapshot: bool,
+/// Heads that stand for everything under `a` and under `b` (ancestors may stay listed; Automerge
+/// reads such a list correctly).
+fn union(a: &[ChangeHash], b: &[ChangeHash]) -> Vec<ChangeHash> {
+    let mut all: Vec<ChangeHash> = a.iter().chain(b).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
-impl PendingWrite {
-    /// The bytes: a snapshot or a chunk, either of which `RegisterDoc::load` reads after what
-    /// came before.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
+/// Loads a register from a store: the document and the persistence that continues it.
+pub async fn open_stored<S: DocStore>(
+    store: &S,
+    register: &str,
+    journals: &[&[u8]],
+) -> Result<Option<(RegisterDoc, Persistence)>, OpenError> {
+    let chunks = store.load(register).await?;
+    Ok(Persistence::open(register, &chunks, journals)?)
+}
+
+/// Prepares and stores, in one go, what of `doc` is not yet stored (imports, tests).
+pub async fn save_now<S: DocStore>(
+    store: &S,
+    persistence: &mut Persistence,
+    doc: &mut RegisterDoc,
+) -> Result<Saved, StorageError> {
+    let Some(write) = persistence.prepare(doc, true) else { return Ok(Saved::Nothing) };
+    let result = store.apply(persistence.register(), &write).await;
+    persistence.written(&write, &result);
+    result.map(|()| write.outcome())
 }
 
 /// Why a stored register could not be opened.
@@ -203,6 +367,16 @@ pub enum OpenError {
     /// The stored bytes are not a register this build can read.
     #[error(transparent)]
     Doc(#[from] crate::doc::DocError),
+}
+
+impl OpenError {
+    /// The locale key of the message shown to the user.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            OpenError::Storage(e) => e.label_key(),
+            OpenError::Doc(e) => e.label_key(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -223,26 +397,31 @@ mod tests {
         doc.create_entity(&Stamp::default(), &PersonForm { name: name.into(), ..PersonForm::default() }).unwrap()
     }
 
+    async fn reopen(store: &MemoryStore, id: &str) -> (RegisterDoc, Persistence) {
+        open_stored(store, id, &[]).await.unwrap().unwrap()
+    }
+
     #[test]
     fn saves_a_snapshot_first_then_chunks_then_compacts() {
         block_on(async {
             let mut doc = new_doc();
-            let mut p = Persistence::fresh(MemoryStore::default(), doc.id());
-            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
-            assert_eq!(p.save(&mut doc).await.unwrap(), Saved::Nothing);
+            let store = MemoryStore::default();
+            let mut p = Persistence::fresh(doc.id());
+            assert!(matches!(save_now(&store, &mut p, &mut doc).await.unwrap(), Saved::Snapshot(_)));
+            assert_eq!(save_now(&store, &mut p, &mut doc).await.unwrap(), Saved::Nothing);
             add_person(&mut doc, "张险峰");
-            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Chunk(n) if n < 500));
-            assert_eq!(p.store().chunk_count(doc.id()), 1);
-            for i in 1..COMPACT_AFTER {
+            assert!(matches!(save_now(&store, &mut p, &mut doc).await.unwrap(), Saved::Chunk(n) if n < 500));
+            assert_eq!(store.chunk_count(doc.id()), 2);
+            for i in 2..COMPACT_AFTER {
                 add_person(&mut doc, &format!("教师{i}"));
-                p.save(&mut doc).await.unwrap();
+                save_now(&store, &mut p, &mut doc).await.unwrap();
             }
-            assert_eq!(p.store().chunk_count(doc.id()), COMPACT_AFTER);
+            assert_eq!(store.chunk_count(doc.id()), COMPACT_AFTER);
             add_person(&mut doc, "姚小勤");
-            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
-            assert_eq!(p.store().chunk_count(doc.id()), 0);
+            assert!(matches!(save_now(&store, &mut p, &mut doc).await.unwrap(), Saved::Snapshot(_)));
+            assert_eq!(store.chunk_count(doc.id()), 1);
 
-            let (reopened, _) = Persistence::open(p.store().clone(), doc.id(), None).await.unwrap().unwrap();
+            let (reopened, _) = reopen(&store, doc.id()).await;
             assert_eq!(reopened.register(), doc.register());
         });
     }
@@ -252,21 +431,21 @@ mod tests {
         block_on(async {
             let mut doc = new_doc();
             let store = MemoryStore::default();
-            let mut p = Persistence::fresh(store.clone(), doc.id());
-            p.save(&mut doc).await.unwrap();
-            let good = store.load(doc.id()).await.unwrap().unwrap();
+            let mut p = Persistence::fresh(doc.id());
+            save_now(&store, &mut p, &mut doc).await.unwrap();
+            let good = store.load(doc.id()).await.unwrap();
 
             store.set_full(true);
             let zhang = add_person(&mut doc, "张险峰");
-            assert_eq!(p.save(&mut doc).await, Err(StorageError::Full));
-            assert_eq!(store.load(doc.id()).await.unwrap().unwrap(), good);
+            assert_eq!(save_now(&store, &mut p, &mut doc).await, Err(StorageError::Full));
+            assert_eq!(store.load(doc.id()).await.unwrap(), good);
             // The edit is still in memory; a second edit fails too.
             let yao = add_person(&mut doc, "姚小勤");
-            assert_eq!(p.save(&mut doc).await, Err(StorageError::Full));
+            assert_eq!(save_now(&store, &mut p, &mut doc).await, Err(StorageError::Full));
 
             store.set_full(false);
-            assert!(matches!(p.save(&mut doc).await.unwrap(), Saved::Snapshot(_)));
-            let (reopened, _) = Persistence::open(store.clone(), doc.id(), None).await.unwrap().unwrap();
+            assert!(matches!(save_now(&store, &mut p, &mut doc).await.unwrap(), Saved::Chunk(_)));
+            let (reopened, _) = reopen(&store, doc.id()).await;
             let people = &reopened.register().people;
             assert_eq!(people.get(&zhang).map(|p: &Person| p.name.as_str()), Some("张险峰"));
             assert_eq!(people.get(&yao).map(|p| p.name.as_str()), Some("姚小勤"));
@@ -274,47 +453,80 @@ mod tests {
     }
 
     #[test]
-    fn writes_journaled_at_closing_time_are_read_back_and_compacted() {
+    fn writes_journaled_at_closing_time_are_read_back_and_then_stored() {
         block_on(async {
             let mut doc = new_doc();
             let store = MemoryStore::default();
-            let mut p = Persistence::fresh(store.clone(), doc.id());
-            p.save(&mut doc).await.unwrap();
-            // The page closes: the pending chunk goes to the journal instead of the store.
+            let mut p = Persistence::fresh(doc.id());
+            save_now(&store, &mut p, &mut doc).await.unwrap();
+            // The page closes: what is unsaved goes to the journal, only that.
             let zhang = add_person(&mut doc, "张险峰");
-            let mut journal = p.prepare(&mut doc).unwrap().bytes().to_vec();
             let yao = add_person(&mut doc, "姚小勤");
-            journal.extend(doc.save_incremental());
+            let journal = p.unsaved(&mut doc);
+            assert!(journal.len() < 2_000, "the journal holds only the unsaved changes");
 
-            let (mut reopened, mut p) =
-                Persistence::open(store.clone(), doc.id(), Some(&journal)).await.unwrap().unwrap();
+            let (mut reopened, mut p) = open_stored(&store, doc.id(), &[&journal]).await.unwrap().unwrap();
             assert!(reopened.register().people.contains_key(&zhang));
             assert!(reopened.register().people.contains_key(&yao));
-            assert!(matches!(p.save(&mut reopened).await.unwrap(), Saved::Snapshot(_)));
-            let (again, _) = Persistence::open(store.clone(), doc.id(), None).await.unwrap().unwrap();
+            assert!(matches!(save_now(&store, &mut p, &mut reopened).await.unwrap(), Saved::Chunk(_)));
+            let (again, _) = reopen(&store, doc.id()).await;
             assert_eq!(again.register(), doc.register());
         });
     }
 
     #[test]
     fn a_register_closed_before_its_first_save_opens_from_the_journal() {
-        block_on(async {
-            let mut doc = new_doc();
-            let mut p = Persistence::fresh(MemoryStore::default(), doc.id());
-            let journal = p.prepare(&mut doc).unwrap().bytes().to_vec();
-            let (reopened, _) =
-                Persistence::open(MemoryStore::default(), doc.id(), Some(&journal)).await.unwrap().unwrap();
-            assert_eq!(reopened.register(), doc.register());
-        });
+        let mut doc = new_doc();
+        let p = Persistence::fresh(doc.id());
+        let journal = p.unsaved(&mut doc);
+        let (reopened, _) = block_on(open_stored(&MemoryStore::default(), doc.id(), &[&journal])).unwrap().unwrap();
+        assert_eq!(reopened.register(), doc.register());
     }
 
     #[test]
     fn damaged_bytes_are_reported_not_loaded() {
         block_on(async {
             let store = MemoryStore::default();
-            store.replace("r1", b"\x85\x6f\x4a\x83 garbage").await.unwrap();
-            assert!(matches!(Persistence::open(store.clone(), "r1", None).await, Err(OpenError::Doc(_))));
-            assert!(Persistence::open(store, "unknown", None).await.unwrap().is_none());
+            let garbage = b"\x85\x6f\x4a\x83 garbage".to_vec();
+            let write = Write { key: ChunkKey::snapshot(&garbage), bytes: garbage, folds: vec![], heads: vec![] };
+            store.apply("r1", &write).await.unwrap();
+            assert!(matches!(open_stored(&store, "r1", &[]).await, Err(OpenError::Doc(_))));
+            assert!(open_stored(&store, "unknown", &[]).await.unwrap().is_none());
         });
+    }
+
+    #[test]
+    fn two_writers_on_one_store_lose_nothing() {
+        // The bug this layout fixes: two tabs each numbered their chunks from their own counter
+        // and overwrote the other's; a compaction deleted chunks it had never read.
+        block_on(async {
+            let mut doc = new_doc();
+            let store = MemoryStore::default();
+            let mut p = Persistence::fresh(doc.id());
+            save_now(&store, &mut p, &mut doc).await.unwrap();
+            let (mut tab1, p1) = reopen(&store, doc.id()).await;
+            let (mut tab2, p2) = reopen(&store, doc.id()).await;
+            let (mut p1, mut p2) = (p1.compact_after(2), p2.compact_after(2));
+            let a = add_person(&mut tab1, "朱忠云");
+            let b = add_person(&mut tab1, "陈继荣");
+            save_now(&store, &mut p1, &mut tab1).await.unwrap();
+            let c = add_person(&mut tab2, "黄军华");
+            save_now(&store, &mut p2, &mut tab2).await.unwrap();
+            // Tab 1 compacts: tab 2's chunk, which it never read, stays.
+            let d = add_person(&mut tab1, "张险峰");
+            assert!(matches!(save_now(&store, &mut p1, &mut tab1).await.unwrap(), Saved::Snapshot(_)));
+            let (all, _) = reopen(&store, doc.id()).await;
+            for id in [a, b, c, d] {
+                assert!(all.register().people.contains_key(&id));
+            }
+        });
+    }
+
+    #[test]
+    fn chunk_keys_read_back_from_text() {
+        for key in [ChunkKey::snapshot(b"x"), ChunkKey::incremental(b"y"), ChunkKey::Legacy(3)] {
+            assert_eq!(ChunkKey::decode(&key.encode()), Some(key));
+        }
+        assert_eq!(ChunkKey::decode("chunk.3"), None);
     }
 }

@@ -2,6 +2,10 @@
 
 mod file;
 mod import;
+#[cfg(target_arch = "wasm32")]
+mod tabs;
 
 pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
 pub use import::{ImportError, ImportOutcome, import_into, read_file};
+#[cfg(target_arch = "wasm32")]
+pub use tabs::{TabChannel, TabMessage};

@@ -170,6 +170,21 @@ impl RegisterDoc {
         Self::from_automerge(doc)
     }
 
+    /// Opens a register kept as several stored chunks (snapshots and incremental saves, in any
+    /// order, possibly overlapping). Snapshots are read first, so that changes whose
+    /// dependencies come in a later chunk wait for them instead of failing the load.
+    pub fn load_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Result<Self, DocError> {
+        let mut chunks: Vec<&[u8]> = chunks.into_iter().collect();
+        // A document chunk starts with the magic bytes and then chunk type 0.
+        chunks.sort_by_key(|c| c.get(8) != Some(&0));
+        let (first, rest) = chunks.split_first().ok_or_else(|| DocError::NotARegister("nothing is stored".into()))?;
+        let mut doc = AutoCommit::load(first).map_err(DocError::NotAutomerge)?.with_actor(ActorId::random());
+        for chunk in rest {
+            doc.load_incremental(chunk).map_err(DocError::NotAutomerge)?;
+        }
+        Self::from_automerge(doc)
+    }
+
     fn from_automerge(doc: AutoCommit) -> Result<Self, DocError> {
         let schema = register_schema(&doc)?;
         if schema > SCHEMA_VERSION {
@@ -219,6 +234,30 @@ impl RegisterDoc {
         self.doc.get_heads()
     }
 
+    /// Every change that is not an ancestor of one of `heads` (unknown heads are ignored), as
+    /// bytes that `load_chunks` and `apply_chunk` read.
+    pub fn save_after(&mut self, heads: &[ChangeHash]) -> Vec<u8> {
+        self.doc.save_after(heads)
+    }
+
+    /// Whether every one of `heads` is a change this copy holds.
+    pub fn has_changes(&mut self, heads: &[ChangeHash]) -> bool {
+        heads.iter().all(|h| self.doc.get_change_by_hash(h).is_some())
+    }
+
+    /// Whether some changes wait for dependencies this copy lacks (a damaged or partial store).
+    pub fn is_missing_changes(&mut self) -> bool {
+        !self.doc.get_missing_deps(&[]).is_empty()
+    }
+
+    /// Brings in changes saved by another copy of this register (another tab's stored chunk),
+    /// and refreshes the entities they touched.
+    pub fn apply_chunk(&mut self, bytes: &[u8]) -> Result<MergeReport, DocError> {
+        let before = self.doc.get_heads();
+        self.doc.load_incremental(bytes).map_err(DocError::NotAutomerge)?;
+        self.report_since(&before)
+    }
+
     /// A second copy of this register that writes as another actor, as another member's
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
@@ -248,8 +287,13 @@ impl RegisterDoc {
         }
         let before = self.doc.get_heads();
         self.doc.merge(other).map_err(write_error)?;
+        self.report_since(&before)
+    }
+
+    /// What came in since `before`, with the model brought up to date.
+    fn report_since(&mut self, before: &[ChangeHash]) -> Result<MergeReport, DocError> {
         let mut report = MergeReport::default();
-        for change in self.doc.get_changes(&before) {
+        for change in self.doc.get_changes(before) {
             report.changes += 1;
             if let Some(note) = change.message().and_then(ChangeNote::parse) {
                 report.authors.insert(note.author);
@@ -257,7 +301,7 @@ impl RegisterDoc {
             }
         }
         if report.changes > 0 {
-            self.refresh_since(&before)?;
+            self.refresh_since(before)?;
         }
         Ok(report)
     }

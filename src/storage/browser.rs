@@ -1,6 +1,6 @@
 //! The store the app uses: IndexedDB where the browser offers it, else localStorage.
 
-use super::{DocStore, IndexedDbStore, LocalDocStore, StorageError};
+use super::{DocStore, IndexedDbStore, LocalDocStore, StorageError, StoredChunk, Write};
 
 /// IndexedDB, or localStorage when IndexedDB cannot be opened.
 #[derive(Clone)]
@@ -25,24 +25,17 @@ impl BrowserStore {
 }
 
 impl DocStore for BrowserStore {
-    async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError> {
+    async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError> {
         match self {
             Self::IndexedDb(s) => s.load(register).await,
             Self::Local(s) => s.load(register).await,
         }
     }
 
-    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
+    async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError> {
         match self {
-            Self::IndexedDb(s) => s.append(register, index, chunk).await,
-            Self::Local(s) => s.append(register, index, chunk).await,
-        }
-    }
-
-    async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
-        match self {
-            Self::IndexedDb(s) => s.replace(register, snapshot).await,
-            Self::Local(s) => s.replace(register, snapshot).await,
+            Self::IndexedDb(s) => s.apply(register, write).await,
+            Self::Local(s) => s.apply(register, write).await,
         }
     }
 

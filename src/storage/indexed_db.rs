@@ -1,10 +1,11 @@
-//! Register bytes in the browser's IndexedDB: database `qingfeng`, object store `chunks`,
-//! keys `[register id, n]` with the snapshot at 0 and the incremental chunks after it.
+//! Register bytes in the browser's IndexedDB: database `qingfeng`, object store `chunks`, one
+//! record per chunk under `[register id, "s" | "i", content hash]` (see [`ChunkKey`]).
 //!
 //! localStorage holds about 5,242,880 characters per site, and base64 adds a third: a register
 //! of 5,000 risk points with its history is 4.4 MB of Automerge bytes, 5.9 M characters, so
 //! documents live here and localStorage keeps only the register index and preferences.
-//! Replacing the chunks by a snapshot is one transaction, so a failure leaves the old copy whole.
+//! A compaction (its snapshot put, the chunks it folded deleted) is one transaction, so a failure
+//! leaves the old copy whole.
 //!
 //! A thin adapter over web-sys rather than a wrapper crate: four requests are all we need, and
 //! each dependency costs bytes in the wasm every user downloads.
@@ -15,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
-use super::{DocStore, StorageError};
+use super::{ChunkKey, DocStore, StorageError, StoredChunk, Write};
 
 const DATABASE: &str = "qingfeng";
 const STORE: &str = "chunks";
@@ -76,21 +77,53 @@ async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
     JsFuture::from(promise).await.map(|_| ()).map_err(error_of)
 }
 
-fn key(register: &str, n: usize) -> JsValue {
-    Array::of2(&JsValue::from_str(register), &JsValue::from_f64(n as f64)).into()
+/// `[register, "s" | "i", hash]` for chunks named by content, `[register, n]` for the chunks an
+/// earlier Qingfeng numbered.
+fn key(register: &str, key: &ChunkKey) -> JsValue {
+    let register = JsValue::from_str(register);
+    match key {
+        ChunkKey::Snapshot(hash) => Array::of3(&register, &"s".into(), &JsValue::from_str(hash)).into(),
+        ChunkKey::Incremental(hash) => Array::of3(&register, &"i".into(), &JsValue::from_str(hash)).into(),
+        ChunkKey::Legacy(n) => Array::of2(&register, &JsValue::from_f64(f64::from(*n))).into(),
+    }
 }
 
-/// Every key of `register`: `[id, 0]` up to `[id, ∞]`.
+/// Reads a stored key back; `None` for a key this build does not know.
+fn parse_key(value: &JsValue) -> Option<ChunkKey> {
+    let parts: Array = value.clone().dyn_into().ok()?;
+    let second = parts.get(1);
+    if let Some(n) = second.as_f64() {
+        return Some(ChunkKey::Legacy(n as u32));
+    }
+    let hash = parts.get(2).as_string()?;
+    match second.as_string()?.as_str() {
+        "s" => Some(ChunkKey::Snapshot(hash)),
+        "i" => Some(ChunkKey::Incremental(hash)),
+        _ => None,
+    }
+}
+
+/// Every key of `register`: from `[id]` up to `[id, []]` (arrays sort after numbers and strings).
 fn all_of(register: &str) -> Result<JsValue, StorageError> {
-    let upper: JsValue = Array::of2(&JsValue::from_str(register), &JsValue::from_f64(f64::INFINITY)).into();
-    IdbKeyRange::bound(&key(register, 0), &upper).map(JsValue::from).map_err(error_of)
+    let lower: JsValue = Array::of1(&JsValue::from_str(register)).into();
+    let upper: JsValue = Array::of2(&JsValue::from_str(register), &Array::new()).into();
+    IdbKeyRange::bound(&lower, &upper).map(JsValue::from).map_err(error_of)
+}
+
+/// The IndexedDB factory of the page or of the worker this code runs in.
+fn indexed_db_factory() -> Option<web_sys::IdbFactory> {
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+        return window.indexed_db().ok().flatten();
+    }
+    global.dyn_ref::<web_sys::WorkerGlobalScope>()?.indexed_db().ok().flatten()
 }
 
 impl IndexedDbStore {
     /// Opens (creating on first use) the database.
     pub async fn open() -> Result<Self, StorageError> {
         let unavailable = || StorageError::Unavailable("IndexedDB is not available".into());
-        let factory = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()).ok_or_else(unavailable)?;
+        let factory = indexed_db_factory().ok_or_else(unavailable)?;
         let request = factory.open_with_u32(DATABASE, 1).map_err(error_of)?;
         let upgrading = request.clone();
         let on_upgrade = Closure::once_into_js(move |_: web_sys::Event| {
@@ -114,33 +147,30 @@ impl IndexedDbStore {
 }
 
 impl DocStore for IndexedDbStore {
-    async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError> {
+    async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError> {
         let (_, store) = self.store(IdbTransactionMode::Readonly)?;
-        let request = store.get_all_with_key(&all_of(register)?).map_err(error_of)?;
-        let records: Array = finished(&request).await?.unchecked_into();
-        if records.length() == 0 {
-            return Ok(None);
-        }
-        let mut bytes = Vec::new();
-        for record in records.iter() {
-            let chunk = record
-                .dyn_into::<Uint8Array>()
-                .map_err(|_| StorageError::Damaged(format!("a record of {register} is not bytes")))?;
-            bytes.extend(chunk.to_vec());
-        }
-        Ok(Some((bytes, records.length() as usize - 1)))
+        // Both requests in one transaction: the keys and the values come in the same order.
+        let keys = store.get_all_keys_with_key(&all_of(register)?).map_err(error_of)?;
+        let values = store.get_all_with_key(&all_of(register)?).map_err(error_of)?;
+        let keys: Array = finished(&keys).await?.unchecked_into();
+        let values: Array = finished(&values).await?.unchecked_into();
+        let damaged = || StorageError::Damaged(format!("a record of {register} is not a chunk"));
+        keys.iter()
+            .zip(values.iter())
+            .map(|(key, value)| {
+                let key = parse_key(&key).ok_or_else(damaged)?;
+                let bytes = value.dyn_into::<Uint8Array>().map_err(|_| damaged())?.to_vec();
+                Ok(StoredChunk { key, bytes })
+            })
+            .collect()
     }
 
-    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
+    async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
-        store.put_with_key(&Uint8Array::from(chunk), &key(register, index + 1)).map_err(error_of)?;
-        committed(&tx).await
-    }
-
-    async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
-        let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
-        store.delete(&all_of(register)?).map_err(error_of)?;
-        store.put_with_key(&Uint8Array::from(snapshot), &key(register, 0)).map_err(error_of)?;
+        for folded in &write.folds {
+            store.delete(&key(register, folded)).map_err(error_of)?;
+        }
+        store.put_with_key(&Uint8Array::from(write.bytes.as_slice()), &key(register, &write.key)).map_err(error_of)?;
         committed(&tx).await
     }
 

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use gloo_storage::{LocalStorage, Storage as _};
 use serde::{Deserialize, Serialize};
 
-use super::{DocStore, StorageError};
+use super::{ChunkKey, DocStore, StorageError, StoredChunk, Write};
 use crate::i18n::Locale;
 
 /// Whether localStorage can be used at all (it throws in some private modes).
@@ -40,16 +40,37 @@ fn delete(key: &str) {
     }
 }
 
-fn snapshot_key(register: &str) -> String {
-    format!("qingfeng.doc.{register}.snapshot")
+fn prefix(register: &str) -> String {
+    format!("qingfeng.doc.{register}.")
 }
 
-fn chunks_key(register: &str) -> String {
-    format!("qingfeng.doc.{register}.chunks")
+/// The localStorage key of a chunk. Chunks an earlier Qingfeng numbered were called
+/// `.snapshot` and `.chunk.<n>`.
+fn chunk_key(register: &str, key: &ChunkKey) -> String {
+    match key {
+        ChunkKey::Legacy(0) => format!("{}snapshot", prefix(register)),
+        ChunkKey::Legacy(n) => format!("{}chunk.{}", prefix(register), n - 1),
+        named => format!("{}{}", prefix(register), named.encode()),
+    }
 }
 
-fn chunk_key(register: &str, n: usize) -> String {
-    format!("qingfeng.doc.{register}.chunk.{n}")
+/// The chunk a localStorage key names, if it is one of `register`'s.
+fn parse_chunk_key(register: &str, key: &str) -> Option<ChunkKey> {
+    let rest = key.strip_prefix(&prefix(register))?;
+    match rest {
+        "snapshot" => Some(ChunkKey::Legacy(0)),
+        _ => match rest.strip_prefix("chunk.") {
+            Some(n) => n.parse::<u32>().ok().map(|n| ChunkKey::Legacy(n + 1)),
+            None => ChunkKey::decode(rest),
+        },
+    }
+}
+
+/// Every localStorage key that starts with `prefix`.
+fn keys_with_prefix(prefix: &str) -> Vec<String> {
+    let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
 }
 
 fn decode(key: &str) -> Result<Vec<u8>, StorageError> {
@@ -57,79 +78,79 @@ fn decode(key: &str) -> Result<Vec<u8>, StorageError> {
     BASE64.decode(text).map_err(|e| StorageError::Damaged(format!("{key}: {e}")))
 }
 
-/// Register documents in localStorage, for browsers without IndexedDB:
-/// `qingfeng.doc.<id>.snapshot`, `.chunks` (a count) and `.chunk.<n>`. Holds registers up to
-/// about 3.9 MB of Automerge bytes (the 5,242,880-character quota, less base64's third).
+/// Register documents in localStorage, for browsers without IndexedDB: one key per chunk,
+/// `qingfeng.doc.<id>.<chunk key>`. Holds registers up to about 3.9 MB of Automerge bytes (the
+/// 5,242,880-character quota, less base64's third).
 #[derive(Clone, Copy, Default)]
 pub struct LocalDocStore;
 
 impl DocStore for LocalDocStore {
-    async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError> {
+    async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError> {
         check_available()?;
-        if get::<String>(&snapshot_key(register)).is_none() {
-            return Ok(None);
-        }
-        let mut bytes = decode(&snapshot_key(register))?;
-        let chunks: usize = get(&chunks_key(register)).unwrap_or(0);
-        for n in 0..chunks {
-            bytes.extend(decode(&chunk_key(register, n))?);
-        }
-        Ok(Some((bytes, chunks)))
+        keys_with_prefix(&prefix(register))
+            .into_iter()
+            .filter_map(|k| parse_chunk_key(register, &k).map(|key| (k, key)))
+            .map(|(k, key)| Ok(StoredChunk { key, bytes: decode(&k)? }))
+            .collect()
     }
 
-    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
-        set(&chunk_key(register, index), BASE64.encode(chunk))?;
-        set(&chunks_key(register), index + 1)
-    }
-
-    async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
-        let old_chunks: usize = get(&chunks_key(register)).unwrap_or(0);
-        // The snapshot key is overwritten in place: when the write fails, the old snapshot and
-        // its chunks stay as the last good copy. Only then are the chunks, now inside the new
-        // snapshot, removed.
-        let encoded = BASE64.encode(snapshot);
-        let result = set(&snapshot_key(register), &encoded);
-        if result.is_ok() {
-            set(&chunks_key(register), 0_usize)?;
-            (0..old_chunks).for_each(|n| delete(&chunk_key(register, n)));
+    async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError> {
+        // The new chunk first: when it does not fit, what it would fold stays as the last good copy.
+        set(&chunk_key(register, &write.key), BASE64.encode(&write.bytes))?;
+        for folded in write.folds.iter().filter(|k| **k != write.key) {
+            delete(&chunk_key(register, folded));
         }
-        result
+        if write.folds.contains(&ChunkKey::Legacy(0)) {
+            delete(&format!("{}chunks", prefix(register)));
+        }
+        Ok(())
     }
 
     async fn remove(&self, register: &str) -> Result<(), StorageError> {
-        let chunks: usize = get(&chunks_key(register)).unwrap_or(0);
-        (0..chunks).for_each(|n| delete(&chunk_key(register, n)));
-        delete(&chunks_key(register));
-        delete(&snapshot_key(register));
+        keys_with_prefix(&prefix(register)).iter().for_each(|k| delete(k));
         Ok(())
     }
 }
 
-/// Writes taken from a register as the page closes, kept synchronously in localStorage because
-/// an IndexedDB write started then may never finish. Read back on the next opening.
+/// Changes not yet stored, kept synchronously in localStorage as a page closes, because an
+/// IndexedDB write started then may never finish. One entry per tab
+/// (`qingfeng.journal.<register>.<tab>`), so that tabs closing together do not overwrite each
+/// other; the next opening reads them all and deletes those it has stored.
 pub struct Journal;
 
 impl Journal {
-    fn key(register: &str) -> String {
-        format!("qingfeng.journal.{register}")
+    fn key(register: &str, tab: &str) -> String {
+        format!("qingfeng.journal.{register}.{tab}")
     }
 
-    /// The journaled bytes of `register`, if any.
-    pub fn read(register: &str) -> Option<Vec<u8>> {
-        let text: String = get(&Self::key(register))?;
-        BASE64.decode(text).ok()
+    /// Every journal of `register`, with its key (an earlier Qingfeng's single
+    /// `qingfeng.journal.<register>` included).
+    pub fn read_all(register: &str) -> Vec<(String, Vec<u8>)> {
+        let single = format!("qingfeng.journal.{register}");
+        keys_with_prefix(&single)
+            .into_iter()
+            .filter(|k| *k == single || k.starts_with(&format!("{single}.")))
+            .filter_map(|k| {
+                let text: String = get(&k)?;
+                let bytes = BASE64.decode(text).ok()?;
+                Some((k, bytes))
+            })
+            .collect()
     }
 
-    /// Adds bytes after those already journaled.
-    pub fn append(register: &str, bytes: &[u8]) -> Result<(), StorageError> {
-        let mut all = Self::read(register).unwrap_or_default();
-        all.extend_from_slice(bytes);
-        set(&Self::key(register), BASE64.encode(all))
+    /// Keeps this tab's unsaved changes (all of them: it replaces what the tab journaled before).
+    pub fn write(register: &str, tab: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        set(&Self::key(register, tab), BASE64.encode(bytes))
     }
 
-    /// Forgets the journal, once a snapshot holding it is stored.
-    pub fn clear(register: &str) {
-        delete(&Self::key(register));
+    /// Forgets this tab's journal.
+    pub fn clear(register: &str, tab: &str) {
+        delete(&Self::key(register, tab));
+    }
+
+    /// Forgets journals read at opening, once a write holding them is stored.
+    pub fn clear_keys(keys: &[String]) {
+        keys.iter().for_each(|k| delete(k));
     }
 }
 

@@ -1,14 +1,14 @@
 //! An in-memory [`DocStore`] for tests, with a switch that makes it behave as a full quota.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-use super::{DocStore, StorageError};
+use super::{ChunkKey, DocStore, StorageError, StoredChunk, Write};
 
 #[derive(Default)]
 struct Inner {
-    registers: HashMap<String, (Vec<u8>, Vec<Vec<u8>>)>,
+    registers: HashMap<String, BTreeMap<ChunkKey, Vec<u8>>>,
     full: bool,
 }
 
@@ -22,39 +22,29 @@ impl MemoryStore {
         self.0.borrow_mut().full = full;
     }
 
-    /// How many chunks follow the snapshot of `register`.
+    /// How many chunks are stored for `register`.
     pub fn chunk_count(&self, register: &str) -> usize {
-        self.0.borrow().registers.get(register).map_or(0, |(_, chunks)| chunks.len())
-    }
-
-    fn writable(&self) -> Result<std::cell::RefMut<'_, Inner>, StorageError> {
-        let inner = self.0.borrow_mut();
-        if inner.full { Err(StorageError::Full) } else { Ok(inner) }
+        self.0.borrow().registers.get(register).map_or(0, BTreeMap::len)
     }
 }
 
 impl DocStore for MemoryStore {
-    async fn load(&self, register: &str) -> Result<Option<(Vec<u8>, usize)>, StorageError> {
-        Ok(self.0.borrow().registers.get(register).map(|(snapshot, chunks)| {
-            let mut bytes = snapshot.clone();
-            chunks.iter().for_each(|c| bytes.extend_from_slice(c));
-            (bytes, chunks.len())
+    async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError> {
+        Ok(self.0.borrow().registers.get(register).map_or_else(Vec::new, |chunks| {
+            chunks.iter().map(|(key, bytes)| StoredChunk { key: key.clone(), bytes: bytes.clone() }).collect()
         }))
     }
 
-    async fn append(&self, register: &str, index: usize, chunk: &[u8]) -> Result<(), StorageError> {
-        let mut inner = self.writable()?;
-        let entry = inner
-            .registers
-            .get_mut(register)
-            .ok_or_else(|| StorageError::Damaged("no snapshot to append to".into()))?;
-        entry.1.truncate(index);
-        entry.1.push(chunk.to_vec());
-        Ok(())
-    }
-
-    async fn replace(&self, register: &str, snapshot: &[u8]) -> Result<(), StorageError> {
-        self.writable()?.registers.insert(register.to_string(), (snapshot.to_vec(), Vec::new()));
+    async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError> {
+        let mut inner = self.0.borrow_mut();
+        if inner.full {
+            return Err(StorageError::Full);
+        }
+        let chunks = inner.registers.entry(register.to_string()).or_default();
+        for folded in &write.folds {
+            chunks.remove(folded);
+        }
+        chunks.insert(write.key.clone(), write.bytes.clone());
         Ok(())
     }
 

@@ -1,8 +1,6 @@
 //! The open register in the browser: its document, who the member at this browser is, its
-//! persistence and debounced save, file export and import.
-
-use std::cell::Cell;
-use std::rc::Rc;
+//! persistence and debounced save (decided by `storage::Autosave` and `storage::Persistence`,
+//! done here), the other tabs of the same register, file export and import.
 
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
@@ -10,25 +8,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::doc::{Conflict, DocError, MergeReport, RegisterDoc, Stamp};
-use crate::model::{Date, Id, Register};
-use crate::storage::{BrowserStore, Journal, OpenError, Persistence, Prefs, RegisterEntry, Saved, StorageError};
-use crate::sync::{ImportError, export_file_name, read_file};
-
-/// How long after the last edit the register is written to storage.
-const SAVE_DELAY_MS: u32 = 300;
-/// How long after a failed save it is tried again, if no edit comes first.
-const RETRY_DELAY_MS: u32 = 10_000;
-
-/// Where the open register's edits stand with respect to storage.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SaveStatus {
-    /// Everything is stored.
-    Saved,
-    /// Edits wait for the debounce or are being written.
-    Pending,
-    /// The last write failed; edits are kept in memory and the next save retries.
-    Failed(StorageError),
-}
+use crate::model::{Date, EntityKind, Id, Register, new_id};
+pub use crate::storage::SaveStatus;
+use crate::storage::{
+    Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Journal, OpenError, Persistence, Prefs,
+    RegisterEntry, open_stored, save_now,
+};
+use crate::sync::{ImportError, TabChannel, TabMessage, export_file_name, read_file};
 
 /// Whether the register the route names is ready.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,13 +50,23 @@ pub enum Imported {
     },
 }
 
-/// Save bookkeeping that outlives any one write.
+/// How the open register is being saved, outside the reactive graph.
 #[derive(Default)]
-struct Flags {
-    /// A save was asked for while it could not run.
-    dirty: Cell<bool>,
-    /// Changes went to the closing-time journal while a write was under way.
-    journaled: Cell<bool>,
+struct Saving {
+    /// For the document in memory; `None` while it is being opened.
+    persistence: Option<Persistence>,
+    autosave: Autosave,
+    timer: Option<Timeout>,
+    /// Held by the one tab that compacts this register.
+    lock: Option<CompactorLock>,
+    /// Journals of closed tabs read at opening, deleted once a write holding them is stored.
+    read_journals: Vec<String>,
+    /// Counts this tab's journal writes; a write taken before the last one cannot clear it.
+    journaled: u64,
+    /// `journaled` when the write under way was taken.
+    write_taken_at: u64,
+    /// Messages from other tabs that came while the register was being opened.
+    early: Vec<TabMessage>,
 }
 
 /// The open register. Copy: all parts are arena handles.
@@ -78,10 +74,10 @@ struct Flags {
 pub struct Session {
     doc: StoredValue<Option<RegisterDoc>, LocalStorage>,
     store: StoredValue<Option<BrowserStore>, LocalStorage>,
-    /// `None` while a write is under way, or before storage is ready.
-    persistence: StoredValue<Option<Persistence<BrowserStore>>, LocalStorage>,
-    timer: StoredValue<Option<Timeout>, LocalStorage>,
-    flags: StoredValue<Rc<Flags>, LocalStorage>,
+    saving: StoredValue<Saving, LocalStorage>,
+    /// This page's name for its closing-time journal.
+    tab: StoredValue<String>,
+    channel: StoredValue<Option<TabChannel>, LocalStorage>,
     changed: Trigger,
     /// The id of the open register.
     pub open_id: RwSignal<Option<String>>,
@@ -116,9 +112,9 @@ impl Session {
         let session = Self {
             doc: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
-            persistence: StoredValue::new_local(None),
-            timer: StoredValue::new_local(None),
-            flags: StoredValue::new_local(Rc::default()),
+            saving: StoredValue::new_local(Saving::default()),
+            tab: StoredValue::new(new_id()),
+            channel: StoredValue::new_local(None),
             changed: Trigger::new(),
             open_id: RwSignal::new(None),
             state: RwSignal::new(OpenState::Closed),
@@ -130,6 +126,7 @@ impl Session {
         // An IndexedDB write started as the page closes may never finish: pending edits go to
         // the synchronous journal instead, read back on the next opening.
         let _ = window_event_listener(leptos::ev::pagehide, move |_| session.journal_now());
+        session.channel.set_value(TabChannel::open(move |message| session.receive(message)));
         spawn_local(async move {
             session.store().await;
             session.persisted.set(ask_persistence().await);
@@ -195,20 +192,22 @@ impl Session {
         });
     }
 
-    /// Writes what is left of the register in memory, then loads register `id` in its place.
-    /// The error is a message key and detail ("" for a register storage does not have).
+    /// Writes what is left of the register in memory, then loads register `id` in its place,
+    /// with what closed tabs journaled. The error is a message key and detail ("" for a
+    /// register storage does not have).
     async fn switch_to_stored(&self, id: &str) -> Result<(), (&'static str, String)> {
         self.flush().await;
         let store = self.store().await;
-        match Persistence::open(store, id, Journal::read(id).as_deref()).await {
+        let journals = Journal::read_all(id);
+        let bytes: Vec<&[u8]> = journals.iter().map(|(_, b)| b.as_slice()).collect();
+        match open_stored(&store, id, &bytes).await {
             Ok(Some((doc, persistence))) => {
                 self.adopt(doc);
-                self.attach(persistence);
+                self.attach(persistence, journals.into_iter().map(|(key, _)| key).collect());
                 Ok(())
             }
             Ok(None) => Err(("", String::new())),
-            Err(OpenError::Storage(e)) => Err((e.label_key(), e.to_string())),
-            Err(OpenError::Doc(e)) => Err((e.label_key(), e.to_string())),
+            Err(e) => Err((e.label_key(), e.to_string())),
         }
     }
 
@@ -222,16 +221,19 @@ impl Session {
         spawn_local(async move {
             this.flush().await;
             this.adopt(doc);
-            this.flags.with_value(|f| f.dirty.set(true));
-            let store = this.store().await;
-            this.attach(Persistence::fresh(store, &id));
+            this.attach(Persistence::fresh(&id), Vec::new());
         });
     }
 
     fn adopt(&self, doc: RegisterDoc) {
         let id = doc.id().to_string();
         let name = doc.register().unit.name.clone();
-        self.persistence.set_value(None);
+        self.saving.update_value(|s| {
+            s.persistence = None;
+            s.lock = None;
+            s.timer = None;
+            s.autosave = Autosave::default();
+        });
         self.doc.set_value(Some(doc));
         self.status.set(SaveStatus::Saved);
         self.open_id.set(Some(id.clone()));
@@ -263,23 +265,40 @@ impl Session {
         else {
             return;
         };
-        if written.is_empty() {
+        self.replace_conflicts(&written, found);
+    }
+
+    /// Replaces the listed conflicts of `entities` by `found`, their conflicts as they are now.
+    fn replace_conflicts(&self, entities: &[(EntityKind, Id)], found: Vec<Conflict>) {
+        if entities.is_empty() {
             return;
         }
         self.conflicts.update(|all| {
-            all.retain(|c| !written.iter().any(|(kind, id)| c.kind == *kind && c.id == *id));
+            all.retain(|c| !entities.iter().any(|(kind, id)| c.kind == *kind && c.id == *id));
             all.extend(found);
         });
     }
 
-    /// Gives the register in memory its persistence, and writes what waited for it.
-    fn attach(&self, persistence: Persistence<BrowserStore>) {
-        if self.doc_id().as_deref() != Some(persistence.register()) {
+    /// Gives the register in memory its persistence and the compactor request, and applies
+    /// what other tabs stored while it was being opened. `journals` were read on top of the
+    /// store: they are written at once.
+    fn attach(&self, persistence: Persistence, journals: Vec<String>) {
+        let register = persistence.register().to_string();
+        if self.doc_id().as_deref() != Some(register.as_str()) {
             return;
         }
-        self.persistence.set_value(Some(persistence));
-        if self.flags.with_value(|f| f.dirty.replace(false)) {
-            self.save_now();
+        let first_save = persistence.wants_compaction() || !journals.is_empty();
+        let early = self.saving.try_update_value(|s| {
+            s.persistence = Some(persistence);
+            s.lock = Some(CompactorLock::request(&register));
+            s.read_journals = journals;
+            std::mem::take(&mut s.early)
+        });
+        for message in early.into_iter().flatten() {
+            self.receive(message);
+        }
+        if first_save {
+            self.note_edit();
         }
     }
 
@@ -298,90 +317,149 @@ impl Session {
         {
             self.remember(&id, &name);
         }
-        self.schedule_save(SAVE_DELAY_MS);
+        self.note_edit();
         Ok(result)
     }
 
-    fn schedule_save(&self, delay_ms: u32) {
-        if !matches!(self.status.get_untracked(), SaveStatus::Failed(_)) {
-            self.status.set(SaveStatus::Pending);
-        }
-        let this = *self;
-        // Replacing the timer drops, and so cancels, the one before: that is the debounce.
-        self.timer.set_value(Some(Timeout::new(delay_ms, move || this.save_now())));
+    /// Tells the autosave that the document changed.
+    fn note_edit(&self) {
+        let step = self.saving.try_update_value(|s| s.autosave.edited());
+        self.follow(step.unwrap_or(AutosaveStep::Idle));
     }
 
-    /// Writes what changed, now.
-    pub fn save_now(&self) {
+    /// Does what the autosave decided.
+    fn follow(&self, step: AutosaveStep) {
+        let status = self.saving.with_value(|s| s.autosave.status().clone());
+        if self.status.get_untracked() != status {
+            self.status.set(status);
+        }
         let this = *self;
-        spawn_local(async move { this.save().await });
-    }
-
-    /// Writes what changed; when a write is under way, it is repeated once that one ends.
-    async fn save(&self) {
-        self.timer.set_value(None);
-        let Some(mut persistence) = self.persistence.try_update_value(Option::take).flatten() else {
-            self.flags.with_value(|f| f.dirty.set(true));
-            return;
-        };
-        if self.flags.with_value(|f| f.journaled.replace(false)) {
-            persistence.require_snapshot();
-        }
-        // Taken synchronously: the document is not held while the bytes are written.
-        let write = self.doc.try_update_value(|d| d.as_mut().and_then(|d| persistence.prepare(d))).flatten();
-        let result = match write {
-            Some(write) => Some(persistence.write(write).await),
-            None => None,
-        };
-        // The persistence goes back only to its own register's document.
-        let register = persistence.register().to_string();
-        let still_open = self.doc_id().as_deref() == Some(register.as_str());
-        if still_open {
-            self.persistence.set_value(Some(persistence));
-        }
-        match result {
-            Some(Err(e)) => {
-                leptos::logging::warn!("saving the register failed: {e}");
-                self.status.set(SaveStatus::Failed(e));
-                self.schedule_save(RETRY_DELAY_MS);
-                return;
+        match step {
+            AutosaveStep::Idle => {}
+            // Replacing the timer drops, and so cancels, the one before: that is the debounce.
+            AutosaveStep::Wait(ms) => {
+                let timer = Timeout::new(ms, move || this.due());
+                self.saving.update_value(|s| s.timer = Some(timer));
             }
-            Some(Ok(saved)) if still_open => {
-                if matches!(saved, Saved::Snapshot(_)) {
-                    Journal::clear(&register);
+            AutosaveStep::Write => spawn_local(async move { this.write().await }),
+        }
+    }
+
+    /// The debounce or retry timer fired.
+    fn due(&self) {
+        let step = self.saving.try_update_value(|s| {
+            s.timer = None;
+            s.autosave.due()
+        });
+        self.follow(step.unwrap_or(AutosaveStep::Idle));
+    }
+
+    /// Takes what is not yet stored from the document, stores it, tells the other tabs, and
+    /// reports to the autosave.
+    async fn write(&self) {
+        let store = self.store().await;
+        let taken = self
+            .saving
+            .try_update_value(|s| {
+                s.write_taken_at = s.journaled;
+                let may_compact = s.lock.as_ref().is_some_and(CompactorLock::is_held);
+                let p = s.persistence.as_mut()?;
+                let write = self.doc.try_update_value(|d| d.as_mut().and_then(|d| p.prepare(d, may_compact)))??;
+                Some((p.register().to_string(), p.stored_heads().to_vec(), write))
+            })
+            .flatten();
+        let result = match taken {
+            None => Ok(crate::storage::Saved::Nothing),
+            Some((register, since, write)) => {
+                let result = store.apply(&register, &write).await;
+                self.saving.update_value(|s| {
+                    if let Some(p) = s.persistence.as_mut().filter(|p| p.register() == register) {
+                        p.written(&write, &result);
+                    }
+                    if result.is_ok() {
+                        Journal::clear_keys(&std::mem::take(&mut s.read_journals));
+                        if s.write_taken_at == s.journaled {
+                            Journal::clear(&register, &self.tab.get_value());
+                        }
+                    }
+                });
+                if let Err(e) = &result {
+                    leptos::logging::warn!("saving the register failed: {e}");
+                } else {
+                    self.tell_tabs(&register, &since, &write);
                 }
-                self.status.set(SaveStatus::Saved)
+                result.map(|()| write.outcome())
             }
-            None if still_open => self.status.set(SaveStatus::Saved),
+        };
+        let step = self.saving.try_update_value(|s| s.autosave.finished(result));
+        self.follow(step.unwrap_or(AutosaveStep::Idle));
+    }
+
+    /// Tells the other tabs what a write stored: a chunk as it is; for a snapshot, only the
+    /// changes that were not stored before it.
+    fn tell_tabs(&self, register: &str, since: &[automerge::ChangeHash], write: &crate::storage::Write) {
+        let changes = if write.is_snapshot() {
+            self.doc.try_update_value(|d| d.as_mut().map(|d| d.save_after(since))).flatten().unwrap_or_default()
+        } else {
+            write.bytes.clone()
+        };
+        let message = TabMessage { register: register.to_string(), changes, heads: write.heads.clone() };
+        self.channel.with_value(|c| c.as_ref().map(|c| c.tell(&message)));
+    }
+
+    /// Another tab stored changes: apply them if that register is open here. They are stored
+    /// already, so this tab does not write them again.
+    fn receive(&self, message: TabMessage) {
+        if self.open_id.get_untracked().as_deref() != Some(message.register.as_str()) {
+            return;
+        }
+        let attached = self.saving.with_value(|s| s.persistence.as_ref().map(|p| p.register() == message.register));
+        if attached != Some(true) {
+            self.saving.update_value(|s| s.early.push(message));
+            return;
+        }
+        let applied = self.doc.try_update_value(|d| {
+            let d = d.as_mut()?;
+            let report = d.apply_chunk(&message.changes);
+            self.saving.update_value(|s| {
+                if let Some(p) = s.persistence.as_mut() {
+                    p.stored_elsewhere(d, &message.heads);
+                }
+            });
+            Some(report)
+        });
+        match applied.flatten() {
+            Some(Ok(report)) if report.changes > 0 => {
+                self.changed.notify();
+                let entities: Vec<(EntityKind, Id)> = report.entities.into_iter().collect();
+                let found = self
+                    .doc
+                    .try_update_value(|d| {
+                        d.as_mut().map(|d| entities.iter().flat_map(|(k, id)| d.entity_conflicts(*k, id)).collect())
+                    })
+                    .flatten()
+                    .unwrap_or_default();
+                self.replace_conflicts(&entities, found);
+            }
+            Some(Err(e)) => leptos::logging::warn!("changes from another tab could not be read: {e}"),
             _ => {}
         }
-        if still_open && self.flags.with_value(|f| f.dirty.replace(false)) {
-            Box::pin(self.save()).await;
-        }
     }
 
-    /// Takes what is not yet stored into the synchronous journal, as the page closes.
+    /// Keeps what is not yet stored in this tab's synchronous journal, as the page closes.
     fn journal_now(&self) {
         let Some(id) = self.doc_id() else { return };
         let bytes = self
-            .persistence
-            .try_update_value(|p| match p {
-                Some(p) => {
-                    let write = self.doc.try_update_value(|d| d.as_mut().and_then(|d| p.prepare(d))).flatten()?;
-                    p.require_snapshot();
-                    Some(write.bytes().to_vec())
-                }
-                // A write is under way: take only what came after it, and let it know.
-                None => {
-                    let bytes =
-                        self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::save_incremental)).flatten()?;
-                    self.flags.with_value(|f| f.journaled.set(true));
-                    Some(bytes)
-                }
+            .saving
+            .try_update_value(|s| {
+                let p = s.persistence.as_ref()?;
+                let bytes = self.doc.try_update_value(|d| d.as_mut().map(|d| p.unsaved(d)))??;
+                s.journaled += 1;
+                Some(bytes)
             })
             .flatten();
         if let Some(bytes) = bytes.filter(|b| !b.is_empty())
-            && let Err(e) = Journal::append(&id, &bytes)
+            && let Err(e) = Journal::write(&id, &self.tab.get_value(), &bytes)
         {
             leptos::logging::warn!("keeping the last edits as the page closes failed: {e}");
         }
@@ -394,12 +472,16 @@ impl Session {
             return;
         }
         for _ in 0..250 {
-            if self.persistence.with_value(Option::is_some) {
+            if !self.saving.with_value(|s| s.autosave.is_writing()) {
                 break;
             }
             TimeoutFuture::new(20).await;
         }
-        self.save().await;
+        if self.saving.with_value(|s| s.autosave.is_dirty())
+            && self.saving.try_update_value(|s| s.autosave.due()) == Some(AutosaveStep::Write)
+        {
+            self.write().await;
+        }
     }
 
     /// The open register as a `.qingfeng` file: its name and bytes. Remembers when.
@@ -438,20 +520,22 @@ impl Session {
             return Ok(Imported::Merged { id, report });
         }
         let store = self.store().await;
-        let imported = match Persistence::open(store.clone(), &id, Journal::read(&id).as_deref()).await {
-            Ok(Some((mut kept, mut persistence))) => {
+        let journals = Journal::read_all(&id);
+        let journal_bytes: Vec<&[u8]> = journals.iter().map(|(_, b)| b.as_slice()).collect();
+        let (mut kept, mut persistence, imported) = match open_stored(&store, &id, &journal_bytes).await {
+            Ok(Some((mut kept, persistence))) => {
                 let report = kept.merge(&mut incoming)?;
-                persistence.save(&mut kept).await?;
-                Imported::Merged { id: id.clone(), report }
+                (kept, persistence, Imported::Merged { id: id.clone(), report })
             }
-            Ok(None) => {
-                Persistence::fresh(store, &id).save(&mut incoming).await?;
-                Imported::Added { id: id.clone(), name: name.clone() }
-            }
+            Ok(None) => (incoming, Persistence::fresh(&id), Imported::Added { id: id.clone(), name: name.clone() }),
             Err(OpenError::Storage(e)) => return Err(e.into()),
             Err(OpenError::Doc(e)) => return Err(e.into()),
         };
-        Journal::clear(&id);
+        save_now(&store, &mut persistence, &mut kept).await?;
+        Journal::clear_keys(&journals.into_iter().map(|(key, _)| key).collect::<Vec<_>>());
+        // Tabs that have this register open take the file's changes too.
+        let message = TabMessage { register: id.clone(), changes: kept.save_snapshot_copy(), heads: kept.heads() };
+        self.channel.with_value(|c| c.as_ref().map(|c| c.tell(&message)));
         self.remember(&id, &name);
         Ok(imported)
     }
