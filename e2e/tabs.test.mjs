@@ -39,7 +39,9 @@ test('two tabs of one register see each other and lose nothing', async () => {
     }
     await one.id('risk-power_item').fill('食堂食品采购');
     await two.id('risk-power_item').fill('食品验收');
-    await Promise.all([one.id('risk-save').click(), two.id('risk-save').click()]);
+    // A click waits for animation frames, which a background tab throttles to one a second:
+    // dispatch both clicks at once so that neither tab has seen the other's edit.
+    await Promise.all([one.id('risk-save').dispatchEvent('click'), two.id('risk-save').dispatchEvent('click')]);
     for (const app of [one, two]) {
       await app.id('conflict-panel').waitFor({ timeout: WITHIN + 2000 });
       await app.saved();
