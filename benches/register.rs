@@ -33,7 +33,8 @@ fn sizes() -> Vec<Size> {
     [Size::R500, Size::R5K, Size::R50K].into_iter().filter(|s| wanted.split(',').any(|w| w == s.name)).collect()
 }
 
-/// Save, load (parse and hydrate), Automerge's load alone, and hydrate alone.
+/// Save, load (parse and materialise), Automerge's load alone, and reading the model alone, key by
+/// key (autosurgeon) and in one pass.
 fn open_and_save(c: &mut Criterion) {
     for size in sizes() {
         let started = Instant::now();
@@ -46,8 +47,11 @@ fn open_and_save(c: &mut Criterion) {
         group.bench_function("save", |b| b.iter(|| black_box(doc.save())));
         group.bench_function("load_and_hydrate", |b| b.iter(|| black_box(RegisterDoc::load(&bytes).unwrap())));
         group.bench_function("automerge_load", |b| b.iter(|| black_box(AutoCommit::load(&bytes).unwrap())));
-        let am = AutoCommit::load(&bytes).unwrap();
+        let mut am = AutoCommit::load(&bytes).unwrap();
+        // Key by key through autosurgeon (what loading did before), and the one-pass reading.
         group.bench_function("hydrate", |b| b.iter(|| black_box(hydrate::<_, Register>(&am).unwrap())));
+        let whole = am.document();
+        group.bench_function("materialise", |b| b.iter(|| black_box(qingfeng::doc::materialise(whole).unwrap())));
         group.finish();
     }
 }

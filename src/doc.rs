@@ -10,10 +10,12 @@ mod conflicts;
 mod history;
 mod keep_conflicts;
 mod lifecycle;
+mod materialise;
 mod refresh;
 mod register_doc;
 
 pub use change_note::{Action, ChangeNote, Stamp};
 pub use conflicts::{Conflict, ConflictValue};
 pub use history::HistoryEntry;
+pub use materialise::materialise;
 pub use register_doc::{DocError, MergeReport, RegisterDoc};

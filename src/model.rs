@@ -1,6 +1,7 @@
 //! The register's domain types (DOMAIN.md), as they live in the Automerge document.
 //!
-//! Plain data with `autosurgeon` derives: no browser, no UI. Entities sit in maps keyed by a
+//! Plain data with `autosurgeon` derives, and serde derives that mirror the same layout (for the
+//! one-pass load in `doc::materialise` and for views sent between threads): no browser, no UI. Entities sit in maps keyed by a
 //! UUID string, and are archived instead of deleted so concurrent edits inside them survive.
 
 mod date;
@@ -14,6 +15,7 @@ mod review;
 mod risk;
 mod settings;
 mod template;
+mod text_serde;
 
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};

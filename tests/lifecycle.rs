@@ -201,6 +201,12 @@ fn publicity_is_a_week_long_and_notices_later_edits() {
     };
     s.doc.update_entity(&stamp(&wang, 40), &risk, &edited).unwrap();
     assert!(publicity_mark(s.doc.register(), &risk).unwrap().changed);
+
+    // The one-pass load reads review trails, ratings and rounds as autosurgeon does.
+    let am = automerge::Automerge::load(&s.doc.save()).unwrap();
+    let by_key: qingfeng::model::Register = autosurgeon::hydrate(&am).unwrap();
+    assert_eq!(qingfeng::doc::materialise(&am).unwrap(), by_key);
+    assert!(!by_key.risks[&risk].trail.is_empty());
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::{CommitOptions, Transactable as _};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc as _, Value};
-use autosurgeon::{MaybeMissing, hydrate, hydrate_prop, reconcile, reconcile_prop};
+use autosurgeon::{MaybeMissing, hydrate_prop, reconcile, reconcile_prop};
 
 use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
@@ -450,7 +450,7 @@ impl RegisterDoc {
 
     /// Rebuilds the model from the whole document.
     pub(super) fn rehydrate(&mut self) -> Result<(), DocError> {
-        self.register = hydrate(&self.doc).map_err(|e| DocError::NotARegister(e.to_string()))?;
+        self.register = super::materialise(self.doc.document())?;
         Ok(())
     }
 }

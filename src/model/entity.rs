@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use super::Register;
 
@@ -15,7 +16,7 @@ pub fn new_id() -> Id {
 }
 
 /// Who archived an entity and when. Archived entities stay in the document and can be restored.
-#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Archived {
     /// The person id of the member who archived it ("" when no member was chosen).
     pub by: Id,
@@ -24,7 +25,7 @@ pub struct Archived {
 }
 
 /// The kinds of entity, each a map at the document root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntityKind {
     /// 人员
     Person,

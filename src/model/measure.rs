@@ -1,12 +1,13 @@
 //! 防控措施: the controls put on a risk point, in three stages.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use super::entity::entity;
 use super::{Archived, EntityKind, Id};
 
 /// When in the life of a risk a measure acts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum MeasureStage {
     /// 前期预防
     #[default]
@@ -46,7 +47,7 @@ impl MeasureStage {
 }
 
 /// How far a measure has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum MeasureStatus {
     /// 计划
     #[default]
@@ -96,13 +97,14 @@ impl MeasureStatus {
 }
 
 /// 防控措施.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Measure {
     /// The risk point it controls.
     pub risk: Id,
     /// 阶段
     pub stage: MeasureStage,
     /// 措施内容
+    #[serde(with = "super::text_serde")]
     pub description: Text,
     /// 责任人: a person id.
     pub owner: Option<Id>,
@@ -111,6 +113,7 @@ pub struct Measure {
     /// 状态
     pub status: MeasureStatus,
     /// 佐证材料: notes on the evidence kept.
+    #[serde(with = "super::text_serde")]
     pub evidence: Text,
     /// Set when archived.
     pub archived: Option<Archived>,

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use super::entity::entity;
 use super::{Archived, EntityKind, Id};
 
 /// 单位: the school or bureau that owns the register.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Unit {
     /// 单位名称
     pub name: String,
@@ -21,7 +22,7 @@ pub struct Unit {
 }
 
 /// 人员: a member of staff.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Person {
     /// 姓名
     pub name: String,
@@ -37,7 +38,7 @@ pub struct Person {
 entity!(Person, EntityKind::Person, people, |p| p.name.clone());
 
 /// 部门 / 处室 / 科室.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Department {
     /// 部门名称
     pub name: String,
@@ -51,7 +52,7 @@ pub struct Department {
 entity!(Department, EntityKind::Department, departments, |d| d.name.clone());
 
 /// 岗位: a position in a department.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Post {
     /// 岗位名称, e.g. 会计, 食堂采买
     pub name: String,
@@ -60,6 +61,7 @@ pub struct Post {
     /// 职级
     pub rank: String,
     /// 岗位职责清单, one duty per line.
+    #[serde(with = "super::text_serde")]
     pub duties: Text,
     /// The people who hold it, as a set (person id → true) so concurrent additions merge.
     pub holders: BTreeMap<Id, bool>,
@@ -69,7 +71,7 @@ pub struct Post {
 entity!(Post, EntityKind::Post, posts, |p| p.name.clone());
 
 /// 领导小组: the leading group of the unit's risk prevention work.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct LeadingGroup {
     /// 组长: the principal leader, accountable for every 一级 risk point.
     pub leader: Option<Id>,

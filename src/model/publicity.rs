@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use super::entity::entity;
 use super::{Archived, EntityKind, Id};
 
 /// An opinion given during a round (意见征求).
-#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Opinion {
     /// Who gave it; "" when anonymous.
     pub from: String,
@@ -24,7 +25,7 @@ pub struct Opinion {
 }
 
 /// A publicity round.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Publicity {
     /// 标题, e.g. 2026年岗位廉政风险点公示
     pub title: String,

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use super::{
     Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
@@ -13,7 +14,7 @@ use super::{
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// 风险防控台账: one unit's register, hydrated from its Automerge document.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Register {
     /// Layout version ([`SCHEMA_VERSION`]).
     pub schema: u64,
@@ -41,6 +42,7 @@ pub struct Register {
     pub publicity: BTreeMap<Id, Publicity>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub settings: Settings,
 }
 

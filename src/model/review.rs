@@ -1,11 +1,12 @@
 //! 查找方式 as a review trail: 自己查 → 群众帮 → 领导提 → 组织审, and the rating of a point.
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use super::{Id, RiskLevel};
 
 /// Where a risk point stands in the four steps of finding and review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum ReviewStage {
     /// A typical point the template suggests, not yet taken up by the committee.
     Draft,
@@ -69,7 +70,7 @@ impl ReviewStage {
 }
 
 /// What a member does to a point in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum ReviewAction {
     /// Takes up a template draft as the committee's own point (→ 自己查).
     Adopt,
@@ -127,7 +128,7 @@ impl ReviewAction {
 }
 
 /// One step of the trail: who did what at which stage, and what they said.
-#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct ReviewEntry {
     /// How many steps the member saw before this one: orders the trail even when clocks
     /// disagree or two steps fall in the same second.
@@ -145,7 +146,7 @@ pub struct ReviewEntry {
 }
 
 /// 可能性 or 后果, on the four-step scale the plans use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum Degree {
     /// 极小
     #[default]
@@ -189,7 +190,7 @@ impl Degree {
 }
 
 /// The rating of a point: what was judged, what the matrix proposed, what was decided and why.
-#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Rating {
     /// 可能性
     pub likelihood: Degree,

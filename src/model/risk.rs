@@ -1,6 +1,7 @@
 //! 风险点: the places where power could be abused, and their kinds.
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use super::entity::entity;
 use super::{Archived, EntityKind, Id, Rating, ReviewEntry, ReviewStage};
 
 /// 风险等级. Graded responsibility follows from it (see `rules::responsibility`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum RiskLevel {
     /// 一级 (high): touches "三重一大" decisions and approvals.
     One,
@@ -48,7 +49,7 @@ impl RiskLevel {
 }
 
 /// 层级: whose risk it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum Scope {
     /// 岗位/个人
     #[default]
@@ -88,7 +89,7 @@ impl Scope {
 }
 
 /// 风险类别: an entry of the register's editable list of kinds.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct RiskKind {
     /// e.g. 思想道德风险
     pub name: String,
@@ -98,7 +99,7 @@ pub struct RiskKind {
 entity!(RiskKind, EntityKind::RiskKind, risk_kinds, |k| k.name.clone());
 
 /// 风险点.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct RiskPoint {
     /// 层级
     pub scope: Scope,
@@ -112,21 +113,27 @@ pub struct RiskPoint {
     /// 职权事项
     pub power_item: String,
     /// 风险点描述
+    #[serde(with = "super::text_serde")]
     pub description: Text,
     /// 表现形式
+    #[serde(with = "super::text_serde")]
     pub manifestations: Text,
     /// 诱因
+    #[serde(with = "super::text_serde")]
     pub causes: Text,
     /// 风险等级: the final level.
     pub level: RiskLevel,
     /// Where it stands in 自己查 → 群众帮 → 领导提 → 组织审.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub review: ReviewStage,
     /// Who did what in the review, keyed by a fresh id so concurrent steps merge.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub trail: BTreeMap<Id, ReviewEntry>,
     /// How the level was judged.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub rating: Option<Rating>,
     /// Set when archived.
     pub archived: Option<Archived>,

@@ -3,16 +3,18 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use super::{Degree, RiskLevel};
 
 /// Settings the committee may change.
-#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Settings {
     /// The level proposed for each likelihood × severity, keyed `"<likelihood>x<severity>"`
     /// with scores 1–4 (`"3x4"`). One key per cell, so two members' edits of different cells
     /// merge. A missing cell falls back to [`Settings::default_level`].
     #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
     pub level_matrix: BTreeMap<String, RiskLevel>,
 }
 
