@@ -3,6 +3,7 @@
 //! `storage` only build for wasm32.
 
 pub mod doc;
+pub mod engine;
 pub mod i18n;
 pub mod model;
 pub mod report;

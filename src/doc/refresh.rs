@@ -57,8 +57,11 @@ impl RegisterDoc {
         let patches = self.doc.diff(before, &after);
         let touched = touched(&patches);
         if touched.everything || touched.root_fields.iter().any(|f| f == "schema" || f == "id") {
+            self.unviewed.everything = true;
             return self.rehydrate();
         }
+        self.unviewed.entities.extend(touched.entities.iter().cloned());
+        self.unviewed.root_fields.extend(touched.root_fields.iter().cloned());
         for field in &touched.root_fields {
             self.refresh_root_field(field)?;
         }
@@ -101,6 +104,27 @@ impl RegisterDoc {
             _ => {}
         }
         Ok(())
+    }
+}
+
+impl RegisterDoc {
+    /// The patches of everything that changed in the model since they were last taken: local
+    /// commands, merges, changes from other tabs.
+    pub fn take_view_patches(&mut self) -> Vec<crate::engine::ViewPatch> {
+        let touched = std::mem::take(&mut self.unviewed);
+        let register = self.register();
+        if touched.everything {
+            return vec![crate::engine::ViewPatch::Whole(Box::new(register.clone()))];
+        }
+        let roots = touched.root_fields.iter().filter_map(|field| match field.as_str() {
+            "unit" => Some(crate::engine::ViewPatch::Unit(register.unit.clone())),
+            "leading_group" => Some(crate::engine::ViewPatch::LeadingGroup(register.leading_group.clone())),
+            "settings" => Some(crate::engine::ViewPatch::Settings(register.settings.clone())),
+            _ => None,
+        });
+        roots
+            .chain(touched.entities.iter().map(|(kind, id)| crate::engine::ViewPatch::entity(register, *kind, id)))
+            .collect()
     }
 }
 

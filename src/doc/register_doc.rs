@@ -74,6 +74,9 @@ pub enum DocError {
     /// Automerge refused a write (a bug, not bad input).
     #[error("the document could not be changed: {0}")]
     Write(String),
+    /// A file to merge is not a usable `.qingfeng` file.
+    #[error(transparent)]
+    File(#[from] crate::sync::FileError),
 }
 
 impl DocError {
@@ -89,6 +92,7 @@ impl DocError {
             DocError::Review(e) => e.label_key(),
             DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
+            DocError::File(e) => e.label_key(),
         }
     }
 }
@@ -98,7 +102,7 @@ fn write_error(e: impl std::fmt::Display) -> DocError {
 }
 
 /// What a merge brought in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MergeReport {
     /// How many changes were new to this copy.
     pub changes: usize,
@@ -114,6 +118,8 @@ pub struct RegisterDoc {
     register: Register,
     /// The entities local changes touched since [`RegisterDoc::take_written`].
     written: Vec<(EntityKind, Id)>,
+    /// What changed in the model since [`RegisterDoc::take_view_patches`], by any path.
+    pub(super) unviewed: super::refresh::Touched,
     pub(super) history_cache: HistoryCache,
 }
 
@@ -156,7 +162,13 @@ impl RegisterDoc {
             doc.put_object(ROOT, collection, ObjType::Map).map_err(write_error)?;
         }
         reconcile(&mut doc, &register).map_err(write_error)?;
-        let mut this = Self { doc, register, written: Vec::new(), history_cache: HistoryCache::default() };
+        let mut this = Self {
+            doc,
+            register,
+            written: Vec::new(),
+            unviewed: Default::default(),
+            history_cache: HistoryCache::default(),
+        };
         let label = this.register.unit.name.clone();
         this.commit(stamp, Action::CreateRegister, None, label);
         this.rehydrate()?;
@@ -190,8 +202,13 @@ impl RegisterDoc {
         if schema > SCHEMA_VERSION {
             return Err(DocError::NewerSchema(schema));
         }
-        let mut this =
-            Self { doc, register: Register::default(), written: Vec::new(), history_cache: HistoryCache::default() };
+        let mut this = Self {
+            doc,
+            register: Register::default(),
+            written: Vec::new(),
+            unviewed: Default::default(),
+            history_cache: HistoryCache::default(),
+        };
         this.rehydrate()?;
         if this.register.id.is_empty() {
             return Err(DocError::NotARegister("it has no register id".into()));
@@ -262,7 +279,13 @@ impl RegisterDoc {
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
         let doc = self.doc.fork().with_actor(ActorId::random());
-        Self { doc, register: self.register.clone(), written: Vec::new(), history_cache: HistoryCache::default() }
+        Self {
+            doc,
+            register: self.register.clone(),
+            written: Vec::new(),
+            unviewed: Default::default(),
+            history_cache: HistoryCache::default(),
+        }
     }
 
     /// Brings every change of `other` (a copy of the same register) into this one.
@@ -344,6 +367,7 @@ impl RegisterDoc {
         let map = self.collection(F::Target::KIND)?;
         for (id, entity) in &entities {
             reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id.as_str(), entity).map_err(write_error)?;
+            self.unviewed.entities.insert((F::Target::KIND, id.clone()));
         }
         self.commit(stamp, Action::Create, None, format!("{}", entities.len()));
         let ids: Vec<Id> = entities.iter().map(|(id, _)| id.clone()).collect();
@@ -438,6 +462,13 @@ impl RegisterDoc {
 
     pub(super) fn commit(&mut self, stamp: &Stamp, action: Action, entity: Option<(EntityKind, Id)>, label: String) {
         self.written.extend(entity.clone());
+        self.unviewed.entities.extend(entity.clone());
+        match action {
+            Action::UpdateUnit => self.unviewed.root_fields.insert("unit".into()),
+            Action::UpdateLeadingGroup => self.unviewed.root_fields.insert("leading_group".into()),
+            Action::UpdateSettings => self.unviewed.root_fields.insert("settings".into()),
+            _ => false,
+        };
         let note = ChangeNote { author: stamp.author.clone(), action, entity, label };
         self.doc.commit_with(CommitOptions::default().with_message(note.encode()).with_time(stamp.at));
     }

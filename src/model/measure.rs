@@ -7,7 +7,9 @@ use super::entity::entity;
 use super::{Archived, EntityKind, Id};
 
 /// When in the life of a risk a measure acts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum MeasureStage {
     /// 前期预防
     #[default]
@@ -47,7 +49,9 @@ impl MeasureStage {
 }
 
 /// How far a measure has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum MeasureStatus {
     /// 计划
     #[default]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::{Id, RiskLevel};
 
 /// Where a risk point stands in the four steps of finding and review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum ReviewStage {
     /// A typical point the template suggests, not yet taken up by the committee.
     Draft,
@@ -146,7 +148,9 @@ pub struct ReviewEntry {
 }
 
 /// 可能性 or 后果, on the four-step scale the plans use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum Degree {
     /// 极小
     #[default]

@@ -9,7 +9,9 @@ use super::entity::entity;
 use super::{Archived, EntityKind, Id, Rating, ReviewEntry, ReviewStage};
 
 /// 风险等级. Graded responsibility follows from it (see `rules::responsibility`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum RiskLevel {
     /// 一级 (high): touches "三重一大" decisions and approvals.
     One,
@@ -49,7 +51,9 @@ impl RiskLevel {
 }
 
 /// 层级: whose risk it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum Scope {
     /// 岗位/个人
     #[default]

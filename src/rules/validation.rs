@@ -222,7 +222,7 @@ fn is_phone(value: &str) -> bool {
 }
 
 /// 单位 details.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitForm {
     /// 单位名称 (required)
     pub name: String,
@@ -262,7 +262,7 @@ impl Form for UnitForm {
 }
 
 /// 人员.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonForm {
     /// 姓名 (required)
     pub name: String,
@@ -295,7 +295,7 @@ impl Form for PersonForm {
 }
 
 /// 部门.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DepartmentForm {
     /// 部门名称 (required, unique among active departments)
     pub name: String,
@@ -336,7 +336,7 @@ impl Form for DepartmentForm {
 }
 
 /// 岗位.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostForm {
     /// 岗位名称 (required)
     pub name: String,
@@ -382,7 +382,7 @@ impl Form for PostForm {
 }
 
 /// 领导小组.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadingGroupForm {
     /// 组长: a person id or "".
     pub leader: String,
@@ -415,7 +415,7 @@ impl Form for LeadingGroupForm {
 }
 
 /// 风险类别.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskKindForm {
     /// 类别名称 (required, unique among active kinds)
     pub name: String,
@@ -439,7 +439,7 @@ impl Form for RiskKindForm {
 }
 
 /// 实施阶段.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhaseForm {
     /// 阶段名称 (required)
     pub name: String,
@@ -479,7 +479,7 @@ impl Form for PhaseForm {
 }
 
 /// 风险点.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskForm {
     /// 层级 code: "post", "department" or "unit".
     pub scope: String,
@@ -583,7 +583,7 @@ impl Form for RiskForm {
 }
 
 /// 防控措施.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeasureForm {
     /// The risk point id (required).
     pub risk: String,
@@ -645,7 +645,7 @@ impl Form for MeasureForm {
 }
 
 /// 风险评级: the rating helper's questions and the reviewer's decision.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RatingForm {
     /// 可能性 score "1"–"4".
     pub likelihood: String,
@@ -720,7 +720,7 @@ impl RatingForm {
 }
 
 /// 公示: a new round.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PublicityForm {
     /// 标题 (required)
     pub title: String,
@@ -784,7 +784,7 @@ impl Form for PublicityForm {
 }
 
 /// 意见征求: an opinion gathered during a round.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpinionForm {
     /// Who gave it ("" for anonymous).
     pub from: String,

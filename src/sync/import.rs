@@ -32,6 +32,18 @@ impl ImportError {
     }
 }
 
+impl From<ImportError> for DocError {
+    /// A file merged into an open register by a command: the same reasons, as a document error.
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::File(f) => DocError::File(f),
+            ImportError::Doc(d) => d,
+            ImportError::Mismatch => DocError::File(FileError::Damaged),
+            ImportError::Storage(s) => DocError::Write(s.to_string()),
+        }
+    }
+}
+
 /// What importing a file did.
 #[derive(Debug)]
 pub enum ImportOutcome {

@@ -1,0 +1,294 @@
+//! Commands: every change a member can ask of a register, as data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
+use crate::model::{Degree, Entity, EntityKind, Id, ReviewAction, ReviewStage, RiskLevel};
+use crate::rules::{
+    DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm,
+    RatingForm, RiskForm, RiskKindForm, UnitForm,
+};
+
+/// Calls `$body` with `$e` as the entity type of `$kind`.
+macro_rules! with_kind {
+    ($kind:expr, $e:ident => $body:expr) => {
+        match $kind {
+            EntityKind::Person => {
+                type $e = crate::model::Person;
+                $body
+            }
+            EntityKind::Department => {
+                type $e = crate::model::Department;
+                $body
+            }
+            EntityKind::Post => {
+                type $e = crate::model::Post;
+                $body
+            }
+            EntityKind::Risk => {
+                type $e = crate::model::RiskPoint;
+                $body
+            }
+            EntityKind::RiskKind => {
+                type $e = crate::model::RiskKind;
+                $body
+            }
+            EntityKind::Measure => {
+                type $e = crate::model::Measure;
+                $body
+            }
+            EntityKind::Publicity => {
+                type $e = crate::model::Publicity;
+                $body
+            }
+            EntityKind::Phase => {
+                type $e = crate::model::Phase;
+                $body
+            }
+        }
+    };
+}
+
+/// The form of one entity kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AnyForm {
+    /// 人员
+    Person(PersonForm),
+    /// 部门
+    Department(DepartmentForm),
+    /// 岗位
+    Post(PostForm),
+    /// 风险点
+    Risk(RiskForm),
+    /// 风险类别
+    RiskKind(RiskKindForm),
+    /// 防控措施
+    Measure(MeasureForm),
+    /// 公示
+    Publicity(PublicityForm),
+    /// 实施阶段
+    Phase(PhaseForm),
+}
+
+/// Forms that edit an entity, and so travel as an [`AnyForm`].
+pub trait EntityForm: Form<Target: Entity> + Sized {
+    /// The form as data.
+    fn into_any(self) -> AnyForm;
+}
+
+macro_rules! entity_forms {
+    ($($form:ident => $variant:ident),* $(,)?) => {
+        $(impl EntityForm for $form {
+            fn into_any(self) -> AnyForm {
+                AnyForm::$variant(self)
+            }
+        })*
+
+        /// Calls `$body` with the concrete form inside an [`AnyForm`], as `$f`.
+        macro_rules! with_form {
+            ($any:expr, $f:ident => $body:expr) => {
+                match $any {
+                    $(AnyForm::$variant($f) => $body,)*
+                }
+            };
+        }
+    };
+}
+
+entity_forms! {
+    PersonForm => Person,
+    DepartmentForm => Department,
+    PostForm => Post,
+    RiskForm => Risk,
+    RiskKindForm => RiskKind,
+    MeasureForm => Measure,
+    PublicityForm => Publicity,
+    PhaseForm => Phase,
+}
+
+/// A change asked of the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Adds an entity from a valid form.
+    Create(AnyForm),
+    /// Edits entity `id` with a valid form.
+    Update {
+        /// The entity.
+        id: Id,
+        /// Its new fields.
+        form: AnyForm,
+    },
+    /// Archives or restores an entity.
+    SetArchived {
+        /// Its kind.
+        kind: EntityKind,
+        /// The entity.
+        id: Id,
+        /// Archive (`true`) or restore (`false`).
+        archived: bool,
+    },
+    /// Brings back an entity as it was after change `hash` (hex).
+    RestoreVersion {
+        /// Its kind.
+        kind: EntityKind,
+        /// The entity.
+        id: Id,
+        /// The change, as hex.
+        hash: String,
+    },
+    /// Settles a conflicted field on one of its values.
+    ResolveConflict {
+        /// The entity's kind.
+        kind: EntityKind,
+        /// The entity.
+        id: Id,
+        /// The field.
+        field: String,
+        /// The index of the chosen value.
+        choice: usize,
+    },
+    /// Adds the member at this browser as a person, the change signed by that person.
+    AddMember(PersonForm),
+    /// Edits the unit's details.
+    UpdateUnit(UnitForm),
+    /// Sets the leading group.
+    UpdateLeadingGroup(LeadingGroupForm),
+    /// A review step on a risk point.
+    ReviewStep {
+        /// The risk point.
+        risk: Id,
+        /// What is done.
+        action: ReviewAction,
+        /// What the member says.
+        note: String,
+    },
+    /// Rates a risk point.
+    Rate {
+        /// The risk point.
+        risk: Id,
+        /// The judgement.
+        form: RatingForm,
+    },
+    /// Sets one cell of the level matrix.
+    SetMatrixCell {
+        /// 可能性
+        likelihood: Degree,
+        /// 后果
+        severity: Degree,
+        /// The level proposed there.
+        level: RiskLevel,
+    },
+    /// Records an opinion collected during a publicity round.
+    RecordOpinion {
+        /// The round.
+        round: Id,
+        /// The opinion.
+        form: OpinionForm,
+    },
+    /// Answers an opinion.
+    AnswerOpinion {
+        /// The round.
+        round: Id,
+        /// The opinion.
+        opinion: Id,
+        /// The answer.
+        answer: String,
+    },
+    /// Closes a publicity round that has run its time.
+    ClosePublicity {
+        /// The round.
+        round: Id,
+        /// Today, `YYYY-MM-DD`.
+        today: String,
+    },
+    /// Merges a `.qingfeng` file of this register.
+    MergeFile(Vec<u8>),
+}
+
+/// What a command did, beyond the patches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Done.
+    Done,
+    /// An entity was added, with this id.
+    Created(Id),
+    /// Whether anything changed (an edit equal to what was there writes nothing).
+    Changed(bool),
+    /// The level a rating set.
+    Rated(RiskLevel),
+    /// Where the review step left the point.
+    Reviewed(ReviewStage),
+    /// What a merged file brought.
+    Merged(MergeReport),
+}
+
+impl RegisterDoc {
+    /// Applies `command` as `stamp`'s member, and returns what it did and the view patches of
+    /// everything that changed in the register since the last patches were taken (this
+    /// command's, and any merge's before it).
+    pub fn run(&mut self, stamp: &Stamp, command: Command) -> Result<(Outcome, Vec<super::ViewPatch>), DocError> {
+        let outcome = self.apply_command(stamp, command)?;
+        Ok((outcome, self.take_view_patches()))
+    }
+
+    fn apply_command(&mut self, stamp: &Stamp, command: Command) -> Result<Outcome, DocError> {
+        Ok(match command {
+            Command::Create(form) => Outcome::Created(with_form!(form, f => self.create_entity(stamp, &f))?),
+            Command::Update { id, form } => {
+                Outcome::Changed(with_form!(form, f => self.update_entity(stamp, &id, &f))?)
+            }
+            Command::SetArchived { kind, id, archived } => {
+                with_kind!(kind, E => self.set_archived::<E>(stamp, &id, archived))?;
+                Outcome::Done
+            }
+            Command::RestoreVersion { kind, id, hash } => {
+                let hash = hash.parse().map_err(|_| DocError::NotFound { kind, id: id.clone() })?;
+                Outcome::Changed(match kind {
+                    EntityKind::Person => self.restore_entity::<PersonForm>(stamp, &id, hash),
+                    EntityKind::Department => self.restore_entity::<DepartmentForm>(stamp, &id, hash),
+                    EntityKind::Post => self.restore_entity::<PostForm>(stamp, &id, hash),
+                    EntityKind::Risk => self.restore_entity::<RiskForm>(stamp, &id, hash),
+                    EntityKind::RiskKind => self.restore_entity::<RiskKindForm>(stamp, &id, hash),
+                    EntityKind::Measure => self.restore_entity::<MeasureForm>(stamp, &id, hash),
+                    EntityKind::Publicity => self.restore_entity::<PublicityForm>(stamp, &id, hash),
+                    EntityKind::Phase => self.restore_entity::<PhaseForm>(stamp, &id, hash),
+                }?)
+            }
+            Command::ResolveConflict { kind, id, field, choice } => {
+                self.resolve_conflict(stamp, kind, &id, &field, choice)?;
+                Outcome::Done
+            }
+            Command::AddMember(form) => Outcome::Created(self.add_member(stamp.at, &form)?),
+            Command::UpdateUnit(form) => {
+                self.update_unit(stamp, &form)?;
+                Outcome::Done
+            }
+            Command::UpdateLeadingGroup(form) => {
+                self.update_leading_group(stamp, &form)?;
+                Outcome::Done
+            }
+            Command::ReviewStep { risk, action, note } => {
+                Outcome::Reviewed(self.review_step(stamp, &risk, action, &note)?)
+            }
+            Command::Rate { risk, form } => Outcome::Rated(self.rate(stamp, &risk, &form)?),
+            Command::SetMatrixCell { likelihood, severity, level } => {
+                self.set_matrix_cell(stamp, likelihood, severity, level)?;
+                Outcome::Done
+            }
+            Command::RecordOpinion { round, form } => Outcome::Created(self.record_opinion(stamp, &round, &form)?),
+            Command::AnswerOpinion { round, opinion, answer } => {
+                self.answer_opinion(stamp, &round, &opinion, &answer)?;
+                Outcome::Done
+            }
+            Command::ClosePublicity { round, today } => {
+                let today = today.parse().map_err(|_| DocError::Write(format!("not a date: {today}")))?;
+                self.close_publicity(stamp, &round, today)?;
+                Outcome::Done
+            }
+            Command::MergeFile(bytes) => {
+                let mut incoming = crate::sync::read_file(&bytes)?;
+                Outcome::Merged(self.merge(&mut incoming)?)
+            }
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! View patches: what a copy of the register's view needs to catch up, entity by entity.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, Register, RiskKind,
+    RiskPoint, Settings, Unit,
+};
+
+/// One entity as it now stands.
+// Built, sent and applied once each: boxing the larger entities would only add allocations.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum EntityValue {
+    /// 人员
+    Person(Person),
+    /// 部门
+    Department(Department),
+    /// 岗位
+    Post(Post),
+    /// 风险点
+    Risk(RiskPoint),
+    /// 风险类别
+    RiskKind(RiskKind),
+    /// 防控措施
+    Measure(Measure),
+    /// 公示
+    Publicity(Publicity),
+    /// 实施阶段
+    Phase(Phase),
+}
+
+/// A change to the view of a register.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ViewPatch {
+    /// Entity `id` of `kind` is now `value` (`None`: it is gone, which only a damaged or
+    /// hand-edited document can bring about, since entities are archived, never deleted).
+    Entity {
+        /// Its kind.
+        kind: EntityKind,
+        /// Its id.
+        id: Id,
+        /// What it is now.
+        value: Option<EntityValue>,
+    },
+    /// The unit's details.
+    Unit(Unit),
+    /// The leading group.
+    LeadingGroup(LeadingGroup),
+    /// The settings.
+    Settings(Settings),
+    /// Everything (after a merge that replaced whole maps).
+    Whole(Box<Register>),
+}
+
+fn entity_value<E: Entity>(register: &Register, id: &str, wrap: fn(E) -> EntityValue) -> Option<EntityValue> {
+    E::all(register).get(id).cloned().map(wrap)
+}
+
+fn put<E: Entity>(register: &mut Register, id: Id, value: Option<E>) {
+    match value {
+        Some(entity) => E::all_mut(register).insert(id, entity),
+        None => E::all_mut(register).remove(&id),
+    };
+}
+
+impl ViewPatch {
+    /// The patch of entity `id` of `kind` as `register` has it.
+    pub fn entity(register: &Register, kind: EntityKind, id: &str) -> Self {
+        let value = match kind {
+            EntityKind::Person => entity_value(register, id, EntityValue::Person),
+            EntityKind::Department => entity_value(register, id, EntityValue::Department),
+            EntityKind::Post => entity_value(register, id, EntityValue::Post),
+            EntityKind::Risk => entity_value(register, id, EntityValue::Risk),
+            EntityKind::RiskKind => entity_value(register, id, EntityValue::RiskKind),
+            EntityKind::Measure => entity_value(register, id, EntityValue::Measure),
+            EntityKind::Publicity => entity_value(register, id, EntityValue::Publicity),
+            EntityKind::Phase => entity_value(register, id, EntityValue::Phase),
+        };
+        ViewPatch::Entity { kind, id: id.to_string(), value }
+    }
+
+    /// Brings `view` up to date with this patch.
+    pub fn apply(self, view: &mut Register) {
+        match self {
+            ViewPatch::Entity { kind, id, value } => match (kind, value) {
+                (_, Some(EntityValue::Person(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Department(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Post(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Risk(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::RiskKind(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Measure(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Publicity(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Phase(e))) => put(view, id, Some(e)),
+                (EntityKind::Person, None) => put::<Person>(view, id, None),
+                (EntityKind::Department, None) => put::<Department>(view, id, None),
+                (EntityKind::Post, None) => put::<Post>(view, id, None),
+                (EntityKind::Risk, None) => put::<RiskPoint>(view, id, None),
+                (EntityKind::RiskKind, None) => put::<RiskKind>(view, id, None),
+                (EntityKind::Measure, None) => put::<Measure>(view, id, None),
+                (EntityKind::Publicity, None) => put::<Publicity>(view, id, None),
+                (EntityKind::Phase, None) => put::<Phase>(view, id, None),
+            },
+            ViewPatch::Unit(unit) => view.unit = unit,
+            ViewPatch::LeadingGroup(group) => view.leading_group = group,
+            ViewPatch::Settings(settings) => view.settings = settings,
+            ViewPatch::Whole(register) => *view = *register,
+        }
+    }
+}
