@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::time::format_time;
 use super::use_app;
+use crate::engine::Command;
 use crate::i18n;
 use crate::model::{EntityKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope};
 
@@ -64,9 +65,11 @@ pub fn ConflictPanel(kind: EntityKind, #[prop(into)] id: Signal<Option<String>>)
         (!found.is_empty()).then_some((id, found))
     };
     let pick = move |id: String, field: String, choice: usize| {
-        if let Err(e) = session.change(|doc, stamp| doc.resolve_conflict(stamp, kind, &id, &field, choice)) {
-            notice.set(Some(tr.t(e.label_key()).to_string()));
-        }
+        session.send(Command::ResolveConflict { kind, id, field, choice }, move |result| {
+            if let Err(e) = result {
+                notice.set(Some(tr.t(e.label_key()).to_string()));
+            }
+        });
     };
     view! {
         {move || mine().map(|(id, conflicts)| view! {

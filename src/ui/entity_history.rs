@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::time::format_time;
 use super::use_app;
+use crate::engine::{Command, Outcome};
 use crate::model::Entity;
 use crate::rules::Form;
 
@@ -22,11 +23,14 @@ where
         session.inspect(|doc| doc.entity_history(kind, &id)).map(|entries| (id, entries))
     };
     let restore = move |id: String, hash: automerge::ChangeHash| {
-        notice.set(Some(match session.change(|doc, stamp| doc.restore_entity::<F>(stamp, &id, hash)) {
-            Ok(true) => (true, tr.t("history.restored").to_string()),
-            Ok(false) => (true, tr.t("history.already_so").to_string()),
-            Err(e) => (false, tr.t(e.label_key()).to_string()),
-        }));
+        let command = Command::RestoreVersion { kind, id, hash: hash.to_string() };
+        session.send(command, move |result| {
+            notice.set(Some(match result {
+                Ok(Outcome::Changed(false)) => (true, tr.t("history.already_so").to_string()),
+                Ok(_) => (true, tr.t("history.restored").to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
     };
     view! {
         {move || entries().map(|(id, entries)| view! {

@@ -9,6 +9,7 @@ use super::session::today;
 use super::use_app;
 use super::widgets::{FormNotice, follow_record};
 use crate::doc::DocError;
+use crate::engine::{Command, EntityForm};
 use crate::i18n::Locale;
 use crate::model::{Date, Entity, Id, Register};
 use crate::rules::{Form, Invalid};
@@ -60,7 +61,7 @@ pub struct Section<E: 'static, F: 'static> {
 pub fn entity_section<E, F>(section: Section<E, F>) -> impl IntoView
 where
     E: Entity + 'static,
-    F: Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
+    F: EntityForm + Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
 {
     let Section { title, prefix, columns, order, fields, scope } = section;
     let app = use_app();
@@ -119,13 +120,13 @@ where
     let edit = move |id: Id| editing.set(Some(id));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = form.get_untracked();
-        let result = match editing.get_untracked() {
-            Some(id) => session.change(|doc, stamp| doc.update_entity(stamp, &id, &input).map(|_| ())),
-            None => session.change(|doc, stamp| doc.create_entity(stamp, &input).map(|_| ())),
+        let input = form.get_untracked().into_any();
+        let command = match editing.get_untracked() {
+            Some(id) => Command::Update { id, form: input },
+            None => Command::Create(input),
         };
-        match result {
-            Ok(()) => {
+        session.send(command, move |result| match result {
+            Ok(_) => {
                 reset();
                 notice.set(Some((true, tr.t("form.saved").to_string())));
             }
@@ -134,17 +135,18 @@ where
                 notice.set(Some((false, tr.t("form.fix_fields").to_string())));
             }
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     };
     let set_archived = move |id: Id, archive: bool| {
-        let result = session.change(|doc, stamp| doc.set_archived::<E>(stamp, &id, archive));
-        notice.set(Some(match result {
-            Ok(()) => (true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()),
-            Err(e) => (false, tr.t(e.label_key()).to_string()),
-        }));
         if editing.get_untracked().as_deref() == Some(id.as_str()) {
             reset();
         }
+        session.send(Command::SetArchived { kind: E::KIND, id, archived: archive }, move |result| {
+            notice.set(Some(match result {
+                Ok(_) => (true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
     };
 
     view! {

@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::doc::{Conflict, DocError, MergeReport, RegisterDoc, Stamp};
+use crate::engine::{Command, Outcome};
 use crate::model::{Date, EntityKind, Id, Register, new_id};
 pub use crate::storage::SaveStatus;
 use crate::storage::{
     Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Journal, OpenError, Persistence, Prefs,
     RegisterEntry, open_stored, save_now,
 };
-use crate::sync::{ImportError, TabChannel, TabMessage, export_file_name, read_file};
+use crate::sync::{ImportError, RegisterFile, TabChannel, TabMessage, export_file_name, read_file};
 
 /// Whether the register the route names is ready.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,12 +303,20 @@ impl Session {
         }
     }
 
-    /// Applies one change to the open register as the current member, then schedules a save.
-    pub fn change<R>(&self, f: impl FnOnce(&mut RegisterDoc, &Stamp) -> Result<R, DocError>) -> Result<R, DocError> {
+    /// Runs a command on the open register as the current member and schedules a save;
+    /// `reply` gets what it did. The reply may come later than the call (it will, once the
+    /// document lives in a worker): callers show its outcome from the callback.
+    pub fn send(&self, command: Command, reply: impl FnOnce(Result<Outcome, DocError>) + 'static) {
+        reply(self.run(command));
+    }
+
+    fn run(&self, command: Command) -> Result<Outcome, DocError> {
         let stamp = Stamp::new(self.me().unwrap_or_default(), now_seconds());
-        let result = self
+        // The page reads the register from the document itself for now: the patches are for a
+        // view kept apart from it.
+        let (result, _patches) = self
             .doc
-            .try_update_value(|d| d.as_mut().map(|d| f(d, &stamp)))
+            .try_update_value(|d| d.as_mut().map(|d| d.run(&stamp, command)))
             .flatten()
             .ok_or_else(|| DocError::NotARegister("no register is open".into()))??;
         self.changed.notify();
@@ -421,6 +430,7 @@ impl Session {
         let applied = self.doc.try_update_value(|d| {
             let d = d.as_mut()?;
             let report = d.apply_chunk(&message.changes);
+            d.take_view_patches();
             self.saving.update_value(|s| {
                 if let Some(p) = s.persistence.as_mut() {
                     p.stored_elsewhere(d, &message.heads);
@@ -511,14 +521,18 @@ impl Session {
     /// kept here is merged into that one in storage; a register new to this browser is stored and
     /// listed. The open register stays open. On error nothing changes.
     pub async fn import_file(&self, bytes: Vec<u8>) -> Result<Imported, ImportError> {
-        let mut incoming = read_file(&bytes)?;
-        let id = incoming.id().to_string();
-        let name = incoming.register().unit.name.clone();
-        if self.doc_id().as_deref() == Some(id.as_str()) {
-            let report = self.change(|doc, _| doc.merge(&mut incoming))?;
+        let header = RegisterFile::decode(&bytes)?;
+        if self.doc_id().as_deref() == Some(header.register_id.as_str()) {
+            let id = header.register_id;
+            let Outcome::Merged(report) = self.run(Command::MergeFile(bytes))? else {
+                return Err(DocError::Write("a merge answered without its report".into()).into());
+            };
             self.refresh_conflicts();
             return Ok(Imported::Merged { id, report });
         }
+        let mut incoming = read_file(&bytes)?;
+        let id = incoming.id().to_string();
+        let name = incoming.register().unit.name.clone();
         let store = self.store().await;
         let journals = Journal::read_all(&id);
         let journal_bytes: Vec<&[u8]> = journals.iter().map(|(_, b)| b.as_slice()).collect();

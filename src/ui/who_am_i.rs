@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::use_app;
 use super::widgets::{TextField, lens};
 use crate::doc::DocError;
+use crate::engine::{Command, Outcome};
 use crate::model::{Entity, Person};
 use crate::rules::{Invalid, PersonForm};
 
@@ -27,14 +28,15 @@ pub fn WhoAmI() -> impl IntoView {
     let add_me = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();
-        match session.change(|doc, stamp| doc.add_member(stamp.at, &input)) {
-            Ok(id) => {
+        session.send(Command::AddMember(input), move |result| match result {
+            Ok(Outcome::Created(id)) => {
                 errors.set(Vec::new());
                 session.set_me(Some(id));
             }
+            Ok(other) => leptos::logging::error!("adding the member answered {other:?}"),
             Err(DocError::Invalid(refused)) => errors.set(refused),
             Err(other) => leptos::logging::error!("adding the member failed: {other}"),
-        }
+        });
     };
     view! {
         <section class="card whoami" data-testid="whoami">

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::doc::DocError;
+use crate::engine::Command;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
 use crate::rules::{DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::{Section, entity_section};
@@ -114,15 +115,15 @@ fn save_with<F: Form + Clone + Send + Sync + 'static>(
     form: RwSignal<F>,
     errors: RwSignal<Vec<Invalid>>,
     notice: RwSignal<Option<(bool, String)>>,
-    write: fn(&mut crate::doc::RegisterDoc, &crate::doc::Stamp, &F) -> Result<(), DocError>,
+    command: fn(F) -> Command,
 ) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     move |ev| {
         ev.prevent_default();
         let input = form.get_untracked();
-        match session.change(|doc, stamp| write(doc, stamp, &input)) {
-            Ok(()) => {
+        session.send(command(input), move |result| match result {
+            Ok(_) => {
                 errors.set(Vec::new());
                 notice.set(Some((true, tr.t("form.saved").to_string())));
             }
@@ -131,7 +132,7 @@ fn save_with<F: Form + Clone + Send + Sync + 'static>(
                 notice.set(Some((false, tr.t("form.fix_fields").to_string())));
             }
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     }
 }
 
@@ -143,7 +144,7 @@ fn UnitSection() -> impl IntoView {
     let form = RwSignal::new(session.with(|r| UnitForm::from_target(&r.unit)).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, |doc, stamp, f| doc.update_unit(stamp, f));
+    let save = save_with(form, errors, notice, Command::UpdateUnit);
     view! {
         <section class="card" data-testid="unit-section">
             <h2>{move || tr.t("org.unit")}</h2>
@@ -169,7 +170,7 @@ fn LeadingGroupSection() -> impl IntoView {
     let form = RwSignal::new(session.with(|r| LeadingGroupForm::from_target(&r.leading_group)).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, |doc, stamp, f| doc.update_leading_group(stamp, f));
+    let save = save_with(form, errors, notice, Command::UpdateLeadingGroup);
     let people = people_options();
     view! {
         <section class="card" data-testid="group-section">

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::doc::DocError;
+use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Entity, Publicity, ReviewStage};
 use crate::rules::{Invalid, OpinionForm, PublicityForm, content_hash, may_close, round_state};
 use crate::ui::session::today;
@@ -85,17 +86,19 @@ fn NewRound(chosen: RwSignal<Option<String>>) -> impl IntoView {
     });
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = form.get_untracked();
-        match session.change(|doc, stamp| doc.create_entity(stamp, &input)) {
-            Ok(id) => {
+        let input = AnyForm::Publicity(form.get_untracked());
+        session.send(Command::Create(input), move |result| match result {
+            Ok(outcome) => {
                 errors.set(Vec::new());
                 form.set(PublicityForm::default());
                 notice.set(Some((true, tr.t("publicity.opened").to_string())));
-                chosen.set(Some(id));
+                if let Outcome::Created(id) = outcome {
+                    chosen.set(Some(id));
+                }
             }
             Err(DocError::Invalid(refused)) => errors.set(refused),
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     };
     view! {
         <section class="card">
@@ -127,29 +130,32 @@ fn RoundDetail(id: String) -> impl IntoView {
     let notice = RwSignal::new(None::<(bool, String)>);
     let record = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = opinion.get_untracked();
-        let id = round_id.get_value();
-        match session.change(|doc, stamp| doc.record_opinion(stamp, &id, &input)) {
+        let command = Command::RecordOpinion { round: round_id.get_value(), form: opinion.get_untracked() };
+        session.send(command, move |result| match result {
             Ok(_) => {
                 errors.set(Vec::new());
                 opinion.set(OpinionForm::default());
             }
             Err(DocError::Invalid(refused)) => errors.set(refused),
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     };
     let answer = move |opinion_id: String, text: String| {
-        let id = round_id.get_value();
-        if let Err(e) = session.change(|doc, stamp| doc.answer_opinion(stamp, &id, &opinion_id, &text)) {
-            notice.set(Some((false, tr.t(e.label_key()).to_string())));
-        }
+        let command = Command::AnswerOpinion { round: round_id.get_value(), opinion: opinion_id, answer: text };
+        session.send(command, move |result| {
+            if let Err(e) = result {
+                notice.set(Some((false, tr.t(e.label_key()).to_string())));
+            }
+        });
     };
     let close = move |_| {
-        let id = round_id.get_value();
-        notice.set(Some(match session.change(|doc, stamp| doc.close_publicity(stamp, &id, today())) {
-            Ok(()) => (true, tr.t("publicity.closed_now").to_string()),
-            Err(e) => (false, tr.t(e.label_key()).to_string()),
-        }));
+        let command = Command::ClosePublicity { round: round_id.get_value(), today: today().to_string() };
+        session.send(command, move |result| {
+            notice.set(Some(match result {
+                Ok(_) => (true, tr.t("publicity.closed_now").to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
     };
     view! {
         {move || round().map(|round| {

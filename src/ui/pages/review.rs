@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::{Degree, Entity, ReviewAction, ReviewStage, RiskLevel, RiskPoint};
+use crate::engine::Command;
+use crate::model::{Degree, Entity, EntityKind, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{overdue_measures, waiting_for};
 use crate::ui::session::today;
 use crate::ui::use_app;
@@ -80,18 +81,21 @@ pub fn ReviewPage() -> impl IntoView {
     };
     let notice = RwSignal::new(None::<(bool, String)>);
     let adopt = move |id: String| {
-        let result = session.change(|doc, stamp| doc.review_step(stamp, &id, ReviewAction::Adopt, ""));
-        notice.set(Some(match result {
-            Ok(_) => (true, tr.t("drafts.adopted").to_string()),
-            Err(e) => (false, tr.t(e.label_key()).to_string()),
-        }));
+        let command = Command::ReviewStep { risk: id, action: ReviewAction::Adopt, note: String::new() };
+        session.send(command, move |result| {
+            notice.set(Some(match result {
+                Ok(_) => (true, tr.t("drafts.adopted").to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
     };
     let drop_draft = move |id: String| {
-        let result = session.change(|doc, stamp| doc.set_archived::<RiskPoint>(stamp, &id, true));
-        notice.set(Some(match result {
-            Ok(()) => (true, tr.t("drafts.dropped").to_string()),
-            Err(e) => (false, tr.t(e.label_key()).to_string()),
-        }));
+        session.send(Command::SetArchived { kind: EntityKind::Risk, id, archived: true }, move |result| {
+            notice.set(Some(match result {
+                Ok(_) => (true, tr.t("drafts.dropped").to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
     };
     view! {
         <h1 class="page-title">{move || tr.t("review_page.title")}</h1>
@@ -159,7 +163,7 @@ fn LevelMatrix() -> impl IntoView {
     let (tr, session) = (app.tr, app.session);
     let set = move |l: Degree, s: Degree, code: String| {
         if let Some(level) = RiskLevel::from_code(&code) {
-            let _ = session.change(|doc, stamp| doc.set_matrix_cell(stamp, l, s, level));
+            session.send(Command::SetMatrixCell { likelihood: l, severity: s, level }, |_| {});
         }
     };
     view! {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::doc::DocError;
+use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Department, Entity, EntityKind, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
@@ -69,16 +70,17 @@ pub fn RiskPage() -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = form.get_untracked();
-        let result = match risk_id() {
-            Some(id) => session.change(|doc, stamp| doc.update_entity(stamp, &id, &input)).map(|_| None),
-            None => session.change(|doc, stamp| doc.create_entity(stamp, &input)).map(Some),
+        let input = AnyForm::Risk(form.get_untracked());
+        let command = match risk_id() {
+            Some(id) => Command::Update { id, form: input },
+            None => Command::Create(input),
         };
-        match result {
-            Ok(created) => {
+        let navigate = navigate.clone();
+        session.send(command, move |result| match result {
+            Ok(outcome) => {
                 errors.set(Vec::new());
                 notice.set(Some((true, tr.t("form.saved").to_string())));
-                if let Some(id) = created {
+                if let Outcome::Created(id) = outcome {
                     let rid = session.open_id.get_untracked().unwrap_or_default();
                     navigate(&format!("/r/{rid}/risks/{id}"), Default::default());
                 }
@@ -88,17 +90,19 @@ pub fn RiskPage() -> impl IntoView {
                 notice.set(Some((false, tr.t("form.fix_fields").to_string())));
             }
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     };
-    let set_archived = move |archive: bool| {
-        let Some(id) = risk_id() else { return };
-        match session.change(|doc, stamp| doc.set_archived::<RiskPoint>(stamp, &id, archive)) {
-            Ok(()) => {
-                notice.set(Some((true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string())))
-            }
-            Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
-        }
-    };
+    let set_archived =
+        move |archive: bool| {
+            let Some(id) = risk_id() else { return };
+            session.send(Command::SetArchived { kind: EntityKind::Risk, id, archived: archive }, move |result| {
+                match result {
+                    Ok(_) => notice
+                        .set(Some((true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()))),
+                    Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
+                }
+            });
+        };
 
     view! {
         <Show

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::doc::DocError;
+use crate::engine::{Command, Outcome};
 use crate::model::{Degree, RiskLevel};
 use crate::rules::{Invalid, RatingForm};
 use crate::ui::time::format_time;
@@ -57,15 +58,16 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
         {
             input.level = level.code().to_string();
         }
-        match session.change(|doc, stamp| doc.rate(stamp, &id, &input)) {
-            Ok(level) => {
+        session.send(Command::Rate { risk: id, form: input }, move |result| match result {
+            Ok(Outcome::Rated(level)) => {
                 errors.set(Vec::new());
                 form.update(|f| f.level = level.code().to_string());
                 notice.set(Some((true, tr.f("rating.saved", &[("level", tr.t(level.label_key()))]))));
             }
+            Ok(_) => {}
             Err(DocError::Invalid(refused)) => errors.set(refused),
             Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
-        }
+        });
     };
     view! {
         <section class="card" data-testid="rating-panel">

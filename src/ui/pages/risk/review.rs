@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::{Command, Outcome};
 use crate::model::ReviewAction;
 use crate::rules::{actions_at, publicity_mark, waiting_for};
 use crate::ui::time::format_time;
@@ -25,13 +26,14 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let act = move |action: ReviewAction| {
         let Some(id) = id.get_untracked() else { return };
         let text = note.get_untracked();
-        match session.change(|doc, stamp| doc.review_step(stamp, &id, action, &text)) {
-            Ok(stage) => {
+        session.send(Command::ReviewStep { risk: id, action, note: text }, move |result| match result {
+            Ok(Outcome::Reviewed(stage)) => {
                 note.set(String::new());
                 notice.set(Some((true, tr.f("review.done", &[("stage", tr.t(stage.label_key()))]))));
             }
+            Ok(_) => {}
             Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
-        }
+        });
     };
     view! {
         {move || risk().map(|risk| {
