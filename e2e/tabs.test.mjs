@@ -92,3 +92,38 @@ test('a tab opened later catches up, and a closing tab keeps its last edit', asy
     await profile.dispose();
   }
 });
+
+test('reopening paints from the view copy at once, then from the document', async () => {
+  const profile = new Profile();
+  try {
+    const one = new App(await profile.open());
+    const id = await one.createRegister({ name: '高桥小学' });
+    await one.addRisk({ scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '食堂采购', description: '采买人员收受回扣' });
+    await one.saved();
+    // The view copy is written a few seconds after the last save.
+    await one.page.waitForTimeout(4000);
+
+    // Another tab changes the point and closes before its own copy is written.
+    const two = new App(await profile.context.newPage());
+    await two.page.goto(`${BASE}/r/${id}/risks`);
+    await two.id('risk-row-link').filter({ hasText: '采买人员收受回扣' }).click();
+    await two.fillRisk({ description: '采买人员收受供应商回扣' });
+    await two.saved();
+    await two.page.close();
+
+    // The next opening (slowed down by the test hook) shows the old copy as "updating" first,
+    // then the document's current state.
+    await one.page.evaluate(() => localStorage.setItem('qingfeng.test.open_delay_ms', '1500'));
+    await one.page.close();
+    const three = new App(await profile.context.newPage());
+    await three.page.goto(`${BASE}/r/${id}/risks`);
+    await three.id('updating').waitFor();
+    assert.ok((await three.riskRows()).some((r) => r.includes('采买人员收受回扣')));
+    await expectCount(three.id('updating'), 0, 5000);
+    await eventually(async () => assert.ok((await three.riskRows()).some((r) => r.includes('采买人员收受供应商回扣'))));
+    assert.ok(!(await three.riskRows()).some((r) => r.includes('采买人员收受回扣')));
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});

@@ -20,6 +20,7 @@ mod indexed_db;
 #[cfg(target_arch = "wasm32")]
 mod local;
 mod memory;
+mod view_snapshot;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -37,6 +38,7 @@ pub use indexed_db::IndexedDbStore;
 #[cfg(target_arch = "wasm32")]
 pub use local::{Journal, LocalDocStore, Prefs, RegisterEntry};
 pub use memory::MemoryStore;
+pub use view_snapshot::{decode_view, encode_view};
 
 use crate::doc::RegisterDoc;
 

@@ -74,6 +74,9 @@ pub enum DocError {
     /// Automerge refused a write (a bug, not bad input).
     #[error("the document could not be changed: {0}")]
     Write(String),
+    /// The register is still being opened: shown from its view copy, not yet writable.
+    #[error("the register is still being opened")]
+    NotReady,
     /// A file to merge is not a usable `.qingfeng` file.
     #[error(transparent)]
     File(#[from] crate::sync::FileError),
@@ -92,6 +95,7 @@ impl DocError {
             DocError::Review(e) => e.label_key(),
             DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
+            DocError::NotReady => "error.not_ready",
             DocError::File(e) => e.label_key(),
         }
     }

@@ -24,6 +24,25 @@ impl BrowserStore {
     }
 }
 
+impl BrowserStore {
+    /// The view copy of `register` to paint from while its document loads. Only IndexedDB
+    /// keeps one: localStorage has no room to spare.
+    pub async fn view(&self, register: &str) -> Option<Vec<u8>> {
+        match self {
+            Self::IndexedDb(s) => s.view(register).await.ok().flatten(),
+            Self::Local(_) => None,
+        }
+    }
+
+    /// Replaces the view copy of `register` (nothing in localStorage).
+    pub async fn put_view(&self, register: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        match self {
+            Self::IndexedDb(s) => s.put_view(register, bytes).await,
+            Self::Local(_) => Ok(()),
+        }
+    }
+}
+
 impl DocStore for BrowserStore {
     async fn load(&self, register: &str) -> Result<Vec<StoredChunk>, StorageError> {
         match self {

@@ -103,6 +103,11 @@ fn parse_key(value: &JsValue) -> Option<ChunkKey> {
     }
 }
 
+/// `["view", register]`: outside every register's chunk range, since no register id is "view".
+fn view_key(register: &str) -> JsValue {
+    Array::of2(&"view".into(), &JsValue::from_str(register)).into()
+}
+
 /// Every key of `register`: from `[id]` up to `[id, []]` (arrays sort after numbers and strings).
 fn all_of(register: &str) -> Result<JsValue, StorageError> {
     let lower: JsValue = Array::of1(&JsValue::from_str(register)).into();
@@ -137,6 +142,20 @@ impl IndexedDbStore {
         request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
         let db = finished(&request).await?.dyn_into::<IdbDatabase>().map_err(|_| unavailable())?;
         Ok(Self { db })
+    }
+
+    /// The view copy stored for `register` (see `storage::encode_view`), if any.
+    pub async fn view(&self, register: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        let (_, store) = self.store(IdbTransactionMode::Readonly)?;
+        let found = finished(&store.get(&view_key(register)).map_err(error_of)?).await?;
+        Ok(found.dyn_into::<Uint8Array>().ok().map(|bytes| bytes.to_vec()))
+    }
+
+    /// Replaces the view copy of `register`.
+    pub async fn put_view(&self, register: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
+        store.put_with_key(&Uint8Array::from(bytes), &view_key(register)).map_err(error_of)?;
+        committed(&tx).await
     }
 
     fn store(&self, mode: IdbTransactionMode) -> Result<(IdbTransaction, IdbObjectStore), StorageError> {
@@ -177,6 +196,7 @@ impl DocStore for IndexedDbStore {
     async fn remove(&self, register: &str) -> Result<(), StorageError> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
         store.delete(&all_of(register)?).map_err(error_of)?;
+        store.delete(&view_key(register)).map_err(error_of)?;
         committed(&tx).await
     }
 }

@@ -50,6 +50,9 @@ pub fn Header() -> impl IntoView {
             <span class="unit-name" data-testid="current-unit">{unit_name}</span>
             {nav}
             <span class="spacer"></span>
+            <Show when=move || session.updating.get()>
+                <span class="updating" data-testid="updating">{move || tr.t("view.updating")}</span>
+            </Show>
             {move || {
                 let me = session.me()?;
                 let name = session.with(|r| r.person_name(&me).map(str::to_string)).flatten()?;

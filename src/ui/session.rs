@@ -13,7 +13,7 @@ use crate::model::{Date, EntityKind, Id, Register, new_id};
 pub use crate::storage::SaveStatus;
 use crate::storage::{
     Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Journal, OpenError, Persistence, Prefs,
-    RegisterEntry, open_stored, save_now,
+    RegisterEntry, decode_view, encode_view, open_stored, save_now,
 };
 use crate::sync::{ImportError, RegisterFile, TabChannel, TabMessage, export_file_name, read_file};
 
@@ -79,7 +79,13 @@ pub struct Session {
     /// This page's name for its closing-time journal.
     tab: StoredValue<String>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
+    /// The open register's view copy, shown while its document loads.
+    preview: StoredValue<Option<Register>, LocalStorage>,
+    /// Writes a fresh view copy a while after the last save.
+    preview_timer: StoredValue<Option<Timeout>, LocalStorage>,
     changed: Trigger,
+    /// The page shows the view copy: it may be behind the document, which is still loading.
+    pub updating: RwSignal<bool>,
     /// The id of the open register.
     pub open_id: RwSignal<Option<String>>,
     /// Loading state of the register the route asks for.
@@ -94,6 +100,9 @@ pub struct Session {
     /// after opening and merging, and again after edits while any are open.
     pub conflicts: RwSignal<Vec<Conflict>, LocalStorage>,
 }
+
+/// How long after the last save the view copy is rewritten.
+const PREVIEW_DELAY_MS: u32 = 3_000;
 
 /// Now, in Unix seconds.
 pub fn now_seconds() -> i64 {
@@ -116,6 +125,9 @@ impl Session {
             saving: StoredValue::new_local(Saving::default()),
             tab: StoredValue::new(new_id()),
             channel: StoredValue::new_local(None),
+            preview: StoredValue::new_local(None),
+            preview_timer: StoredValue::new_local(None),
+            updating: RwSignal::new(false),
             changed: Trigger::new(),
             open_id: RwSignal::new(None),
             state: RwSignal::new(OpenState::Closed),
@@ -135,16 +147,36 @@ impl Session {
         session
     }
 
-    /// Reads the open register (tracked: reruns when it changes). `None` when nothing is open.
+    /// Reads the open register (tracked: reruns when it changes): its document's, or while
+    /// that loads, its view copy's. `None` when nothing is open.
     pub fn with<R>(&self, f: impl FnOnce(&Register) -> R) -> Option<R> {
         self.changed.track();
-        self.doc.with_value(|d| d.as_ref().map(|d| f(d.register())))
+        let open = self.open_id.get_untracked();
+        let mut f = Some(f);
+        let from_doc = self.doc.with_value(|d| match d {
+            Some(d) if Some(d.id()) == open.as_deref() => f.take().map(|f| f(d.register())),
+            _ => None,
+        });
+        from_doc.or_else(|| {
+            self.preview.with_value(|p| match p {
+                Some(r) if Some(r.id.as_str()) == open.as_deref() => f.take().map(|f| f(r)),
+                _ => None,
+            })
+        })
     }
 
     /// Reads the open document where reading needs it mutably (history), without changing it.
+    /// `None` while it loads.
     pub fn inspect<R>(&self, f: impl FnOnce(&mut RegisterDoc) -> R) -> Option<R> {
         self.changed.track();
-        self.doc.try_update_value(|d| d.as_mut().map(f)).flatten()
+        self.open_doc(f)
+    }
+
+    /// Works on the document of the open register; `None` while another register's document
+    /// is still the one in memory.
+    fn open_doc<R>(&self, f: impl FnOnce(&mut RegisterDoc) -> R) -> Option<R> {
+        let open = self.open_id.get_untracked()?;
+        self.doc.try_update_value(|d| d.as_mut().filter(|d| d.id() == open).map(f)).flatten()
     }
 
     /// This browser's entry for the open register (tracked).
@@ -187,10 +219,56 @@ impl Session {
         self.state.set(OpenState::Loading);
         let this = *self;
         spawn_local(async move {
-            if let Err((key, detail)) = this.switch_to_stored(&id).await {
+            this.show_preview(&id).await;
+            let result = this.switch_to_stored(&id).await;
+            if this.open_id.get_untracked().as_deref() != Some(id.as_str()) {
+                return;
+            }
+            this.preview.set_value(None);
+            this.updating.set(false);
+            this.schedule_preview();
+            if let Err((key, detail)) = result {
                 this.state.set(if key.is_empty() { OpenState::Missing } else { OpenState::Failed(key, detail) });
             }
         });
+    }
+
+    /// Paints register `id` from its view copy, if one is kept, and lets the browser show it
+    /// before the document's load takes the thread.
+    async fn show_preview(&self, id: &str) {
+        let store = self.store().await;
+        let Some((_, register)) = store.view(id).await.as_deref().and_then(decode_view) else { return };
+        if self.open_id.get_untracked().as_deref() != Some(id) || register.id != id {
+            return;
+        }
+        self.preview.set_value(Some(register));
+        self.updating.set(true);
+        self.state.set(OpenState::Ready);
+        self.changed.notify();
+        next_paint().await;
+        // A test hook: e2e tests slow the opening down to see the view copy (never set otherwise).
+        if let Ok(ms) = <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<u32>("qingfeng.test.open_delay_ms")
+        {
+            TimeoutFuture::new(ms).await;
+        }
+    }
+
+    /// Writes the open register's view copy a few seconds after the last save (or the opening),
+    /// so that the next opening paints at once.
+    fn schedule_preview(&self) {
+        let this = *self;
+        let timer = Timeout::new(PREVIEW_DELAY_MS, move || {
+            let Some((id, bytes)) = this.open_doc(|d| (d.id().to_string(), encode_view(&d.heads(), d.register())))
+            else {
+                return;
+            };
+            spawn_local(async move {
+                if let Err(e) = this.store().await.put_view(&id, &bytes).await {
+                    leptos::logging::warn!("keeping the view copy failed: {e}");
+                }
+            });
+        });
+        self.preview_timer.set_value(Some(timer));
     }
 
     /// Writes what is left of the register in memory, then loads register `id` in its place,
@@ -314,11 +392,7 @@ impl Session {
         let stamp = Stamp::new(self.me().unwrap_or_default(), now_seconds());
         // The page reads the register from the document itself for now: the patches are for a
         // view kept apart from it.
-        let (result, _patches) = self
-            .doc
-            .try_update_value(|d| d.as_mut().map(|d| d.run(&stamp, command)))
-            .flatten()
-            .ok_or_else(|| DocError::NotARegister("no register is open".into()))??;
+        let (result, _patches) = self.open_doc(|d| d.run(&stamp, command)).ok_or(DocError::NotReady)??;
         self.changed.notify();
         self.recheck_conflicts();
         if let Some((id, name)) =
@@ -396,6 +470,7 @@ impl Session {
                     leptos::logging::warn!("saving the register failed: {e}");
                 } else {
                     self.tell_tabs(&register, &since, &write);
+                    self.schedule_preview();
                 }
                 result.map(|()| write.outcome())
             }
@@ -594,4 +669,14 @@ async fn ask_persistence() -> Option<bool> {
     let storage = window().navigator().storage();
     let promise = storage.persist().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+}
+
+/// Resolves after the browser has painted the next frame.
+async fn next_paint() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    // The frame callback runs before that frame's paint: one more turn lets it happen.
+    TimeoutFuture::new(0).await;
 }

@@ -1,0 +1,58 @@
+//! A copy of a register's view kept beside its document, to paint from while the document
+//! loads: the register as postcard bytes, named by the heads of the document it was read from.
+//! When the document's heads differ, the copy is stale; the page says so until the document
+//! has replaced it.
+
+use std::str::FromStr as _;
+
+use automerge::ChangeHash;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Register;
+
+/// Bumped when the model's shape changes: an older copy is then ignored, never misread.
+const VERSION: u8 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    heads: Vec<String>,
+    register: Register,
+}
+
+/// The register read from a document with `heads`, as bytes to store.
+pub fn encode_view(heads: &[ChangeHash], register: &Register) -> Vec<u8> {
+    let stored = Stored { heads: heads.iter().map(ChangeHash::to_string).collect(), register: register.clone() };
+    let mut bytes = vec![VERSION];
+    // Serialising plain data into a Vec cannot fail.
+    bytes.extend(postcard::to_allocvec(&stored).unwrap_or_default());
+    bytes
+}
+
+/// The heads and register of stored bytes; `None` for bytes of another version or damaged.
+pub fn decode_view(bytes: &[u8]) -> Option<(Vec<ChangeHash>, Register)> {
+    let (&version, rest) = bytes.split_first()?;
+    if version != VERSION {
+        return None;
+    }
+    let stored: Stored = postcard::from_bytes(rest).ok()?;
+    let heads = stored.heads.iter().map(|h| ChangeHash::from_str(h).ok()).collect::<Option<Vec<_>>>()?;
+    Some((heads, stored.register))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::{Size, build};
+
+    #[test]
+    fn a_view_reads_back_with_its_heads() {
+        let small = Size { name: "R20", risks: 20, people: 8, departments: 6, posts: 6, edits: 30, ..Size::R500 };
+        let mut doc = build(small, 3);
+        let bytes = encode_view(&doc.heads(), doc.register());
+        let (heads, register) = decode_view(&bytes).unwrap();
+        assert_eq!(heads, doc.heads());
+        assert_eq!(&register, doc.register());
+        assert!(decode_view(&bytes[..bytes.len() / 2]).is_none());
+        assert!(decode_view(&[VERSION + 1]).is_none());
+    }
+}
