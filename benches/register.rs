@@ -15,7 +15,7 @@ use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::i18n::Locale;
 use qingfeng::model::{Date, Register};
 use qingfeng::rules::{
-    Form, RiskFilter, RiskForm, RiskSort, SortDir, catalogue, dashboard, overdue_measures, risk_rows,
+    Form, RiskFilter, RiskForm, RiskSort, SortDir, catalogue, dashboard, overdue_measures, risk_index, risk_rows,
 };
 use qingfeng::workload::{Rng, Size, edit_one, load_or_build};
 
@@ -163,6 +163,12 @@ fn rules(c: &mut Criterion) {
     let filter = RiskFilter { text: "回扣".into(), ..RiskFilter::default() };
     group.bench_function("risk_list_text_filter", |b| {
         b.iter(|| black_box(risk_rows(r, &filter, RiskSort::Department, SortDir::Ascending, today())))
+    });
+    // What a keypress in the filter box costs now: the index is built once per register change.
+    let index = risk_index(r, today());
+    group.bench_function("risk_index", |b| b.iter(|| black_box(risk_index(r, today()))));
+    group.bench_function("keypress_filter_over_index", |b| {
+        b.iter(|| black_box(index.rows(&filter, RiskSort::Department, SortDir::Ascending).len()))
     });
     group.bench_function("catalogue", |b| b.iter(|| black_box(catalogue(r, None, Locale::ZhCn))));
     group.bench_function("dashboard", |b| b.iter(|| black_box(dashboard(r, today()))));

@@ -150,53 +150,84 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, late: &HashSet<&str>) -> 
     }
 }
 
-fn passes_filters(register: &Register, risk: &RiskPoint, filter: &RiskFilter) -> bool {
-    risk.archived.is_some() == filter.archived
-        && filter.stage.map_or(risk.review != ReviewStage::Draft, |s| s == risk.review)
-        && filter.level.is_none_or(|l| l == risk.level)
-        && filter.kind.as_ref().is_none_or(|k| *k == risk.kind)
-        && filter.department.as_ref().is_none_or(|d| Some(d) == register.risk_department(risk))
+/// One risk point as the filters see it, beside its row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    row: RiskRow,
+    kind: Id,
+    department: Option<Id>,
+    /// Every searchable text, lower-cased, separated by a character no search contains.
+    text: String,
 }
 
-fn contains_text(row: &RiskRow, risk: &RiskPoint, needle: &str) -> bool {
-    [
-        row.kind.as_str(),
-        row.department.as_str(),
-        row.post.as_str(),
-        row.power_item.as_str(),
-        row.description.as_str(),
-        row.accountable.as_str(),
-        risk.manifestations.as_str(),
-        risk.causes.as_str(),
-    ]
-    .into_iter()
-    .any(|t| t.to_lowercase().contains(needle))
+/// Every risk point's row, with what the filters look at, built once per change of the
+/// register: a keypress in the filter box then only filters and sorts (names, accountable
+/// people, overdue measures and publicity are not worked out again for 5,000 points).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RiskIndex {
+    entries: Vec<Entry>,
 }
 
-/// The rows of the risk list: filtered, then sorted by `sort` (ties by level, then id, so the
-/// order is stable between renders).
-pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir, today: Date) -> Vec<RiskRow> {
-    let needle = filter.text.trim().to_lowercase();
+/// The index of `register`'s risk points as of `today` (for the overdue marks).
+pub fn risk_index(register: &Register, today: Date) -> RiskIndex {
     // Points with an overdue measure, found in one pass over the measures.
     let late: HashSet<&str> = overdue_measures(register, today)
         .into_iter()
         .filter_map(|m| register.measures.get(m))
         .map(|m| m.risk.as_str())
         .collect();
-    let mut rows: Vec<RiskRow> = register
+    let entries = register
         .risks
         .iter()
-        .filter(|(_, risk)| passes_filters(register, risk, filter))
-        .map(|(id, risk)| (row(register, id, risk, &late), risk))
-        .filter(|(row, risk)| needle.is_empty() || contains_text(row, risk, &needle))
-        .map(|(row, _)| row)
+        .map(|(id, risk)| {
+            let row = row(register, id, risk, &late);
+            let text = [
+                row.kind.as_str(),
+                row.department.as_str(),
+                row.post.as_str(),
+                row.power_item.as_str(),
+                row.description.as_str(),
+                row.accountable.as_str(),
+                risk.manifestations.as_str(),
+                risk.causes.as_str(),
+            ]
+            .join("\u{1f}")
+            .to_lowercase();
+            Entry { kind: risk.kind.clone(), department: register.risk_department(risk).cloned(), text, row }
+        })
         .collect();
-    rows.sort_by(|a, b| {
-        let primary = sort.compare(a, b);
-        let primary = if dir == SortDir::Descending { primary.reverse() } else { primary };
-        primary.then(a.level.cmp(&b.level)).then(a.id.cmp(&b.id))
-    });
-    rows
+    RiskIndex { entries }
+}
+
+impl RiskIndex {
+    fn passes(entry: &Entry, filter: &RiskFilter, needle: &str) -> bool {
+        let row = &entry.row;
+        row.archived == filter.archived
+            && filter.stage.map_or(row.stage != ReviewStage::Draft, |s| s == row.stage)
+            && filter.level.is_none_or(|l| l == row.level)
+            && filter.kind.as_ref().is_none_or(|k| *k == entry.kind)
+            && filter.department.as_ref().is_none_or(|d| Some(d) == entry.department.as_ref())
+            && (needle.is_empty() || entry.text.contains(needle))
+    }
+
+    /// The rows that pass `filter`, sorted by `sort` (ties by level, then id, so the order is
+    /// stable between renders).
+    pub fn rows(&self, filter: &RiskFilter, sort: RiskSort, dir: SortDir) -> Vec<&RiskRow> {
+        let needle = filter.text.trim().to_lowercase();
+        let mut rows: Vec<&RiskRow> =
+            self.entries.iter().filter(|e| Self::passes(e, filter, &needle)).map(|e| &e.row).collect();
+        rows.sort_by(|a, b| {
+            let primary = sort.compare(a, b);
+            let primary = if dir == SortDir::Descending { primary.reverse() } else { primary };
+            primary.then(a.level.cmp(&b.level)).then(a.id.cmp(&b.id))
+        });
+        rows
+    }
+}
+
+/// The rows of the risk list: filtered, then sorted by `sort` (see [`RiskIndex::rows`]).
+pub fn risk_rows(register: &Register, filter: &RiskFilter, sort: RiskSort, dir: SortDir, today: Date) -> Vec<RiskRow> {
+    risk_index(register, today).rows(filter, sort, dir).into_iter().cloned().collect()
 }
 
 #[cfg(test)]

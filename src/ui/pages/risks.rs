@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::{Department, Entity, ReviewStage, RiskKind, RiskLevel};
-use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir, risk_rows};
+use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir, risk_index};
 use crate::ui::session::today;
 use crate::ui::use_app;
 
@@ -19,9 +19,11 @@ pub fn RisksPage() -> impl IntoView {
     let filter = RwSignal::new(RiskFilter::default());
     let sort = RwSignal::new((RiskSort::Level, SortDir::Ascending));
     let shown = RwSignal::new(PAGE_SIZE);
+    // Rebuilt when the register changes; a keypress in the filter only filters and sorts it.
+    let index = Memo::new(move |_| session.with(|r| risk_index(r, today())).unwrap_or_default());
     let rows = Memo::new(move |_| {
         let (by, dir) = sort.get();
-        filter.with(|f| session.with(|r| risk_rows(r, f, by, dir, today()))).unwrap_or_default()
+        filter.with(|f| index.with(|i| i.rows(f, by, dir).into_iter().cloned().collect::<Vec<_>>()))
     });
     Effect::new(move || {
         filter.track();
