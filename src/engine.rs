@@ -11,6 +11,7 @@
 //! [`Register`]: crate::model::Register
 
 mod command;
+pub mod protocol;
 mod view;
 
 pub use command::{AnyForm, Command, EntityForm, Outcome};

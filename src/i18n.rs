@@ -59,6 +59,12 @@ pub fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
     locale.table().get(key).or_else(|| ZH_CN.get(key)).map(String::as_str)
 }
 
+/// `key` as the static key of the locale files, when they have it: for keys that came in a
+/// message from the engine's thread.
+pub fn static_key(key: &str) -> Option<&'static str> {
+    ZH_CN.get_key_value(key).map(|(k, _)| k.as_str())
+}
+
 /// The text of `key` with each `{name}` replaced by its value from `args`.
 pub fn format(locale: Locale, key: &'static str, args: &[(&str, &str)]) -> String {
     args.iter().fold(text(locale, key).to_string(), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))

@@ -1,6 +1,6 @@
 //! Qingfeng (清风): a local-first register for the corruption-risk prevention work of a small
-//! public unit. `model`, `rules` and `doc` are plain Rust; `ui` and the browser side of
-//! `storage` only build for wasm32.
+//! public unit. `model`, `rules`, `doc` and `engine` are plain Rust; `ui`, `worker` (the engine
+//! in a Web Worker) and the browser side of `storage` only build for wasm32.
 
 pub mod doc;
 pub mod engine;
@@ -12,4 +12,6 @@ pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
 pub mod workload;

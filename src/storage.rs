@@ -43,7 +43,7 @@ pub use view_snapshot::{decode_view, encode_view};
 use crate::doc::RegisterDoc;
 
 /// Why bytes could not be stored or read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum StorageError {
     /// The browser's quota for this site is used up.
     #[error("storage is full")]

@@ -11,7 +11,7 @@ use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{EntityKind, Id};
 
 /// One of the values a conflicted field holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictValue {
     /// The value as text ("" for an empty value or an object).
     pub value: String,
@@ -21,12 +21,13 @@ pub struct ConflictValue {
     pub at: i64,
     /// Whether it is the value the register currently shows.
     pub shown: bool,
-    /// The value as stored, to write back when a person picks it.
+    /// The value as stored, to write back when a person picks it (kept where the document is).
+    #[serde(skip)]
     raw: Option<ScalarValue>,
 }
 
 /// A field of an entity with more than one concurrent value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     /// The entity's kind.
     pub kind: EntityKind,

@@ -10,7 +10,7 @@ use crate::model::{Entity, EntityKind, Id, Register};
 use crate::rules::Form;
 
 /// One change, as the history page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HistoryEntry {
     /// The change's hash: the "heads" to view the register as of this change.
     pub hash: ChangeHash,

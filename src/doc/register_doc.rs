@@ -74,6 +74,14 @@ pub enum DocError {
     /// Automerge refused a write (a bug, not bad input).
     #[error("the document could not be changed: {0}")]
     Write(String),
+    /// A failure the engine's worker reported: its message key and what it said.
+    #[error("{detail}")]
+    Remote {
+        /// The locale key.
+        key: &'static str,
+        /// What the engine said.
+        detail: String,
+    },
     /// The register is still being opened: shown from its view copy, not yet writable.
     #[error("the register is still being opened")]
     NotReady,
@@ -96,6 +104,7 @@ impl DocError {
             DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
             DocError::NotReady => "error.not_ready",
+            DocError::Remote { key, .. } => key,
             DocError::File(e) => e.label_key(),
         }
     }

@@ -12,7 +12,7 @@ pub struct Date {
 }
 
 /// Why a text is not a date.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum DateError {
     /// Not of the form `YYYY-MM-DD`.
     #[error("not a date of the form YYYY-MM-DD")]

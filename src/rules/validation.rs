@@ -14,7 +14,7 @@ use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
 use crate::rules::rating::{Judgement, propose_level};
 
 /// Why a field was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Reason {
     /// An empty required field.
     #[error("required")]
@@ -90,12 +90,38 @@ impl Reason {
 }
 
 /// A refused field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Invalid {
     /// The form field's name (also its `data-testid` suffix in the UI).
     pub field: &'static str,
     /// Why.
     pub reason: Reason,
+}
+
+impl<'de> serde::Deserialize<'de> for Invalid {
+    /// Read from a message (from the engine's thread): the field name becomes the static name
+    /// the UI compares with. Field names are a small fixed set; each distinct one is kept once.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use std::collections::BTreeSet;
+        use std::sync::Mutex;
+        #[derive(serde::Deserialize)]
+        struct Wire {
+            field: String,
+            reason: Reason,
+        }
+        static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+        let Wire { field, reason } = Wire::deserialize(deserializer)?;
+        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        let field = match names.get(field.as_str()) {
+            Some(known) => known,
+            None => {
+                let leaked: &'static str = Box::leak(field.into_boxed_str());
+                names.insert(leaked);
+                leaked
+            }
+        };
+        Ok(Invalid { field, reason })
+    }
 }
 
 /// Input for one kind of target, checked as a whole.

@@ -10,7 +10,7 @@ pub const SAVE_DELAY_MS: u32 = 300;
 pub const RETRY_DELAY_MS: u32 = 10_000;
 
 /// Where the open register's edits stand with respect to storage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SaveStatus {
     /// Everything is stored.
     Saved,

@@ -18,10 +18,8 @@ where
     let (tr, session) = (app.tr, app.session);
     let kind = F::Target::KIND;
     let notice = RwSignal::new(None::<(bool, String)>);
-    let entries = move || {
-        let id = id.get()?;
-        session.inspect(|doc| doc.entity_history(kind, &id)).map(|entries| (id, entries))
-    };
+    let history = session.entity_history(kind, move || id.get());
+    let entries = move || Some((id.get()?, history.get()?));
     let restore = move |id: String, hash: automerge::ChangeHash| {
         let command = Command::RestoreVersion { kind, id, hash: hash.to_string() };
         session.send(command, move |result| {

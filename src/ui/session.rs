@@ -1,21 +1,28 @@
-//! The open register in the browser: its document, who the member at this browser is, its
-//! persistence and debounced save (decided by `storage::Autosave` and `storage::Persistence`,
-//! done here), the other tabs of the same register, file export and import.
+//! The open register as the page sees it. The document lives in a Web Worker (`crate::worker`);
+//! the page keeps a view of the register, built from the worker's replies and patched entity by
+//! entity, and asks the worker for everything else: commands, history, files. It also keeps who
+//! the member at this browser is, the register list, the save status, and the closing-time
+//! journal (localStorage, which a worker cannot reach).
 
-use gloo_timers::callback::Timeout;
-use gloo_timers::future::TimeoutFuture;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker};
 
-use crate::doc::{Conflict, DocError, MergeReport, RegisterDoc, Stamp};
+use crate::doc::{Conflict, DocError, HistoryEntry};
+pub use crate::engine::protocol::Imported;
+use crate::engine::protocol::{Event, FromEngine, Reply, Request, ToEngine, decode, encode};
 use crate::engine::{Command, Outcome};
 use crate::model::{Date, EntityKind, Id, Register, new_id};
+use crate::rules::UnitForm;
 pub use crate::storage::SaveStatus;
-use crate::storage::{
-    Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Journal, OpenError, Persistence, Prefs,
-    RegisterEntry, decode_view, encode_view, open_stored, save_now,
-};
-use crate::sync::{ImportError, RegisterFile, TabChannel, TabMessage, export_file_name, read_file};
+use crate::storage::{Journal, Prefs, RegisterEntry, decode_view};
+use crate::sync::{ImportError, RegisterFile, export_file_name};
 
 /// Whether the register the route names is ready.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,57 +39,45 @@ pub enum OpenState {
     Failed(&'static str, String),
 }
 
-/// What importing a file did, for the summary shown after it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Imported {
-    /// A copy of a register kept here: its changes were merged.
-    Merged {
-        /// The register's id.
-        id: Id,
-        /// What came in.
-        report: MergeReport,
-    },
-    /// A register new to this browser was added.
-    Added {
-        /// The register's id.
-        id: Id,
-        /// 单位名称
-        name: String,
-    },
+/// What to do with the reply to a request.
+type OnReply = Box<dyn FnOnce(Reply)>;
+
+/// The page's end of the engine's worker: requests waiting for their replies.
+struct EngineLink {
+    worker: Worker,
+    /// Requests made before the worker said it listens.
+    held: RefCell<Option<Vec<Vec<u8>>>>,
+    next: Cell<u64>,
+    waiting: RefCell<HashMap<u64, OnReply>>,
+    _listener: Closure<dyn FnMut(MessageEvent)>,
 }
 
-/// How the open register is being saved, outside the reactive graph.
-#[derive(Default)]
-struct Saving {
-    /// For the document in memory; `None` while it is being opened.
-    persistence: Option<Persistence>,
-    autosave: Autosave,
-    timer: Option<Timeout>,
-    /// Held by the one tab that compacts this register.
-    lock: Option<CompactorLock>,
-    /// Journals of closed tabs read at opening, deleted once a write holding them is stored.
-    read_journals: Vec<String>,
-    /// Counts this tab's journal writes; a write taken before the last one cannot clear it.
-    journaled: u64,
-    /// `journaled` when the write under way was taken.
-    write_taken_at: u64,
-    /// Messages from other tabs that came while the register was being opened.
-    early: Vec<TabMessage>,
+impl EngineLink {
+    fn post(&self, bytes: &[u8]) {
+        if let Err(e) = self.worker.post_message(&Uint8Array::from(bytes)) {
+            leptos::logging::error!("the page could not reach the register engine: {e:?}");
+        }
+    }
+
+    /// The worker listens: send what waited.
+    fn ready(&self) {
+        for bytes in self.held.borrow_mut().take().unwrap_or_default() {
+            self.post(&bytes);
+        }
+    }
 }
 
 /// The open register. Copy: all parts are arena handles.
 #[derive(Clone, Copy)]
 pub struct Session {
-    doc: StoredValue<Option<RegisterDoc>, LocalStorage>,
-    store: StoredValue<Option<BrowserStore>, LocalStorage>,
-    saving: StoredValue<Saving, LocalStorage>,
+    link: StoredValue<Option<Rc<EngineLink>>, LocalStorage>,
+    view: StoredValue<Option<Register>, LocalStorage>,
+    /// The open register's changes the worker has not stored yet, for the closing-time journal.
+    unsaved: StoredValue<Option<(Id, Vec<u8>)>, LocalStorage>,
+    /// Journals of closed tabs sent with the opening, deleted once the worker has stored them.
+    read_journals: StoredValue<Vec<String>, LocalStorage>,
     /// This page's name for its closing-time journal.
     tab: StoredValue<String>,
-    channel: StoredValue<Option<TabChannel>, LocalStorage>,
-    /// The open register's view copy, shown while its document loads.
-    preview: StoredValue<Option<Register>, LocalStorage>,
-    /// Writes a fresh view copy a while after the last save.
-    preview_timer: StoredValue<Option<Timeout>, LocalStorage>,
     changed: Trigger,
     /// The page shows the view copy: it may be behind the document, which is still loading.
     pub updating: RwSignal<bool>,
@@ -96,13 +91,12 @@ pub struct Session {
     pub registers: RwSignal<Vec<RegisterEntry>>,
     /// Whether the browser promised not to clear this site's data (`navigator.storage.persist()`).
     pub persisted: RwSignal<Option<bool>>,
-    /// The open register's conflicted fields. Only merges create conflicts, so this is worked out
-    /// after opening and merging, and again after edits while any are open.
+    /// The open register's conflicted fields, as the worker found them.
     pub conflicts: RwSignal<Vec<Conflict>, LocalStorage>,
 }
 
-/// How long after the last save the view copy is rewritten.
-const PREVIEW_DELAY_MS: u32 = 3_000;
+/// Where Trunk puts the worker's loader (`data-type="worker"` in index.html).
+const WORKER_URL: &str = "/worker_loader.js";
 
 /// Now, in Unix seconds.
 pub fn now_seconds() -> i64 {
@@ -117,18 +111,16 @@ pub fn today() -> Date {
 }
 
 impl Session {
-    /// No register open; `registers` lists those kept in this browser.
+    /// No register open; `registers` lists those kept in this browser. Starts the worker.
     pub fn new(registers: Vec<RegisterEntry>) -> Self {
         let session = Self {
-            doc: StoredValue::new_local(None),
-            store: StoredValue::new_local(None),
-            saving: StoredValue::new_local(Saving::default()),
+            link: StoredValue::new_local(None),
+            view: StoredValue::new_local(None),
+            unsaved: StoredValue::new_local(None),
+            read_journals: StoredValue::new_local(Vec::new()),
             tab: StoredValue::new(new_id()),
-            channel: StoredValue::new_local(None),
-            preview: StoredValue::new_local(None),
-            preview_timer: StoredValue::new_local(None),
-            updating: RwSignal::new(false),
             changed: Trigger::new(),
+            updating: RwSignal::new(false),
             open_id: RwSignal::new(None),
             state: RwSignal::new(OpenState::Closed),
             status: RwSignal::new(SaveStatus::Saved),
@@ -136,47 +128,153 @@ impl Session {
             persisted: RwSignal::new(None),
             conflicts: RwSignal::new_local(Vec::new()),
         };
-        // An IndexedDB write started as the page closes may never finish: pending edits go to
-        // the synchronous journal instead, read back on the next opening.
+        session.link.set_value(session.start_worker());
+        // An IndexedDB write started as the page closes may never finish: what the worker has
+        // not stored goes to the synchronous journal instead, read back on the next opening.
         let _ = window_event_listener(leptos::ev::pagehide, move |_| session.journal_now());
-        session.channel.set_value(TabChannel::open(move |message| session.receive(message)));
-        spawn_local(async move {
-            session.store().await;
-            session.persisted.set(ask_persistence().await);
-        });
+        leptos::task::spawn_local(async move { session.persisted.set(ask_persistence().await) });
         session
     }
 
-    /// Reads the open register (tracked: reruns when it changes): its document's, or while
-    /// that loads, its view copy's. `None` when nothing is open.
+    fn start_worker(&self) -> Option<Rc<EngineLink>> {
+        let worker = match Worker::new(WORKER_URL) {
+            Ok(worker) => worker,
+            Err(e) => {
+                leptos::logging::error!("the register engine could not start: {e:?}");
+                return None;
+            }
+        };
+        let this = *self;
+        let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            let Some(message) =
+                message.data().dyn_into::<Uint8Array>().ok().and_then(|b| decode::<FromEngine>(&b.to_vec()))
+            else {
+                leptos::logging::warn!("the register engine sent a message the page cannot read");
+                return;
+            };
+            match message {
+                FromEngine::Reply { id, reply } => {
+                    let waiting = this.link.with_value(|l| l.as_ref().and_then(|l| l.waiting.borrow_mut().remove(&id)));
+                    if let Some(callback) = waiting {
+                        callback(reply);
+                    }
+                }
+                FromEngine::Event(event) => this.on_event(event),
+            }
+        });
+        worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        Some(Rc::new(EngineLink {
+            worker,
+            held: RefCell::new(Some(Vec::new())),
+            next: Cell::new(0),
+            waiting: RefCell::default(),
+            _listener: listener,
+        }))
+    }
+
+    /// Asks the worker; `callback` gets the reply.
+    fn request(&self, request: Request, callback: impl FnOnce(Reply) + 'static) {
+        let Some(link) = self.link.get_value() else {
+            callback(Reply::Failed(crate::engine::protocol::RemoteError::Keyed {
+                key: "storage.unavailable".into(),
+                detail: "the register engine did not start".into(),
+            }));
+            return;
+        };
+        let id = link.next.get() + 1;
+        link.next.set(id);
+        link.waiting.borrow_mut().insert(id, Box::new(callback));
+        let bytes = encode(&ToEngine { id, request });
+        match link.held.borrow_mut().as_mut() {
+            Some(held) => held.push(bytes),
+            None => link.post(&bytes),
+        }
+    }
+
+    /// Asks the worker and waits for the reply.
+    async fn ask(&self, request: Request) -> Reply {
+        let answer: Rc<RefCell<Option<Reply>>> = Rc::default();
+        let kept = answer.clone();
+        let done = js_sys::Promise::new(&mut |resolve, _| {
+            let kept = kept.clone();
+            self.request(request.clone(), move |reply| {
+                *kept.borrow_mut() = Some(reply);
+                let _ = resolve.call0(&JsValue::NULL);
+            });
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+        answer.borrow_mut().take().unwrap_or(Reply::Missing)
+    }
+
+    fn on_event(&self, event: Event) {
+        match event {
+            Event::Ready => self.link.with_value(|l| l.as_ref().map(|l| l.ready())).unwrap_or_default(),
+            Event::Preview(bytes) => {
+                let Some((_, register)) = decode_view(&bytes) else { return };
+                if self.state.get_untracked() != OpenState::Loading
+                    || self.open_id.get_untracked().as_deref() != Some(register.id.as_str())
+                {
+                    return;
+                }
+                self.view.set_value(Some(register));
+                self.updating.set(true);
+                self.state.set(OpenState::Ready);
+                self.changed.notify();
+            }
+            Event::Patches { register, patches } => {
+                let name = self.view.try_update_value(|v| {
+                    let v = v.as_mut().filter(|v| v.id == register)?;
+                    patches.into_iter().for_each(|p| p.apply(v));
+                    Some(v.unit.name.clone())
+                });
+                if let Some(Some(name)) = name {
+                    self.changed.notify();
+                    self.remember(&register, &name);
+                }
+            }
+            Event::Status(status) => self.status.set(status),
+            Event::Conflicts { register, conflicts } => {
+                if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
+                    self.conflicts.set(conflicts);
+                }
+            }
+            Event::Unsaved { register, bytes } => {
+                if bytes.is_empty() {
+                    // Everything is stored: the journals are no longer needed.
+                    Journal::clear(&register, &self.tab.get_value());
+                    if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
+                        Journal::clear_keys(&self.read_journals.try_update_value(std::mem::take).unwrap_or_default());
+                    }
+                }
+                self.unsaved.set_value(Some((register, bytes)));
+            }
+        }
+    }
+
+    /// Reads the open register (tracked: reruns when it changes). `None` when nothing is open.
     pub fn with<R>(&self, f: impl FnOnce(&Register) -> R) -> Option<R> {
         self.changed.track();
         let open = self.open_id.get_untracked();
-        let mut f = Some(f);
-        let from_doc = self.doc.with_value(|d| match d {
-            Some(d) if Some(d.id()) == open.as_deref() => f.take().map(|f| f(d.register())),
-            _ => None,
+        self.view.with_value(|v| v.as_ref().filter(|v| Some(v.id.as_str()) == open.as_deref()).map(f))
+    }
+
+    /// The reply to `request()`, asked again whenever the register changes; `None` until it
+    /// comes, or when `request()` is `None`.
+    pub fn ask_tracked<T: 'static>(
+        &self,
+        request: impl Fn() -> Option<Request> + 'static,
+        pick: fn(Reply) -> Option<T>,
+    ) -> RwSignal<Option<T>, LocalStorage> {
+        let answer = RwSignal::new_local(None);
+        let this = *self;
+        Effect::new(move || {
+            this.changed.track();
+            match request() {
+                Some(request) => this.request(request, move |reply| answer.set(pick(reply))),
+                None => answer.set(None),
+            }
         });
-        from_doc.or_else(|| {
-            self.preview.with_value(|p| match p {
-                Some(r) if Some(r.id.as_str()) == open.as_deref() => f.take().map(|f| f(r)),
-                _ => None,
-            })
-        })
-    }
-
-    /// Reads the open document where reading needs it mutably (history), without changing it.
-    /// `None` while it loads.
-    pub fn inspect<R>(&self, f: impl FnOnce(&mut RegisterDoc) -> R) -> Option<R> {
-        self.changed.track();
-        self.open_doc(f)
-    }
-
-    /// Works on the document of the open register; `None` while another register's document
-    /// is still the one in memory.
-    fn open_doc<R>(&self, f: impl FnOnce(&mut RegisterDoc) -> R) -> Option<R> {
-        let open = self.open_id.get_untracked()?;
-        self.doc.try_update_value(|d| d.as_mut().filter(|d| d.id() == open).map(f)).flatten()
+        answer
     }
 
     /// This browser's entry for the open register (tracked).
@@ -195,399 +293,143 @@ impl Session {
         self.update_entry(|e| e.me = person);
     }
 
-    async fn store(&self) -> BrowserStore {
-        if let Some(store) = self.store.get_value() {
-            return store;
-        }
-        let store = BrowserStore::open().await;
-        self.store.set_value(Some(store.clone()));
-        store
-    }
-
-    /// The id of the register whose document is in memory (which, while another is being
-    /// opened, is not yet `open_id`).
-    fn doc_id(&self) -> Option<String> {
-        self.doc.with_value(|d| d.as_ref().map(|d| d.id().to_string()))
-    }
-
-    /// Opens register `id` from storage unless it is already open.
+    /// Opens register `id` unless it is already open. The worker sends its view copy first
+    /// (shown as "updating"), then the document's view.
     pub fn open(&self, id: String) {
         if self.open_id.get_untracked().as_deref() == Some(id.as_str()) {
             return;
         }
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Loading);
+        self.conflicts.set(Vec::new());
+        let journals = Journal::read_all(&id);
+        self.read_journals.set_value(journals.iter().map(|(key, _)| key.clone()).collect());
         let this = *self;
-        spawn_local(async move {
-            this.show_preview(&id).await;
-            let result = this.switch_to_stored(&id).await;
+        self.request(Request::Open { register: id.clone(), journals }, move |reply| {
+            // A later opening replaced this one: its reply is not for the page.
             if this.open_id.get_untracked().as_deref() != Some(id.as_str()) {
                 return;
             }
-            this.preview.set_value(None);
             this.updating.set(false);
-            this.schedule_preview();
-            if let Err((key, detail)) = result {
-                this.state.set(if key.is_empty() { OpenState::Missing } else { OpenState::Failed(key, detail) });
-            }
-        });
-    }
-
-    /// Paints register `id` from its view copy, if one is kept, and lets the browser show it
-    /// before the document's load takes the thread.
-    async fn show_preview(&self, id: &str) {
-        let store = self.store().await;
-        let Some((_, register)) = store.view(id).await.as_deref().and_then(decode_view) else { return };
-        if self.open_id.get_untracked().as_deref() != Some(id) || register.id != id {
-            return;
-        }
-        self.preview.set_value(Some(register));
-        self.updating.set(true);
-        self.state.set(OpenState::Ready);
-        self.changed.notify();
-        next_paint().await;
-        // A test hook: e2e tests slow the opening down to see the view copy (never set otherwise).
-        if let Ok(ms) = <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<u32>("qingfeng.test.open_delay_ms")
-        {
-            TimeoutFuture::new(ms).await;
-        }
-    }
-
-    /// Writes the open register's view copy a few seconds after the last save (or the opening),
-    /// so that the next opening paints at once.
-    fn schedule_preview(&self) {
-        let this = *self;
-        let timer = Timeout::new(PREVIEW_DELAY_MS, move || {
-            let Some((id, bytes)) = this.open_doc(|d| (d.id().to_string(), encode_view(&d.heads(), d.register())))
-            else {
-                return;
-            };
-            spawn_local(async move {
-                if let Err(e) = this.store().await.put_view(&id, &bytes).await {
-                    leptos::logging::warn!("keeping the view copy failed: {e}");
+            match reply {
+                Reply::Opened(view) => this.show(*view),
+                Reply::Missing => this.state.set(OpenState::Missing),
+                Reply::Failed(e) => {
+                    let e = e.into_doc_error();
+                    this.state.set(OpenState::Failed(e.label_key(), e.to_string()));
                 }
-            });
-        });
-        self.preview_timer.set_value(Some(timer));
-    }
-
-    /// Writes what is left of the register in memory, then loads register `id` in its place,
-    /// with what closed tabs journaled. The error is a message key and detail ("" for a
-    /// register storage does not have).
-    async fn switch_to_stored(&self, id: &str) -> Result<(), (&'static str, String)> {
-        self.flush().await;
-        let store = self.store().await;
-        let journals = Journal::read_all(id);
-        let bytes: Vec<&[u8]> = journals.iter().map(|(_, b)| b.as_slice()).collect();
-        match open_stored(&store, id, &bytes).await {
-            Ok(Some((doc, persistence))) => {
-                self.adopt(doc);
-                self.attach(persistence, journals.into_iter().map(|(key, _)| key).collect());
-                Ok(())
+                other => leptos::logging::warn!("opening answered {other:?}"),
             }
-            Ok(None) => Err(("", String::new())),
-            Err(e) => Err((e.label_key(), e.to_string())),
-        }
-    }
-
-    /// Makes a newly created or imported register the open one, and stores it. The register
-    /// open before is written out first.
-    pub fn start(&self, doc: RegisterDoc) {
-        let id = doc.id().to_string();
-        self.open_id.set(Some(id.clone()));
-        self.state.set(OpenState::Loading);
-        let this = *self;
-        spawn_local(async move {
-            this.flush().await;
-            this.adopt(doc);
-            this.attach(Persistence::fresh(&id), Vec::new());
         });
     }
 
-    fn adopt(&self, doc: RegisterDoc) {
-        let id = doc.id().to_string();
-        let name = doc.register().unit.name.clone();
-        self.saving.update_value(|s| {
-            s.persistence = None;
-            s.lock = None;
-            s.timer = None;
-            s.autosave = Autosave::default();
-        });
-        self.doc.set_value(Some(doc));
-        self.status.set(SaveStatus::Saved);
+    /// Shows the view of the register just opened or created.
+    fn show(&self, view: Register) {
+        let (id, name) = (view.id.clone(), view.unit.name.clone());
+        self.view.set_value(Some(view));
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Ready);
         self.changed.notify();
-        self.conflicts.set(Vec::new());
-        // After the first paint: a large register takes a moment to scan.
         self.remember(&id, &name);
+    }
+
+    /// Creates a register from the school template and opens it; `done` gets its id, or the
+    /// refused fields.
+    pub fn create(&self, unit: UnitForm, done: impl FnOnce(Result<Id, DocError>) + 'static) {
         let this = *self;
-        spawn_local(async move {
-            TimeoutFuture::new(100).await;
-            if this.doc_id().as_deref() == Some(id.as_str()) {
-                this.refresh_conflicts();
+        let request = Request::Create { unit, today: today().to_string(), at: now_seconds() };
+        self.request(request, move |reply| match reply {
+            Reply::Opened(view) => {
+                let id = view.id.clone();
+                this.conflicts.set(Vec::new());
+                this.show(*view);
+                done(Ok(id));
             }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("creating answered {other:?}")))),
         });
     }
 
-    /// Finds every conflict of the register in memory (after opening or merging).
-    fn refresh_conflicts(&self) {
-        let found = self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::conflicts)).flatten().unwrap_or_default();
-        self.conflicts.set(found);
-    }
-
-    /// Re-checks the conflicts of the entities just written: edits resolve conflicts, only
-    /// merges create them.
-    fn recheck_conflicts(&self) {
-        let Some((written, found)) =
-            self.doc.try_update_value(|d| d.as_mut().map(RegisterDoc::written_conflicts)).flatten()
-        else {
-            return;
-        };
-        self.replace_conflicts(&written, found);
-    }
-
-    /// Replaces the listed conflicts of `entities` by `found`, their conflicts as they are now.
-    fn replace_conflicts(&self, entities: &[(EntityKind, Id)], found: Vec<Conflict>) {
-        if entities.is_empty() {
-            return;
-        }
-        self.conflicts.update(|all| {
-            all.retain(|c| !entities.iter().any(|(kind, id)| c.kind == *kind && c.id == *id));
-            all.extend(found);
-        });
-    }
-
-    /// Gives the register in memory its persistence and the compactor request, and applies
-    /// what other tabs stored while it was being opened. `journals` were read on top of the
-    /// store: they are written at once.
-    fn attach(&self, persistence: Persistence, journals: Vec<String>) {
-        let register = persistence.register().to_string();
-        if self.doc_id().as_deref() != Some(register.as_str()) {
-            return;
-        }
-        let first_save = persistence.wants_compaction() || !journals.is_empty();
-        let early = self.saving.try_update_value(|s| {
-            s.persistence = Some(persistence);
-            s.lock = Some(CompactorLock::request(&register));
-            s.read_journals = journals;
-            std::mem::take(&mut s.early)
-        });
-        for message in early.into_iter().flatten() {
-            self.receive(message);
-        }
-        if first_save {
-            self.note_edit();
-        }
-    }
-
-    /// Runs a command on the open register as the current member and schedules a save;
-    /// `reply` gets what it did. The reply may come later than the call (it will, once the
-    /// document lives in a worker): callers show its outcome from the callback.
+    /// Runs a command on the open register as the current member; `reply` gets what it did,
+    /// after the view has taken its patches.
     pub fn send(&self, command: Command, reply: impl FnOnce(Result<Outcome, DocError>) + 'static) {
-        reply(self.run(command));
-    }
-
-    fn run(&self, command: Command) -> Result<Outcome, DocError> {
-        let stamp = Stamp::new(self.me().unwrap_or_default(), now_seconds());
-        // The page reads the register from the document itself for now: the patches are for a
-        // view kept apart from it.
-        let (result, _patches) = self.open_doc(|d| d.run(&stamp, command)).ok_or(DocError::NotReady)??;
-        self.changed.notify();
-        self.recheck_conflicts();
-        if let Some((id, name)) =
-            self.doc.with_value(|d| d.as_ref().map(|d| (d.id().to_string(), d.register().unit.name.clone())))
-        {
-            self.remember(&id, &name);
+        if self.updating.get_untracked() || self.with(|_| ()).is_none() {
+            reply(Err(DocError::NotReady));
+            return;
         }
-        self.note_edit();
-        Ok(result)
+        let request = Request::Run { command, author: self.me().unwrap_or_default(), at: now_seconds() };
+        self.request(request, move |answer| {
+            reply(match answer {
+                Reply::Ran(outcome) => Ok(outcome),
+                Reply::Failed(e) => Err(e.into_doc_error()),
+                other => Err(DocError::Write(format!("a command answered {other:?}"))),
+            })
+        });
     }
 
-    /// Tells the autosave that the document changed.
-    fn note_edit(&self) {
-        let step = self.saving.try_update_value(|s| s.autosave.edited());
-        self.follow(step.unwrap_or(AutosaveStep::Idle));
-    }
-
-    /// Does what the autosave decided.
-    fn follow(&self, step: AutosaveStep) {
-        let status = self.saving.with_value(|s| s.autosave.status().clone());
-        if self.status.get_untracked() != status {
-            self.status.set(status);
-        }
+    /// Every change of the open register, newest first (asked again after each change).
+    pub fn history(&self) -> RwSignal<Option<Vec<HistoryEntry>>, LocalStorage> {
         let this = *self;
-        match step {
-            AutosaveStep::Idle => {}
-            // Replacing the timer drops, and so cancels, the one before: that is the debounce.
-            AutosaveStep::Wait(ms) => {
-                let timer = Timeout::new(ms, move || this.due());
-                self.saving.update_value(|s| s.timer = Some(timer));
-            }
-            AutosaveStep::Write => spawn_local(async move { this.write().await }),
-        }
+        self.ask_tracked(move || this.with(|_| Request::History), history_of)
     }
 
-    /// The debounce or retry timer fired.
-    fn due(&self) {
-        let step = self.saving.try_update_value(|s| {
-            s.timer = None;
-            s.autosave.due()
-        });
-        self.follow(step.unwrap_or(AutosaveStep::Idle));
+    /// The changes of one entity, newest first.
+    pub fn entity_history(
+        &self,
+        kind: EntityKind,
+        id: impl Fn() -> Option<Id> + 'static,
+    ) -> RwSignal<Option<Vec<HistoryEntry>>, LocalStorage> {
+        self.ask_tracked(move || id().map(|id| Request::EntityHistory { kind, id }), history_of)
     }
 
-    /// Takes what is not yet stored from the document, stores it, tells the other tabs, and
-    /// reports to the autosave.
-    async fn write(&self) {
-        let store = self.store().await;
-        let taken = self
-            .saving
-            .try_update_value(|s| {
-                s.write_taken_at = s.journaled;
-                let may_compact = s.lock.as_ref().is_some_and(CompactorLock::is_held);
-                let p = s.persistence.as_mut()?;
-                let write = self.doc.try_update_value(|d| d.as_mut().and_then(|d| p.prepare(d, may_compact)))??;
-                Some((p.register().to_string(), p.stored_heads().to_vec(), write))
-            })
-            .flatten();
-        let result = match taken {
-            None => Ok(crate::storage::Saved::Nothing),
-            Some((register, since, write)) => {
-                let result = store.apply(&register, &write).await;
-                self.saving.update_value(|s| {
-                    if let Some(p) = s.persistence.as_mut().filter(|p| p.register() == register) {
-                        p.written(&write, &result);
-                    }
-                    if result.is_ok() {
-                        Journal::clear_keys(&std::mem::take(&mut s.read_journals));
-                        if s.write_taken_at == s.journaled {
-                            Journal::clear(&register, &self.tab.get_value());
-                        }
-                    }
-                });
-                if let Err(e) = &result {
-                    leptos::logging::warn!("saving the register failed: {e}");
-                } else {
-                    self.tell_tabs(&register, &since, &write);
-                    self.schedule_preview();
-                }
-                result.map(|()| write.outcome())
-            }
-        };
-        let step = self.saving.try_update_value(|s| s.autosave.finished(result));
-        self.follow(step.unwrap_or(AutosaveStep::Idle));
+    /// The register just after change `hash()` and that change's time.
+    pub fn register_at(
+        &self,
+        hash: impl Fn() -> Option<String> + 'static,
+    ) -> RwSignal<Option<(i64, Register)>, LocalStorage> {
+        self.ask_tracked(
+            move || hash().map(|hash| Request::RegisterAt { hash }),
+            |reply| match reply {
+                Reply::RegisterAt { at, register } => Some((at, *register)),
+                _ => None,
+            },
+        )
     }
 
-    /// Tells the other tabs what a write stored: a chunk as it is; for a snapshot, only the
-    /// changes that were not stored before it.
-    fn tell_tabs(&self, register: &str, since: &[automerge::ChangeHash], write: &crate::storage::Write) {
-        let changes = if write.is_snapshot() {
-            self.doc.try_update_value(|d| d.as_mut().map(|d| d.save_after(since))).flatten().unwrap_or_default()
-        } else {
-            write.bytes.clone()
-        };
-        let message = TabMessage { register: register.to_string(), changes, heads: write.heads.clone() };
-        self.channel.with_value(|c| c.as_ref().map(|c| c.tell(&message)));
-    }
-
-    /// Another tab stored changes: apply them if that register is open here. They are stored
-    /// already, so this tab does not write them again.
-    fn receive(&self, message: TabMessage) {
-        if self.open_id.get_untracked().as_deref() != Some(message.register.as_str()) {
-            return;
-        }
-        let attached = self.saving.with_value(|s| s.persistence.as_ref().map(|p| p.register() == message.register));
-        if attached != Some(true) {
-            self.saving.update_value(|s| s.early.push(message));
-            return;
-        }
-        let applied = self.doc.try_update_value(|d| {
-            let d = d.as_mut()?;
-            let report = d.apply_chunk(&message.changes);
-            d.take_view_patches();
-            self.saving.update_value(|s| {
-                if let Some(p) = s.persistence.as_mut() {
-                    p.stored_elsewhere(d, &message.heads);
-                }
-            });
-            Some(report)
-        });
-        match applied.flatten() {
-            Some(Ok(report)) if report.changes > 0 => {
-                self.changed.notify();
-                let entities: Vec<(EntityKind, Id)> = report.entities.into_iter().collect();
-                let found = self
-                    .doc
-                    .try_update_value(|d| {
-                        d.as_mut().map(|d| entities.iter().flat_map(|(k, id)| d.entity_conflicts(*k, id)).collect())
-                    })
-                    .flatten()
-                    .unwrap_or_default();
-                self.replace_conflicts(&entities, found);
-            }
-            Some(Err(e)) => leptos::logging::warn!("changes from another tab could not be read: {e}"),
-            _ => {}
-        }
-    }
-
-    /// Keeps what is not yet stored in this tab's synchronous journal, as the page closes.
+    /// Keeps what the worker has not stored in this tab's synchronous journal, as the page
+    /// closes.
     fn journal_now(&self) {
-        let Some(id) = self.doc_id() else { return };
-        let bytes = self
-            .saving
-            .try_update_value(|s| {
-                let p = s.persistence.as_ref()?;
-                let bytes = self.doc.try_update_value(|d| d.as_mut().map(|d| p.unsaved(d)))??;
-                s.journaled += 1;
-                Some(bytes)
-            })
-            .flatten();
-        if let Some(bytes) = bytes.filter(|b| !b.is_empty())
-            && let Err(e) = Journal::write(&id, &self.tab.get_value(), &bytes)
+        let Some((register, bytes)) = self.unsaved.get_value() else { return };
+        if !bytes.is_empty()
+            && let Err(e) = Journal::write(&register, &self.tab.get_value(), &bytes)
         {
             leptos::logging::warn!("keeping the last edits as the page closes failed: {e}");
         }
     }
 
-    /// Waits for a write under way, then writes what is left: before another register replaces
-    /// the open one.
-    async fn flush(&self) {
-        if self.doc_id().is_none() {
+    /// The open register as a `.qingfeng` file, handed to `done` with its name. Remembers when.
+    pub fn export_file(&self, done: impl FnOnce(Option<(String, Vec<u8>)>) + 'static) {
+        let Some(name) = self.with(|r| export_file_name(&r.unit.name, today())) else {
+            done(None);
             return;
-        }
-        for _ in 0..250 {
-            if !self.saving.with_value(|s| s.autosave.is_writing()) {
-                break;
+        };
+        let this = *self;
+        self.request(Request::ExportFile, move |reply| match reply {
+            Reply::File(bytes) => {
+                let now = now_seconds();
+                this.update_entry(|e| e.exported_at = Some(now));
+                done(Some((name, bytes)));
             }
-            TimeoutFuture::new(20).await;
-        }
-        if self.saving.with_value(|s| s.autosave.is_dirty())
-            && self.saving.try_update_value(|s| s.autosave.due()) == Some(AutosaveStep::Write)
-        {
-            self.write().await;
-        }
-    }
-
-    /// The open register as a `.qingfeng` file: its name and bytes. Remembers when.
-    pub fn export_file(&self) -> Option<(String, Vec<u8>)> {
-        let exported = self
-            .doc
-            .try_update_value(|d| {
-                d.as_mut().map(|d| (export_file_name(&d.register().unit.name, today()), d.export_file()))
-            })
-            .flatten()?;
-        let now = now_seconds();
-        self.update_entry(|e| e.exported_at = Some(now));
-        Some(exported)
+            _ => done(None),
+        });
     }
 
     /// The open register as readable JSON (not for importing).
     pub fn export_json(&self) -> Option<(String, String)> {
-        self.doc.with_value(|d| {
-            d.as_ref().map(|d| {
-                let name = export_file_name(&d.register().unit.name, today()).replace(".qingfeng", ".json");
-                (name, crate::report::register_json(d.register()))
+        self.view.with_value(|v| {
+            v.as_ref().map(|r| {
+                let name = export_file_name(&r.unit.name, today()).replace(".qingfeng", ".json");
+                (name, crate::report::register_json(r))
             })
         })
     }
@@ -597,36 +439,20 @@ impl Session {
     /// listed. The open register stays open. On error nothing changes.
     pub async fn import_file(&self, bytes: Vec<u8>) -> Result<Imported, ImportError> {
         let header = RegisterFile::decode(&bytes)?;
-        if self.doc_id().as_deref() == Some(header.register_id.as_str()) {
-            let id = header.register_id;
-            let Outcome::Merged(report) = self.run(Command::MergeFile(bytes))? else {
-                return Err(DocError::Write("a merge answered without its report".into()).into());
-            };
-            self.refresh_conflicts();
-            return Ok(Imported::Merged { id, report });
-        }
-        let mut incoming = read_file(&bytes)?;
-        let id = incoming.id().to_string();
-        let name = incoming.register().unit.name.clone();
-        let store = self.store().await;
-        let journals = Journal::read_all(&id);
-        let journal_bytes: Vec<&[u8]> = journals.iter().map(|(_, b)| b.as_slice()).collect();
-        let (mut kept, mut persistence, imported) = match open_stored(&store, &id, &journal_bytes).await {
-            Ok(Some((mut kept, persistence))) => {
-                let report = kept.merge(&mut incoming)?;
-                (kept, persistence, Imported::Merged { id: id.clone(), report })
+        let journals = Journal::read_all(&header.register_id);
+        let keys: Vec<String> = journals.iter().map(|(key, _)| key.clone()).collect();
+        match self.ask(Request::Import { bytes, journals }).await {
+            Reply::Imported(imported) => {
+                Journal::clear_keys(&keys);
+                match &imported {
+                    Imported::Added { id, name } => self.remember(id, name),
+                    Imported::Merged { id, .. } => self.remember(id, &header.register_name),
+                }
+                Ok(imported)
             }
-            Ok(None) => (incoming, Persistence::fresh(&id), Imported::Added { id: id.clone(), name: name.clone() }),
-            Err(OpenError::Storage(e)) => return Err(e.into()),
-            Err(OpenError::Doc(e)) => return Err(e.into()),
-        };
-        save_now(&store, &mut persistence, &mut kept).await?;
-        Journal::clear_keys(&journals.into_iter().map(|(key, _)| key).collect::<Vec<_>>());
-        // Tabs that have this register open take the file's changes too.
-        let message = TabMessage { register: id.clone(), changes: kept.save_snapshot_copy(), heads: kept.heads() };
-        self.channel.with_value(|c| c.as_ref().map(|c| c.tell(&message)));
-        self.remember(&id, &name);
-        Ok(imported)
+            Reply::Failed(e) => Err(ImportError::Doc(e.into_doc_error())),
+            other => Err(ImportError::Doc(DocError::Write(format!("importing answered {other:?}")))),
+        }
     }
 
     fn update_entry(&self, f: impl FnOnce(&mut RegisterEntry)) {
@@ -664,19 +490,16 @@ impl Session {
     }
 }
 
+fn history_of(reply: Reply) -> Option<Vec<HistoryEntry>> {
+    match reply {
+        Reply::History(entries) => Some(entries),
+        _ => None,
+    }
+}
+
 /// Asks the browser not to clear this site's data under storage pressure.
 async fn ask_persistence() -> Option<bool> {
     let storage = window().navigator().storage();
     let promise = storage.persist().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
-}
-
-/// Resolves after the browser has painted the next frame.
-async fn next_paint() {
-    let frame = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().request_animation_frame(&resolve);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
-    // The frame callback runs before that frame's paint: one more turn lets it happen.
-    TimeoutFuture::new(0).await;
 }

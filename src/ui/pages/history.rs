@@ -23,11 +23,12 @@ pub fn HistoryPage() -> impl IntoView {
     let author = RwSignal::new(None::<String>);
     let kind = RwSignal::new(None::<EntityKind>);
     let shown = RwSignal::new(PAGE_SIZE);
-    let history = Memo::new(move |_| session.inspect(|doc| doc.history()).unwrap_or_default());
+    let history = session.history();
     let entries = move || {
         let (author, kind) = (author.get(), kind.get());
         history.with(|all| {
             all.iter()
+                .flatten()
                 .filter(|e| author.as_ref().is_none_or(|a| *a == e.author))
                 .filter(|e| kind.is_none_or(|k| e.entity.as_ref().is_some_and(|(ek, _)| *ek == k)))
                 .cloned()
@@ -35,7 +36,7 @@ pub fn HistoryPage() -> impl IntoView {
         })
     };
     let authors = move || {
-        let mut ids: Vec<String> = history.with(|all| all.iter().map(|e| e.author.clone()).collect());
+        let mut ids: Vec<String> = history.with(|all| all.iter().flatten().map(|e| e.author.clone()).collect());
         ids.sort();
         ids.dedup();
         ids.into_iter().map(|id| (id.clone(), author_name(&id))).collect::<Vec<_>>()
@@ -123,17 +124,10 @@ pub fn AsOfPage() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let params = use_params_map();
-    let past = move || {
-        let hex = params.with(|p| p.get("hash"))?;
-        session.inspect(|doc| {
-            let hash = doc.change_hash(&hex)?;
-            let at = doc.history().into_iter().find(|e| e.hash == hash).map(|e| e.at).unwrap_or_default();
-            doc.register_at(hash).ok().map(|r| (at, r))
-        })?
-    };
+    let past = session.register_at(move || params.with(|p| p.get("hash")));
     let rid = move || session.open_id.get().unwrap_or_default();
     view! {
-        {move || match past() {
+        {move || match past.get() {
             None => view! { <section class="card" data-testid="as-of-missing"><h1>{move || tr.t("history.no_such_change")}</h1></section> }.into_any(),
             Some((at, register)) => {
                 let rows = risk_rows(&register, &RiskFilter::default(), RiskSort::Level, SortDir::Ascending, today());

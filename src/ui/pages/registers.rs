@@ -4,11 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::doc::{DocError, RegisterDoc, Stamp};
-use crate::model::Template;
+use crate::doc::DocError;
 use crate::rules::{Invalid, UnitForm};
 use crate::ui::import_zone::ImportZone;
-use crate::ui::session::{now_seconds, today};
 use crate::ui::use_app;
 use crate::ui::widgets::{TextField, lens};
 
@@ -22,18 +20,16 @@ pub fn RegistersPage() -> impl IntoView {
     let navigate = use_navigate();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let unit = form.get_untracked();
-        match RegisterDoc::create(&unit, &Template::school(), today(), &Stamp::new("", now_seconds())) {
-            Ok(doc) => {
-                let id = doc.id().to_string();
+        let navigate = navigate.clone();
+        session.create(form.get_untracked(), move |result| match result {
+            Ok(id) => {
                 errors.set(Vec::new());
                 form.set(UnitForm::default());
-                session.start(doc);
                 navigate(&format!("/r/{id}"), Default::default());
             }
             Err(DocError::Invalid(refused)) => errors.set(refused),
             Err(other) => leptos::logging::error!("creating a register failed: {other}"),
-        }
+        });
     };
     view! {
         <section class="card">

@@ -17,12 +17,14 @@ pub fn SyncPage() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let notice = RwSignal::new(None::<(bool, String)>);
-    let export = move |_| match session.export_file() {
-        Some((name, bytes)) => match download(&name, &bytes, "application/octet-stream") {
-            Ok(()) => notice.set(Some((true, tr.f("sync.exported", &[("name", &name)])))),
-            Err(e) => notice.set(Some((false, format!("{} {e}", tr.t("sync.download_failed"))))),
-        },
-        None => notice.set(Some((false, tr.t("error.not_found").to_string()))),
+    let export = move |_| {
+        session.export_file(move |file| match file {
+            Some((name, bytes)) => match download(&name, &bytes, "application/octet-stream") {
+                Ok(()) => notice.set(Some((true, tr.f("sync.exported", &[("name", &name)])))),
+                Err(e) => notice.set(Some((false, format!("{} {e}", tr.t("sync.download_failed"))))),
+            },
+            None => notice.set(Some((false, tr.t("error.not_found").to_string()))),
+        })
     };
     let export_json = move |_| {
         if let Some((name, json)) = session.export_json()

@@ -1,0 +1,252 @@
+//! What the page and the engine's Web Worker say to each other: requests with an id, answered by
+//! a reply with the same id, and events the engine sends on its own (patches from other tabs,
+//! the save status, conflicts). Every message is postcard bytes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Command, Outcome, ViewPatch};
+use crate::doc::{Conflict, DocError, HistoryEntry, MergeReport};
+use crate::model::{EntityKind, Id, Register};
+use crate::rules::{Invalid, UnitForm};
+use crate::storage::SaveStatus;
+
+/// A journal a closed tab left in localStorage (which a worker cannot read): its key and bytes.
+pub type JournalEntry = (String, Vec<u8>);
+
+/// What the page asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Open a stored register, with the journals closed tabs left for it.
+    Open {
+        /// The register.
+        register: Id,
+        /// Its journals.
+        journals: Vec<JournalEntry>,
+    },
+    /// Create a register from the school template and open it.
+    Create {
+        /// 单位
+        unit: UnitForm,
+        /// Today, `YYYY-MM-DD`, to date the plan's phases.
+        today: String,
+        /// Now, Unix seconds.
+        at: i64,
+    },
+    /// Run a command on the open register as `author`.
+    Run {
+        /// The command.
+        command: Command,
+        /// The member (person id, "" when not chosen).
+        author: Id,
+        /// Now, Unix seconds.
+        at: i64,
+    },
+    /// Every change, newest first.
+    History,
+    /// The changes of one entity.
+    EntityHistory {
+        /// Its kind.
+        kind: EntityKind,
+        /// Its id.
+        id: Id,
+    },
+    /// The register as it was just after change `hash` (hex).
+    RegisterAt {
+        /// The change.
+        hash: String,
+    },
+    /// The open register as a `.qingfeng` file.
+    ExportFile,
+    /// Import a `.qingfeng` file, with the journals of the register it holds.
+    Import {
+        /// The file.
+        bytes: Vec<u8>,
+        /// Journals of that register.
+        journals: Vec<JournalEntry>,
+    },
+}
+
+/// A failure, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RemoteError {
+    /// Fields of a form were refused.
+    Invalid(Vec<Invalid>),
+    /// Anything else: the message's locale key and a detail for the log.
+    Keyed {
+        /// The locale key.
+        key: String,
+        /// For the log.
+        detail: String,
+    },
+}
+
+impl From<&DocError> for RemoteError {
+    fn from(e: &DocError) -> Self {
+        match e {
+            DocError::Invalid(fields) => RemoteError::Invalid(fields.clone()),
+            other => RemoteError::Keyed { key: other.label_key().to_string(), detail: other.to_string() },
+        }
+    }
+}
+
+impl RemoteError {
+    /// The failure as the page handles errors of the document.
+    pub fn into_doc_error(self) -> DocError {
+        match self {
+            RemoteError::Invalid(fields) => DocError::Invalid(fields),
+            RemoteError::Keyed { key, detail } => {
+                DocError::Remote { key: crate::i18n::static_key(&key).unwrap_or("error.write"), detail }
+            }
+        }
+    }
+}
+
+/// What importing a file did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Imported {
+    /// A copy of a register kept here: its changes were merged.
+    Merged {
+        /// The register's id.
+        id: Id,
+        /// What came in.
+        report: MergeReport,
+    },
+    /// A register new to this browser was added.
+    Added {
+        /// The register's id.
+        id: Id,
+        /// 单位名称
+        name: String,
+    },
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    /// The register is open: its view.
+    Opened(Box<Register>),
+    /// No register with that id is stored here.
+    Missing,
+    /// The request failed.
+    Failed(RemoteError),
+    /// What a command did (its patches come as an event just before).
+    Ran(Outcome),
+    /// History entries.
+    History(Vec<HistoryEntry>),
+    /// A past state of the register, with the time of the change it follows.
+    RegisterAt {
+        /// Unix seconds, by the author's clock.
+        at: i64,
+        /// The register then.
+        register: Box<Register>,
+    },
+    /// A file.
+    File(Vec<u8>),
+    /// What an import did.
+    Imported(Imported),
+}
+
+/// What the engine says on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// The engine listens: requests posted before this would have been lost (a worker drops
+    /// messages that arrive while its wasm is still loading), so the page holds them until then.
+    Ready,
+    /// The register is being opened: its view copy (`storage::encode_view` bytes) to show
+    /// while the document loads.
+    Preview(Vec<u8>),
+    /// The open register changed (a command, another tab, a merge).
+    Patches {
+        /// The register.
+        register: Id,
+        /// What changed.
+        patches: Vec<ViewPatch>,
+    },
+    /// Where saving stands.
+    Status(SaveStatus),
+    /// Every conflicted field of the open register.
+    Conflicts {
+        /// The register.
+        register: Id,
+        /// Its conflicts.
+        conflicts: Vec<Conflict>,
+    },
+    /// The changes not yet stored, for the journal the page writes as it closes (empty once
+    /// everything is stored: the page's journals can then go).
+    Unsaved {
+        /// The register.
+        register: Id,
+        /// The changes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// A message from the page to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToEngine {
+    /// Answered with the same id.
+    pub id: u64,
+    /// What is asked.
+    pub request: Request,
+}
+
+/// A message from the engine to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromEngine {
+    /// The answer to request `id`.
+    Reply {
+        /// The request's id.
+        id: u64,
+        /// The answer.
+        reply: Reply,
+    },
+    /// Something the page should know.
+    Event(Event),
+}
+
+/// A message as bytes.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Plain data into a Vec cannot fail.
+    postcard::to_allocvec(message).unwrap_or_default()
+}
+
+/// Bytes as a message; `None` for bytes that are not one.
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+    postcard::from_bytes(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{RegisterDoc, Stamp};
+    use crate::engine::AnyForm;
+    use crate::model::Template;
+    use crate::rules::{PersonForm, Reason};
+
+    #[test]
+    fn messages_travel_as_bytes() {
+        let unit = UnitForm { name: "咸丰县林业局".into(), ..UnitForm::default() };
+        let mut doc =
+            RegisterDoc::create(&unit, &Template::school(), "2026-11-28".parse().unwrap(), &Stamp::default()).unwrap();
+        let command =
+            Command::Create(AnyForm::Person(PersonForm { name: "朱忠云".into(), ..PersonForm::default() }));
+        let (outcome, patches) = doc.run(&Stamp::default(), command.clone()).unwrap();
+        let messages = [
+            FromEngine::Reply { id: 7, reply: Reply::Opened(Box::new(doc.register().clone())) },
+            FromEngine::Event(Event::Patches { register: doc.id().to_string(), patches }),
+            FromEngine::Reply { id: 8, reply: Reply::Ran(outcome) },
+            FromEngine::Reply { id: 9, reply: Reply::History(doc.history()) },
+            FromEngine::Reply {
+                id: 10,
+                reply: Reply::Failed(RemoteError::Invalid(vec![Invalid { field: "name", reason: Reason::Required }])),
+            },
+            FromEngine::Event(Event::Status(SaveStatus::Failed(crate::storage::StorageError::Full))),
+        ];
+        for message in messages {
+            assert_eq!(decode::<FromEngine>(&encode(&message)), Some(message));
+        }
+        let request = ToEngine { id: 1, request: Request::Run { command, author: String::new(), at: 1 } };
+        assert_eq!(decode::<ToEngine>(&encode(&request)), Some(request));
+        assert_eq!(decode::<ToEngine>(b"\xff\xff garbage"), None);
+    }
+}
