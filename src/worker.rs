@@ -171,6 +171,10 @@ impl Engine {
                     .map_or_else(|e| failed(&e), |register| Reply::RegisterAt { at, register: Box::new(register) })
             }),
             Request::ExportFile => self.read(|d| Reply::File(d.export_file())),
+            Request::Xlsx { table, sheet } => match crate::report::to_xlsx(&table, &sheet) {
+                Ok(bytes) => Reply::File(bytes),
+                Err(e) => keyed("catalogue.xlsx_failed", e.to_string()),
+            },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
         }
     }

@@ -57,6 +57,13 @@ pub enum Request {
     },
     /// The open register as a `.qingfeng` file.
     ExportFile,
+    /// A table as an XLSX workbook (built here: the XLSX writer is too large for the page).
+    Xlsx {
+        /// The table.
+        table: crate::report::Table,
+        /// The worksheet's name.
+        sheet: String,
+    },
     /// Import a `.qingfeng` file, with the journals of the register it holds.
     Import {
         /// The file.

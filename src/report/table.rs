@@ -5,7 +5,7 @@ use crate::model::Register;
 use crate::rules::catalogue;
 
 /// A printable, exportable table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// The form's title, e.g. 高桥小学岗位腐败风险点目录.
     pub title: String,

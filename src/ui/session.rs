@@ -306,21 +306,32 @@ impl Session {
         self.read_journals.set_value(journals.iter().map(|(key, _)| key.clone()).collect());
         let this = *self;
         self.request(Request::Open { register: id.clone(), journals }, move |reply| {
-            // A later opening replaced this one: its reply is not for the page.
-            if this.open_id.get_untracked().as_deref() != Some(id.as_str()) {
-                return;
-            }
-            this.updating.set(false);
-            match reply {
-                Reply::Opened(view) => this.show(*view),
-                Reply::Missing => this.state.set(OpenState::Missing),
-                Reply::Failed(e) => {
-                    let e = e.into_doc_error();
-                    this.state.set(OpenState::Failed(e.label_key(), e.to_string()));
+            // A test hook: e2e tests slow the opening down to see the view copy (never set otherwise).
+            match <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<u32>("qingfeng.test.open_delay_ms") {
+                Ok(ms) => {
+                    gloo_timers::callback::Timeout::new(ms, move || this.opened(&id, reply)).forget();
                 }
-                other => leptos::logging::warn!("opening answered {other:?}"),
+                Err(_) => this.opened(&id, reply),
             }
         });
+    }
+
+    /// The worker's answer to opening `id`.
+    fn opened(&self, id: &str, reply: Reply) {
+        // A later opening replaced this one: its reply is not for the page.
+        if self.open_id.get_untracked().as_deref() != Some(id) {
+            return;
+        }
+        self.updating.set(false);
+        match reply {
+            Reply::Opened(view) => self.show(*view),
+            Reply::Missing => self.state.set(OpenState::Missing),
+            Reply::Failed(e) => {
+                let e = e.into_doc_error();
+                self.state.set(OpenState::Failed(e.label_key(), e.to_string()));
+            }
+            other => leptos::logging::warn!("opening answered {other:?}"),
+        }
     }
 
     /// Shows the view of the register just opened or created.
@@ -356,6 +367,10 @@ impl Session {
         if self.updating.get_untracked() || self.with(|_| ()).is_none() {
             reply(Err(DocError::NotReady));
             return;
+        }
+        // Never 已保存 while a command is on its way: the worker's events say when it is stored.
+        if !matches!(self.status.get_untracked(), SaveStatus::Failed(_)) {
+            self.status.set(SaveStatus::Pending);
         }
         let request = Request::Run { command, author: self.me().unwrap_or_default(), at: now_seconds() };
         self.request(request, move |answer| {
@@ -421,6 +436,17 @@ impl Session {
                 done(Some((name, bytes)));
             }
             _ => done(None),
+        });
+    }
+
+    /// `table` as an XLSX workbook with one sheet named `sheet`, handed to `done` (or why not).
+    pub fn xlsx(&self, table: crate::report::Table, sheet: &str, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
+        self.request(Request::Xlsx { table, sheet: sheet.to_string() }, move |reply| {
+            done(match reply {
+                Reply::File(bytes) => Ok(bytes),
+                Reply::Failed(e) => Err(e.into_doc_error().to_string()),
+                other => Err(format!("{other:?}")),
+            })
         });
     }
 

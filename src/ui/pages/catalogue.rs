@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::model::{Department, Entity};
-use crate::report::{Table, catalogue_table, self_check_table, to_csv, to_xlsx};
+use crate::report::{Table, catalogue_table, self_check_table, to_csv};
 use crate::ui::files::download;
 use crate::ui::session::today;
 use crate::ui::use_app;
@@ -34,15 +34,16 @@ pub fn CataloguePage() -> impl IntoView {
     };
     let export_xlsx = move |_| {
         let sheet = tr.t(if department.get_untracked().is_empty() { "catalogue.sheet" } else { "self_check.sheet" });
-        match table.with(|t| to_xlsx(t, sheet)) {
+        let name = file_name("xlsx");
+        session.xlsx(table.get_untracked(), sheet, move |result| match result {
             Ok(bytes) => {
                 let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                if let Err(e) = download(&file_name("xlsx"), &bytes, mime) {
+                if let Err(e) = download(&name, &bytes, mime) {
                     notice.set(Some(format!("{} {e}", tr.t("sync.download_failed"))));
                 }
             }
             Err(e) => notice.set(Some(format!("{} {e}", tr.t("catalogue.xlsx_failed")))),
-        }
+        });
     };
     let print = move |_| {
         let _ = window().print();
