@@ -1,5 +1,6 @@
 //! Writes the benchmark registers as `.qingfeng` files for the browser benchmark, and prints
-//! their sizes: `cargo run --release --example bench_data -- <dir>`.
+//! their sizes: `cargo run --release --example bench_data -- <dir> [R500|R5k]` (both sizes when
+//! none is named; the browser tests use R500).
 //!
 //! - `R5k.qingfeng`: 5,000 risk points with 50,000 edits by three members in their history;
 //! - `R5k-plus-1k.qingfeng`: a copy of it with 1,000 more changes, to merge;
@@ -15,7 +16,8 @@ fn main() {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/bench-data".into()));
     let cache = PathBuf::from("target/bench-cache");
     std::fs::create_dir_all(&out).expect("the output folder can be made");
-    for size in [Size::R500, Size::R5K] {
+    let only = std::env::args().nth(2);
+    for size in [Size::R500, Size::R5K].into_iter().filter(|s| only.as_deref().is_none_or(|o| o == s.name)) {
         let started = Instant::now();
         let mut doc = load_or_build(size, &cache);
         let file = doc.export_file();

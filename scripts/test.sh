@@ -20,6 +20,8 @@ cargo test --workspace --quiet
 step "release build of the app"
 build_app
 cargo build --quiet -p qingfeng-relay
+# A school-sized register file (R500) for the import test; cached in target/bench-cache.
+cargo run --quiet --example bench_data -- target/e2e-data R500 >/dev/null
 
 step "browser tests"
 data=$(mktemp -d)
@@ -32,4 +34,4 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$data/relay.log"; echo "the relay did not start" >&2; exit 1; }
-QINGFENG_URL="http://127.0.0.1:$port" npm run --silent e2e
+QINGFENG_URL="http://127.0.0.1:$port" QINGFENG_E2E_DATA=target/e2e-data npm run --silent e2e
