@@ -36,5 +36,18 @@ for (const locale of ['zh-CN', 'en']) {
   await app.goto('org');
   await page.screenshot({ path: `${out}/org-${locale}.png`, fullPage: true });
 }
+// A phone, and an opening painted from the view copy while the document loads (slowed down).
+await app.id('lang-switch').selectOption('zh-CN');
+await page.setViewportSize({ width: 390, height: 844 });
+await app.goto('risks');
+await app.id('risk-row').first().waitFor();
+await page.screenshot({ path: `${out}/risks-zh-CN-390.png`, fullPage: true });
+await page.setViewportSize({ width: 1280, height: 900 });
+await page.waitForTimeout(4000);
+await page.evaluate(() => localStorage.setItem('qingfeng.test.open_delay_ms', '3000'));
+await page.reload();
+await app.id('updating').waitFor();
+await page.screenshot({ path: `${out}/risks-updating-zh-CN.png` });
+await page.evaluate(() => localStorage.removeItem('qingfeng.test.open_delay_ms'));
 await profile.dispose();
 console.log(`screenshots in ${out}`);
