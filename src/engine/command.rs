@@ -285,10 +285,11 @@ impl RegisterDoc {
                 self.close_publicity(stamp, &round, today)?;
                 Outcome::Done
             }
-            Command::MergeFile(bytes) => {
-                let mut incoming = crate::sync::read_file(&bytes)?;
-                Outcome::Merged(self.merge(&mut incoming)?)
-            }
+            // The import path the merge property test runs.
+            Command::MergeFile(bytes) => match crate::sync::import_into(&bytes, Some(self))? {
+                crate::sync::ImportOutcome::Merged(report) => Outcome::Merged(report),
+                crate::sync::ImportOutcome::Other(_) => return Err(DocError::DifferentRegister),
+            },
         })
     }
 }
