@@ -163,6 +163,14 @@ impl Session {
             }
         });
         worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        // A worker that fails (its wasm did not load, a bug) answers nothing more: say so in
+        // the header instead of showing 已保存; the page keeps what it shows.
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+            leptos::logging::error!("the register engine stopped: {}", e.message());
+            this.status.set(SaveStatus::Failed(crate::storage::StorageError::Unavailable(e.message())));
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
         Some(Rc::new(EngineLink {
             worker,
             held: RefCell::new(Some(Vec::new())),
