@@ -24,6 +24,8 @@ test('invalid fields are refused beside the field and nothing is written', async
     await app.id('person-save').click();
     await expectText(app.id('person-name-error'), '必填');
     await expectCount(app.id('person-row'), 0);
+    // Nothing was written, so nothing waits to be saved.
+    await app.saved();
     // A post without a department.
     await app.id('post-name').fill('出纳');
     await app.id('post-save').click();

@@ -79,6 +79,8 @@ pub struct Session {
     /// This page's name for its closing-time journal.
     tab: StoredValue<String>,
     changed: Trigger,
+    /// The last save status the worker told: shown again after a command it refused.
+    told: StoredValue<SaveStatus>,
     /// The page shows the view copy: it may be behind the document, which is still loading.
     pub updating: RwSignal<bool>,
     /// The id of the open register.
@@ -120,6 +122,7 @@ impl Session {
             read_journals: StoredValue::new_local(Vec::new()),
             tab: StoredValue::new(new_id()),
             changed: Trigger::new(),
+            told: StoredValue::new(SaveStatus::Saved),
             updating: RwSignal::new(false),
             open_id: RwSignal::new(None),
             state: RwSignal::new(OpenState::Closed),
@@ -240,7 +243,10 @@ impl Session {
                     self.remember(&register, &name);
                 }
             }
-            Event::Status(status) => self.status.set(status),
+            Event::Status(status) => {
+                self.told.set_value(status.clone());
+                self.status.set(status);
+            }
             Event::Conflicts { register, conflicts } => {
                 if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
                     self.conflicts.set(conflicts);
@@ -381,12 +387,18 @@ impl Session {
             self.status.set(SaveStatus::Pending);
         }
         let request = Request::Run { command, author: self.me().unwrap_or_default(), at: now_seconds() };
+        let this = *self;
         self.request(request, move |answer| {
-            reply(match answer {
+            let result = match answer {
                 Reply::Ran(outcome) => Ok(outcome),
                 Reply::Failed(e) => Err(e.into_doc_error()),
                 other => Err(DocError::Write(format!("a command answered {other:?}"))),
-            })
+            };
+            if result.is_err() {
+                // Nothing was written: the status is what the worker last said.
+                this.status.set(this.told.get_value());
+            }
+            reply(result)
         });
     }
 
