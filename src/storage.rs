@@ -254,19 +254,9 @@ impl Persistence {
         self
     }
 
-    /// How many chunks this writer read or wrote that are still in the store as far as it knows.
-    pub fn known_chunks(&self) -> usize {
-        self.known.len()
-    }
-
     /// The heads up to which everything is stored.
     pub fn stored_heads(&self) -> &[ChangeHash] {
         &self.stored
-    }
-
-    /// Whether a write was taken and not yet reported back.
-    pub fn is_writing(&self) -> bool {
-        self.in_flight
     }
 
     /// Whether the next write would be a compaction.
