@@ -27,8 +27,8 @@ use crate::engine::protocol::{
 use crate::engine::{Command, Outcome};
 use crate::model::{EntityKind, Id, Template};
 use crate::storage::{
-    Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, OpenError, Persistence, SaveStatus, Saved,
-    Write, encode_view, open_stored, save_now,
+    Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Persistence, SaveStatus, Saved, Write,
+    encode_view, open_stored, save_now,
 };
 use crate::sync::{RegisterFile, TabChannel, TabMessage, read_file};
 
@@ -214,8 +214,7 @@ impl Engine {
                 Reply::Opened(Box::new(view))
             }
             Ok(None) => Reply::Missing,
-            Err(OpenError::Storage(e)) => keyed(e.label_key(), e.to_string()),
-            Err(OpenError::Doc(e)) => failed(&e),
+            Err(e) => keyed(e.label_key(), e.to_string()),
         }
     }
 
@@ -508,8 +507,7 @@ impl Engine {
                 Err(e) => return failed(&e),
             },
             Ok(None) => (incoming, Persistence::fresh(&id), Imported::Added { id: id.clone(), name }),
-            Err(OpenError::Storage(e)) => return keyed(e.label_key(), e.to_string()),
-            Err(OpenError::Doc(e)) => return failed(&e),
+            Err(e) => return keyed(e.label_key(), e.to_string()),
         };
         if let Err(e) = save_now(&store, &mut persistence, &mut kept).await {
             return keyed(e.label_key(), e.to_string());
