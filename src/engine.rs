@@ -13,6 +13,7 @@
 mod command;
 pub mod protocol;
 mod view;
+pub mod view_store;
 
 pub use command::{AnyForm, Command, EntityForm, Outcome};
 pub use view::{EntityValue, ViewPatch};

@@ -23,7 +23,7 @@ pub use measure::{Measure, MeasureStage, MeasureStatus};
 pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::Phase;
 pub use publicity::{Opinion, Publicity};
-pub use register::{Register, SCHEMA_VERSION};
+pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
 pub use review::{Degree, Rating, ReviewAction, ReviewEntry, ReviewStage};
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::Settings;

@@ -1,12 +1,16 @@
 //! Property: a view of the register kept only from the engine's patches (as the page keeps it
 //! while the document lives elsewhere) always equals the register, whatever commands, merged
-//! files and other tabs' changes come in, and equals a fresh one-pass reading of the document.
+//! files and other tabs' changes come in, and equals a fresh one-pass reading of the document;
+//! so does the page's reactive store kept from the same patches.
 
+use leptos::prelude::GetUntracked;
 use proptest::prelude::*;
 use qingfeng::doc::{RegisterDoc, Stamp, materialise};
+use qingfeng::engine::view_store::{self, ViewStore};
 use qingfeng::engine::{AnyForm, Command, Outcome, ViewPatch};
 use qingfeng::model::{Degree, EntityKind, Register, RiskLevel, Template};
 use qingfeng::rules::{Form, LeadingGroupForm, PersonForm, RiskForm, UnitForm};
+use reactive_stores::Store;
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -56,12 +60,37 @@ fn risk_form(register: &Register, n: usize) -> RiskForm {
     }
 }
 
-/// Runs a command, applies its patches to `view`, and checks they agree.
-fn run(doc: &mut RegisterDoc, view: &mut Register, stamp: &Stamp, command: Command) -> Result<Outcome, TestCaseError> {
+/// The two views a page can keep from patches: a plain register, and the page's reactive store.
+struct Views {
+    plain: Register,
+    store: ViewStore,
+}
+
+impl Views {
+    fn new(register: &Register) -> Self {
+        Self { plain: register.clone(), store: Store::new(register.clone()) }
+    }
+
+    fn take(&mut self, patches: Vec<ViewPatch>) {
+        for patch in patches {
+            view_store::apply(self.store, patch.clone());
+            patch.apply(&mut self.plain);
+        }
+    }
+
+    fn check(&self, register: &Register) -> Result<(), TestCaseError> {
+        prop_assert_eq!(&self.plain, register);
+        prop_assert_eq!(&self.store.get_untracked(), register);
+        Ok(())
+    }
+}
+
+/// Runs a command, applies its patches to the views, and checks they agree.
+fn run(doc: &mut RegisterDoc, view: &mut Views, stamp: &Stamp, command: Command) -> Result<Outcome, TestCaseError> {
     let result = doc.run(stamp, command);
     let outcome = match result {
         Ok((outcome, patches)) => {
-            patches.into_iter().for_each(|p| p.apply(view));
+            view.take(patches);
             outcome
         }
         Err(_) => {
@@ -69,7 +98,7 @@ fn run(doc: &mut RegisterDoc, view: &mut Register, stamp: &Stamp, command: Comma
             Outcome::Done
         }
     };
-    prop_assert_eq!(&*view, doc.register());
+    view.check(doc.register())?;
     Ok(outcome)
 }
 
@@ -77,7 +106,7 @@ fn scenario(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let unit = UnitForm { name: "咸丰县林业局".into(), ..UnitForm::default() };
     let mut doc = RegisterDoc::create(&unit, &Template::school(), "2026-11-28".parse().unwrap(), &Stamp::default())
         .expect("a new register");
-    let mut view = doc.register().clone();
+    let mut view = Views::new(doc.register());
     let mut other = doc.fork();
     let mut n = 0;
     for op in ops {
@@ -126,8 +155,8 @@ fn scenario(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 tab.create_entity(&stamp, &PersonForm { name: format!("标签{n}"), ..PersonForm::default() }).unwrap();
                 let chunk = tab.save_after(&before);
                 doc.apply_chunk(&chunk).unwrap();
-                doc.take_view_patches().into_iter().for_each(|p: ViewPatch| p.apply(&mut view));
-                prop_assert_eq!(&view, doc.register());
+                view.take(doc.take_view_patches());
+                view.check(doc.register())?;
                 continue;
             }
             Op::Invalid => Command::Create(AnyForm::Risk(RiskForm::default())),
@@ -135,7 +164,7 @@ fn scenario(ops: Vec<Op>) -> Result<(), TestCaseError> {
         run(&mut doc, &mut view, &stamp, command)?;
     }
     let fresh = materialise(&automerge::Automerge::load(&doc.save()).unwrap()).unwrap();
-    prop_assert_eq!(&view, &fresh);
+    view.check(&fresh)?;
     Ok(())
 }
 

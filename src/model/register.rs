@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
+use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -14,7 +15,10 @@ use super::{
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// 风险防控台账: one unit's register, hydrated from its Automerge document.
-#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+///
+/// The page keeps its view of the register in a `reactive_stores` store keyed by entity id
+/// (`engine::view_store`), so that a change to one entity re-runs only what reads it.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize, Store)]
 pub struct Register {
     /// Layout version ([`SCHEMA_VERSION`]).
     pub schema: u64,
@@ -25,20 +29,28 @@ pub struct Register {
     /// 领导小组
     pub leading_group: LeadingGroup,
     /// 人员
+    #[store(key: Id = |(id, _)| id.clone())]
     pub people: BTreeMap<Id, Person>,
     /// 部门
+    #[store(key: Id = |(id, _)| id.clone())]
     pub departments: BTreeMap<Id, Department>,
     /// 岗位
+    #[store(key: Id = |(id, _)| id.clone())]
     pub posts: BTreeMap<Id, Post>,
     /// 风险点
+    #[store(key: Id = |(id, _)| id.clone())]
     pub risks: BTreeMap<Id, RiskPoint>,
     /// 防控措施
+    #[store(key: Id = |(id, _)| id.clone())]
     pub measures: BTreeMap<Id, Measure>,
     /// 风险类别
+    #[store(key: Id = |(id, _)| id.clone())]
     pub risk_kinds: BTreeMap<Id, RiskKind>,
     /// 实施阶段
+    #[store(key: Id = |(id, _)| id.clone())]
     pub phases: BTreeMap<Id, Phase>,
     /// 公示 rounds
+    #[store(key: Id = |(id, _)| id.clone())]
     pub publicity: BTreeMap<Id, Publicity>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]

@@ -94,7 +94,7 @@ pub fn ConflictPanel(kind: EntityKind, #[prop(into)] id: Signal<Option<String>>)
                                         let (raw, field) = (raw.clone(), field.clone());
                                         move || session.with(|r| describe(r, field.rsplit('.').next().unwrap_or(&field), &raw, tr)).unwrap_or_default()
                                     };
-                                    let who = move || session.with(|r| r.person_name(&author).map(str::to_string)).flatten()
+                                    let who = move || session.person_name(&author)
                                         .unwrap_or_else(|| tr.t("history.unknown_author").to_string());
                                     view! {
                                         <li data-testid="conflict-value">

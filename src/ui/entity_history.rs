@@ -38,7 +38,7 @@ where
                     <tbody>
                         {entries.into_iter().enumerate().map(|(i, e)| {
                             let author = e.author.clone();
-                            let who = move || session.with(|r| r.person_name(&author).map(str::to_string)).flatten()
+                            let who = move || session.person_name(&author)
                                 .unwrap_or_else(|| tr.t("history.unknown_author").to_string());
                             let action = e.action.map(|a| a.label_key()).unwrap_or("history.other");
                             let id = id.clone();

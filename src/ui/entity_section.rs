@@ -9,9 +9,10 @@ use super::session::today;
 use super::use_app;
 use super::widgets::{FormNotice, follow_record};
 use crate::doc::DocError;
+use crate::engine::view_store::StoredEntity;
 use crate::engine::{Command, EntityForm};
 use crate::i18n::Locale;
-use crate::model::{Date, Entity, Id, Register};
+use crate::model::{Date, Id, Register};
 use crate::rules::{Form, Invalid};
 
 /// What a cell may read besides its entity.
@@ -60,7 +61,7 @@ pub struct Section<E: 'static, F: 'static> {
 /// conflicts and history.
 pub fn entity_section<E, F>(section: Section<E, F>) -> impl IntoView
 where
-    E: Entity + 'static,
+    E: StoredEntity,
     F: EntityForm + Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
 {
     let Section { title, prefix, columns, order, fields, scope } = section;
@@ -112,7 +113,7 @@ where
     follow_record(
         form,
         move || match editing.get() {
-            Some(id) => session.with(|r| E::all(r).get(&id).map(F::from_target)).flatten().map(|f| (Some(id), f)),
+            Some(id) => session.entity::<E>(&id).map(|e| (Some(id), F::from_target(&e))),
             None => Some((None, blank())),
         },
         move || errors.set(Vec::new()),

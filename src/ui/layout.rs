@@ -13,7 +13,7 @@ use crate::i18n::Locale;
 pub fn Header() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let unit_name = move || session.with(|r| r.unit.name.clone());
+    let unit_name = move || session.with_unit(|u| u.name.clone());
     let nav = move || {
         session.open_id.get().map(|rid| {
             let link = move |path: &str, key: &'static str, testid: &'static str| {
@@ -55,7 +55,7 @@ pub fn Header() -> impl IntoView {
             </Show>
             {move || {
                 let me = session.me()?;
-                let name = session.with(|r| r.person_name(&me).map(str::to_string)).flatten()?;
+                let name = session.person_name(&me)?;
                 Some(view! {
                     <span class="me" data-testid="me">
                         {move || tr.t("whoami.me")} " " {name}

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;
+use reactive_stores::Store;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
@@ -17,8 +18,9 @@ use web_sys::{MessageEvent, Worker};
 use crate::doc::{Conflict, DocError, HistoryEntry};
 pub use crate::engine::protocol::Imported;
 use crate::engine::protocol::{Event, FromEngine, Reply, Request, ToEngine, decode, encode};
+use crate::engine::view_store::{self, StoredEntity, ViewStore};
 use crate::engine::{Command, Outcome};
-use crate::model::{Date, EntityKind, Id, Register, new_id};
+use crate::model::{Date, EntityKind, Id, Person, Register, RegisterStoreFields, Settings, Unit, new_id};
 use crate::rules::UnitForm;
 pub use crate::storage::SaveStatus;
 use crate::storage::{Journal, Prefs, RegisterEntry, decode_view};
@@ -71,14 +73,15 @@ impl EngineLink {
 #[derive(Clone, Copy)]
 pub struct Session {
     link: StoredValue<Option<Rc<EngineLink>>, LocalStorage>,
-    view: StoredValue<Option<Register>, LocalStorage>,
+    /// The view of the open register, keyed by entity id: a patch re-runs only what reads the
+    /// entities it touches. Holds a default register until one is opened.
+    view: ViewStore,
     /// The open register's changes the worker has not stored yet, for the closing-time journal.
     unsaved: StoredValue<Option<(Id, Vec<u8>)>, LocalStorage>,
     /// Journals of closed tabs sent with the opening, deleted once the worker has stored them.
     read_journals: StoredValue<Vec<String>, LocalStorage>,
     /// This page's name for its closing-time journal.
     tab: StoredValue<String>,
-    changed: Trigger,
     /// The last save status the worker told: shown again after a command it refused.
     told: StoredValue<SaveStatus>,
     /// The page shows the view copy: it may be behind the document, which is still loading.
@@ -117,11 +120,10 @@ impl Session {
     pub fn new(registers: Vec<RegisterEntry>) -> Self {
         let session = Self {
             link: StoredValue::new_local(None),
-            view: StoredValue::new_local(None),
+            view: Store::new(Register::default()),
             unsaved: StoredValue::new_local(None),
             read_journals: StoredValue::new_local(Vec::new()),
             tab: StoredValue::new(new_id()),
-            changed: Trigger::new(),
             told: StoredValue::new(SaveStatus::Saved),
             updating: RwSignal::new(false),
             open_id: RwSignal::new(None),
@@ -227,21 +229,18 @@ impl Session {
                 {
                     return;
                 }
-                self.view.set_value(Some(register));
+                view_store::replace(self.view, register);
                 self.updating.set(true);
                 self.state.set(OpenState::Ready);
-                self.changed.notify();
             }
             Event::Patches { register, patches } => {
-                let name = self.view.try_update_value(|v| {
-                    let v = v.as_mut().filter(|v| v.id == register)?;
-                    patches.into_iter().for_each(|p| p.apply(v));
-                    Some(v.unit.name.clone())
-                });
-                if let Some(Some(name)) = name {
-                    self.changed.notify();
-                    self.remember(&register, &name);
+                if view_store::register_id(self.view) != register {
+                    return;
                 }
+                for patch in patches {
+                    view_store::apply(self.view, patch);
+                }
+                self.remember(&register, &self.view.unit().with_untracked(|u| u.name.clone()));
             }
             Event::Status(status) => {
                 self.told.set_value(status.clone());
@@ -265,11 +264,47 @@ impl Session {
         }
     }
 
-    /// Reads the open register (tracked: reruns when it changes). `None` when nothing is open.
-    pub fn with<R>(&self, f: impl FnOnce(&Register) -> R) -> Option<R> {
-        self.changed.track();
+    /// Whether the view holds the register the route names (not the one before it).
+    fn shows_open(&self) -> bool {
         let open = self.open_id.get_untracked();
-        self.view.with_value(|v| v.as_ref().filter(|v| Some(v.id.as_str()) == open.as_deref()).map(f))
+        self.view.id().with_untracked(|id| Some(id.as_str()) == open.as_deref())
+    }
+
+    /// Reads the open register (tracked: reruns whenever any of it changes). `None` when
+    /// nothing is open. Prefer the narrower readers below where they fit.
+    pub fn with<R>(&self, f: impl FnOnce(&Register) -> R) -> Option<R> {
+        self.view.track();
+        self.shows_open().then(|| self.view.with_untracked(f))
+    }
+
+    /// Entity `id` of kind `E` in the open register (tracked: reruns when that entity changes,
+    /// or its kind gains or loses one).
+    pub fn entity<E: StoredEntity>(&self, id: &str) -> Option<E> {
+        let entity = view_store::entity::<E>(self.view, id);
+        self.shows_open().then_some(entity).flatten()
+    }
+
+    /// The name of person `id` (tracked as [`Session::entity`]).
+    pub fn person_name(&self, id: &str) -> Option<String> {
+        self.entity::<Person>(id).map(|p| p.name)
+    }
+
+    /// Reads the open register, rerun only when kind `E` changes: for choice lists.
+    pub fn with_kind<E: StoredEntity, R>(&self, f: impl FnOnce(&Register) -> R) -> Option<R> {
+        let read = view_store::with_kind::<E, _>(self.view, f);
+        self.shows_open().then_some(read)
+    }
+
+    /// Reads the unit's details (tracked: reruns when they change).
+    pub fn with_unit<R>(&self, f: impl FnOnce(&Unit) -> R) -> Option<R> {
+        let read = self.view.unit().with(f);
+        self.shows_open().then_some(read)
+    }
+
+    /// Reads the committee's settings (tracked: reruns when they change).
+    pub fn with_settings<R>(&self, f: impl FnOnce(&Settings) -> R) -> Option<R> {
+        let read = self.view.settings().with(f);
+        self.shows_open().then_some(read)
     }
 
     /// The reply to `request()`, asked again whenever the register changes; `None` until it
@@ -282,7 +317,7 @@ impl Session {
         let answer = RwSignal::new_local(None);
         let this = *self;
         Effect::new(move || {
-            this.changed.track();
+            this.view.track();
             match request() {
                 Some(request) => this.request(request, move |reply| answer.set(pick(reply))),
                 None => answer.set(None),
@@ -351,10 +386,9 @@ impl Session {
     /// Shows the view of the register just opened or created.
     fn show(&self, view: Register) {
         let (id, name) = (view.id.clone(), view.unit.name.clone());
-        self.view.set_value(Some(view));
+        view_store::replace(self.view, view);
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Ready);
-        self.changed.notify();
         self.remember(&id, &name);
     }
 
@@ -472,8 +506,8 @@ impl Session {
 
     /// The open register as readable JSON (not for importing).
     pub fn export_json(&self) -> Option<(String, String)> {
-        self.view.with_value(|v| {
-            v.as_ref().map(|r| {
+        self.shows_open().then(|| {
+            self.view.with_untracked(|r| {
                 let name = export_file_name(&r.unit.name, today()).replace(".qingfeng", ".json");
                 (name, crate::report::register_json(r))
             })

@@ -18,7 +18,8 @@ pub fn WhoAmI() -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     let form = RwSignal::new(PersonForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
-    let people = move || -> Vec<(String, String)> { session.with(Person::choices).unwrap_or_default() };
+    let people =
+        move || -> Vec<(String, String)> { session.with_kind::<Person, _>(Person::choices).unwrap_or_default() };
     let confirm = move |_| {
         let id = chosen.get_untracked();
         if !id.is_empty() {

@@ -24,7 +24,7 @@ pub fn CataloguePage() -> impl IntoView {
             .with(|r| if chosen.is_empty() { catalogue_table(r, locale) } else { self_check_table(r, &chosen, locale) })
             .unwrap_or(Table { title: String::new(), headers: Vec::new(), rows: Vec::new() })
     });
-    let departments = move || session.with(Department::choices).unwrap_or_default();
+    let departments = move || session.with_kind::<Department, _>(Department::choices).unwrap_or_default();
     let file_name = move |extension: &str| format!("{}-{}.{extension}", table.with(|t| t.title.clone()), today());
     let export_csv = move |_| {
         let bytes = table.with(to_csv);
@@ -48,7 +48,7 @@ pub fn CataloguePage() -> impl IntoView {
     let print = move |_| {
         let _ = window().print();
     };
-    let unit = move || session.with(|r| r.unit.name.clone()).unwrap_or_default();
+    let unit = move || session.with_unit(|u| u.name.clone()).unwrap_or_default();
     view! {
         <section class="card no-print">
             <div class="filters">

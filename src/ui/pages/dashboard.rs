@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::{ReviewStage, RiskLevel};
+use crate::model::{ReviewStage, RiskLevel, Unit};
 use crate::rules::dashboard;
 use crate::ui::heat_map::HeatMap;
 use crate::ui::session::today;
@@ -15,7 +15,7 @@ pub fn DashboardPage() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let figures = Memo::new(move |_| session.with(|r| dashboard(r, today())).unwrap_or_default());
-    let unit = move || session.with(|r| r.unit.clone()).unwrap_or_default();
+    let unit = move || session.with_unit(Unit::clone).unwrap_or_default();
     let current_phase = move || {
         let id = figures.with(|f| f.current_phase.clone())?;
         session

@@ -21,7 +21,7 @@ fn names_of<'a>(r: &Register, ids: impl Iterator<Item = &'a String>) -> String {
 /// Active people as (id, name) choices.
 fn people_options() -> Signal<Vec<(String, String)>> {
     let session = use_app().session;
-    Signal::derive(move || session.with(Person::choices).unwrap_or_default())
+    Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default())
 }
 
 /// `/r/<id>/org`.
@@ -85,7 +85,7 @@ pub fn OrgPage() -> impl IntoView {
             order: |p| p.name.clone(),
             fields: |form, errors| {
                 let session = use_app().session;
-                let departments = Signal::derive(move || session.with(Department::choices).unwrap_or_default());
+                let departments = Signal::derive(move || session.with_kind::<Department, _>(Department::choices).unwrap_or_default());
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="post.name" prefix="post" required=true/>
                     <SelectField form lens=lens!(department) errors field="department" label="post.department" prefix="post" options=departments empty_label="form.choose" required=true/>
@@ -141,7 +141,7 @@ fn save_with<F: Form + Clone + Send + Sync + 'static>(
 fn UnitSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(session.with(|r| UnitForm::from_target(&r.unit)).unwrap_or_default());
+    let form = RwSignal::new(session.with_unit(UnitForm::from_target).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
     let save = save_with(form, errors, notice, Command::UpdateUnit);

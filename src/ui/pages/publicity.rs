@@ -124,7 +124,7 @@ fn RoundDetail(id: String) -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let round_id = StoredValue::new(id);
-    let round = move || round_id.with_value(|id| session.with(|r| r.publicity.get(id).cloned()).flatten());
+    let round = move || round_id.with_value(|id| session.entity::<Publicity>(id));
     let opinion = RwSignal::new(OpinionForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
+use crate::model::Person;
 use crate::ui::session::OpenState;
 use crate::ui::use_app;
 use crate::ui::who_am_i::WhoAmI;
@@ -50,7 +51,7 @@ pub fn RegisterShell() -> impl IntoView {
                 }
             }
         >
-            <Show when=move || session.me().is_none_or(|me| session.with(|r| !r.people.contains_key(&me)).unwrap_or(true))>
+            <Show when=move || session.me().is_none_or(|me| session.entity::<Person>(&me).is_none())>
                 <WhoAmI/>
             </Show>
             <Outlet/>

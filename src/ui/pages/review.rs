@@ -182,7 +182,7 @@ fn LevelMatrix() -> impl IntoView {
                         <tr>
                             <th>{move || tr.t(l.label_key())}</th>
                             {Degree::ALL.into_iter().map(|s| {
-                                let current = move || session.with(|r| r.settings.matrix_level(l, s)).unwrap_or(RiskLevel::Three);
+                                let current = move || session.with_settings(|settings| settings.matrix_level(l, s)).unwrap_or(RiskLevel::Three);
                                 view! {
                                     <td>
                                         <select data-testid=format!("matrix-{}x{}", l.score(), s.score())

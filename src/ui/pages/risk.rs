@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
-use crate::model::{Department, Entity, EntityKind, RiskKind, RiskLevel, RiskPoint, Scope};
+use crate::model::{Department, Entity, EntityKind, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
@@ -32,7 +32,7 @@ pub fn RiskPage() -> impl IntoView {
     follow_record(
         form,
         move || match risk_id() {
-            Some(id) => session.with(|r| r.risks.get(&id).map(RiskForm::from_target)).flatten().map(|f| (Some(id), f)),
+            Some(id) => session.entity::<RiskPoint>(&id).map(|r| (Some(id), RiskForm::from_target(&r))),
             None => Some((None, RiskForm { scope: Scope::Post.code().into(), ..RiskForm::default() })),
         },
         move || {
@@ -41,32 +41,25 @@ pub fn RiskPage() -> impl IntoView {
         },
     );
 
-    let stored = move || risk_id().and_then(|id| session.with(|r| r.risks.get(&id).cloned()).flatten());
+    let stored = move || risk_id().and_then(|id| session.entity::<RiskPoint>(&id));
     let exists = move || risk_id().is_none() || stored().is_some();
     let archived = move || stored().is_some_and(|r: RiskPoint| !r.is_active());
     let scope = move || form.with(|f| Scope::from_code(&f.scope));
 
-    let option_list = move |pick: fn(&crate::model::Register) -> Vec<(String, String)>| {
-        Signal::derive(move || session.with(pick).unwrap_or_default())
-    };
     let scopes = Signal::derive(move || {
         Scope::ALL.iter().map(|s| (s.code().to_string(), tr.t(s.label_key()).to_string())).collect()
     });
     let levels = Signal::derive(move || {
         RiskLevel::ALL.iter().map(|l| (l.code().to_string(), tr.t(l.label_key()).to_string())).collect()
     });
-    let posts = option_list(|r| {
-        r.posts
-            .iter()
-            .filter(|(_, p)| p.is_active())
-            .map(|(id, p)| {
-                let department = r.departments.get(&p.department).map(|d| d.name.as_str()).unwrap_or_default();
-                (id.clone(), format!("{department} · {}", p.name))
-            })
-            .collect()
+    // Each list reruns only when the kinds it shows change.
+    let posts = Signal::derive(move || {
+        session.with_kind::<Department, _>(|_| ());
+        session.with_kind::<Post, _>(post_choices).unwrap_or_default()
     });
-    let departments = option_list(Department::choices);
-    let kinds = option_list(RiskKind::choices);
+    let departments =
+        Signal::derive(move || session.with_kind::<Department, _>(Department::choices).unwrap_or_default());
+    let kinds = Signal::derive(move || session.with_kind::<RiskKind, _>(RiskKind::choices).unwrap_or_default());
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -236,4 +229,16 @@ fn Accountable(form: RwSignal<RiskForm>) -> impl IntoView {
             }}
         </aside>
     }
+}
+
+/// The active posts as (id, "部门 · 岗位") choices.
+fn post_choices(r: &Register) -> Vec<(String, String)> {
+    r.posts
+        .iter()
+        .filter(|(_, p)| p.is_active())
+        .map(|(id, p)| {
+            let department = r.departments.get(&p.department).map(|d| d.name.as_str()).unwrap_or_default();
+            (id.clone(), format!("{department} · {}", p.name))
+        })
+        .collect()
 }

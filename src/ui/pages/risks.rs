@@ -1,5 +1,7 @@
 //! 风险点: the register's risk points, filtered and sorted.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -25,13 +27,17 @@ pub fn RisksPage() -> impl IntoView {
         let (by, dir) = sort.get();
         filter.with(|f| index.with(|i| i.rows(f, by, dir).into_iter().cloned().collect::<Vec<_>>()))
     });
+    // Where each row stands in `rows`, so that a row keyed by id finds its content at once.
+    let positions = Memo::new(move |_| {
+        rows.with(|rows| rows.iter().enumerate().map(|(i, row)| (row.id.clone(), i)).collect::<HashMap<_, _>>())
+    });
     Effect::new(move || {
         filter.track();
         shown.set(PAGE_SIZE);
     });
     let rid = move || session.open_id.get().unwrap_or_default();
-    let kinds = move || session.with(RiskKind::choices).unwrap_or_default();
-    let departments = move || session.with(Department::choices).unwrap_or_default();
+    let kinds = move || session.with_kind::<RiskKind, _>(RiskKind::choices).unwrap_or_default();
+    let departments = move || session.with_kind::<Department, _>(Department::choices).unwrap_or_default();
     let set_level = move |code: String| filter.update(|f| f.level = RiskLevel::from_code(&code));
     let set_kind = move |id: String| filter.update(|f| f.kind = (!id.is_empty()).then_some(id));
     let set_department = move |id: String| filter.update(|f| f.department = (!id.is_empty()).then_some(id));
@@ -155,9 +161,15 @@ pub fn RisksPage() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For
-                            each=move || rows.with(|r| r.iter().take(shown.get()).cloned().collect::<Vec<_>>())
-                            key=|row| row.clone()
-                            children=move |row| view! { <RiskRowView row rid=rid()/> }
+                            each=move || rows.with(|r| r.iter().take(shown.get()).map(|row| row.id.clone()).collect::<Vec<_>>())
+                            key=|id| id.clone()
+                            children=move |id| {
+                                // Re-rendered only when this row's content changes.
+                                let row = Memo::new(move |_| {
+                                    positions.with(|p| p.get(&id).and_then(|&i| rows.with(|r| r.get(i).cloned())))
+                                });
+                                move || row.get().map(|row| view! { <RiskRowView row rid=rid()/> })
+                            }
                         />
                     </tbody>
                 </table>
@@ -186,7 +198,7 @@ fn column_key(column: RiskSort) -> &'static str {
     }
 }
 
-/// One line of the table. Keyed by its whole content, so only changed rows re-render.
+/// One line of the table.
 #[component]
 fn RiskRowView(row: RiskRow, rid: String) -> impl IntoView {
     let tr = use_app().tr;

@@ -40,7 +40,7 @@ pub fn measures_panel(id: Signal<Option<String>>) -> impl IntoView {
             let statuses = Signal::derive(move || {
                 MeasureStatus::ALL.iter().map(|s| (s.code().to_string(), tr.t(s.label_key()).to_string())).collect()
             });
-            let people = Signal::derive(move || session.with(Person::choices).unwrap_or_default());
+            let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());
             view! {
                 <SelectField form lens=lens!(stage) errors field="stage" label="measure.stage" prefix="measure" options=stages required=true/>
                 <SelectField form lens=lens!(owner) errors field="owner" label="measure.owner" prefix="measure" options=people empty_label="form.none"/>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::doc::DocError;
 use crate::engine::{Command, Outcome};
-use crate::model::{Degree, RiskLevel};
+use crate::model::{Degree, RiskLevel, RiskPoint};
 use crate::rules::{Invalid, RatingForm};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
@@ -19,8 +19,7 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let form = RwSignal::new(RatingForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    let rating =
-        move || id.get().and_then(|id| session.with(|r| r.risks.get(&id).and_then(|p| p.rating.clone())).flatten());
+    let rating = move || id.get().and_then(|id| session.entity::<RiskPoint>(&id)).and_then(|p| p.rating);
     // Start from the stored rating, if any.
     Effect::new(move |seen: Option<Option<String>>| {
         let current = id.get();
@@ -33,7 +32,7 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                 past_misconduct: r.past_misconduct,
                 level: current
                     .as_ref()
-                    .and_then(|id| session.with(|reg| reg.risks.get(id).map(|p| p.level.code().to_string())).flatten())
+                    .and_then(|id| session.entity::<RiskPoint>(id).map(|p| p.level.code().to_string()))
                     .unwrap_or_default(),
                 reason: r.reason,
             });
@@ -92,7 +91,7 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                 <FormNotice notice testid="rating-notice"/>
             </form>
             {move || rating().map(|r| {
-                let who = session.with(|reg| reg.person_name(&r.by).map(str::to_string)).flatten().unwrap_or_default();
+                let who = session.person_name(&r.by).unwrap_or_default();
                 view! { <p class="hint" data-testid="rating-record">{move || tr.f("rating.record", &[("who", &who), ("time", &format_time(r.at))])}</p> }
             })}
         </section>

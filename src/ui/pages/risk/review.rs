@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::engine::{Command, Outcome};
-use crate::model::ReviewAction;
+use crate::model::{ReviewAction, RiskPoint};
 use crate::rules::{actions_at, publicity_mark, waiting_for};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
@@ -15,7 +15,7 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let (tr, session) = (app.tr, app.session);
     let note = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    let risk = move || id.get().and_then(|id| session.with(|r| r.risks.get(&id).cloned()).flatten());
+    let risk = move || id.get().and_then(|id| session.entity::<RiskPoint>(&id));
     let mark = move || id.get().and_then(|id| session.with(|r| publicity_mark(r, &id)).flatten());
     let person = move |pid: &str| {
         session
