@@ -2,14 +2,15 @@
 //! `rules`, every string in `locales/`.
 
 mod conflicts;
+mod engine_link;
 mod entity_history;
 mod entity_section;
 mod files;
 mod heat_map;
+mod hooks;
 mod import_zone;
 mod layout;
 mod pages;
-mod session;
 mod time;
 mod tr;
 mod who_am_i;
@@ -20,7 +21,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::storage::Prefs;
-use session::Session;
+use hooks::Session;
 use tr::Tr;
 
 /// State shared by every page.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
-use super::session::today;
+use super::hooks::today;
 use super::use_app;
 use super::widgets::{FormNotice, follow_record};
 use crate::doc::DocError;

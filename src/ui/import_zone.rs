@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::files::read_bytes;
-use super::session::Imported;
+use super::hooks::Imported;
 use super::use_app;
 
 /// A file picker that is also a drop target. After an import into a register other than the

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::hooks::{SaveStatus, now_seconds, use_autosave};
 use super::pages::EXPORT_REMINDER_DAYS;
-use super::session::{SaveStatus, now_seconds};
 use super::use_app;
 use crate::i18n::Locale;
 
@@ -36,7 +36,8 @@ pub fn Header() -> impl IntoView {
             }
         })
     };
-    let status = move || match session.status.get() {
+    let autosave = use_autosave();
+    let status = move || match autosave.status.get() {
         SaveStatus::Saved => ("saved", tr.t("save.saved").to_string()),
         SaveStatus::Pending => ("pending", tr.t("save.pending").to_string()),
         SaveStatus::Failed(e) => ("failed", format!("{} {}", tr.t(e.label_key()), tr.t("save.kept_in_memory"))),

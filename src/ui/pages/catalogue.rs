@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::model::{Department, Entity};
 use crate::report::{Table, catalogue_table, self_check_table, to_csv};
 use crate::ui::files::download;
-use crate::ui::session::today;
+use crate::ui::hooks::today;
 use crate::ui::use_app;
 
 /// `/r/<id>/catalogue`.

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use crate::model::{ReviewStage, RiskLevel, Unit};
 use crate::rules::dashboard;
 use crate::ui::heat_map::HeatMap;
-use crate::ui::session::today;
+use crate::ui::hooks::today;
 use crate::ui::use_app;
 
 /// `/r/<id>`: counts by level and kind, gaps in responsibility, the current phase.

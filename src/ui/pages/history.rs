@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::doc::HistoryEntry;
 use crate::model::{EntityKind, RiskLevel};
 use crate::rules::{RiskFilter, RiskSort, SortDir, risk_rows};
-use crate::ui::session::today;
+use crate::ui::hooks::today;
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 

@@ -7,7 +7,7 @@ use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Entity, Publicity, ReviewStage};
 use crate::rules::{Invalid, OpinionForm, PublicityForm, content_hash, may_close, round_state};
-use crate::ui::session::today;
+use crate::ui::hooks::today;
 use crate::ui::use_app;
 use crate::ui::widgets::{CheckList, FormNotice, TextArea, TextField, lens};
 

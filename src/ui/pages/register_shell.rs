@@ -5,7 +5,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
 use crate::model::Person;
-use crate::ui::session::OpenState;
+use crate::ui::hooks::OpenState;
 use crate::ui::use_app;
 use crate::ui::who_am_i::WhoAmI;
 

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::engine::Command;
 use crate::model::{Degree, Entity, EntityKind, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{overdue_measures, waiting_for};
-use crate::ui::session::today;
+use crate::ui::hooks::today;
 use crate::ui::use_app;
 
 /// One point waiting in review, as the department view lists it.

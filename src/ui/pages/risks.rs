@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::{Department, Entity, ReviewStage, RiskKind, RiskLevel};
-use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir, risk_index};
-use crate::ui::session::today;
+use crate::rules::{RiskFilter, RiskRow, RiskSort, SortDir};
+use crate::ui::hooks::use_register_index;
 use crate::ui::use_app;
 
 /// Rows shown per page; more are a click away, so a large register renders quickly.
@@ -22,7 +22,7 @@ pub fn RisksPage() -> impl IntoView {
     let sort = RwSignal::new((RiskSort::Level, SortDir::Ascending));
     let shown = RwSignal::new(PAGE_SIZE);
     // Rebuilt when the register changes; a keypress in the filter only filters and sorts it.
-    let index = Memo::new(move |_| session.with(|r| risk_index(r, today())).unwrap_or_default());
+    let index = use_register_index();
     let rows = Memo::new(move |_| {
         let (by, dir) = sort.get();
         filter.with(|f| index.with(|i| i.rows(f, by, dir).into_iter().cloned().collect::<Vec<_>>()))

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::ui::files::download;
+use crate::ui::hooks::{SaveStatus, now_seconds, use_autosave};
 use crate::ui::import_zone::ImportZone;
-use crate::ui::session::{SaveStatus, now_seconds};
 use crate::ui::use_app;
 
 /// Days after which the page reminds the member to export a copy.
@@ -70,7 +70,7 @@ pub fn SyncPage() -> impl IntoView {
                     })}
                 </li>
                 <li data-testid="storage-state">
-                    {move || match session.status.get() {
+                    {move || match use_autosave().status.get() {
                         SaveStatus::Failed(e) => format!("{} {}", tr.t(e.label_key()), tr.t("sync.keep_exporting")),
                         _ => tr.t("sync.storage_ok").to_string(),
                     }}

@@ -1,30 +1,26 @@
-//! The open register as the page sees it. The document lives in a Web Worker (`crate::worker`);
-//! the page keeps a view of the register, built from the worker's replies and patched entity by
-//! entity, and asks the worker for everything else: commands, history, files. It also keeps who
-//! the member at this browser is, the register list, the save status, and the closing-time
-//! journal (localStorage, which a worker cannot reach).
+//! The open register as the page sees it. The document lives in a Web Worker (`crate::worker`,
+//! reached through `ui::engine_link`); the page keeps a view of the register, built from the
+//! worker's replies and patched entity by entity, and asks the worker for everything else:
+//! commands, history, files. It also keeps who the member at this browser is and the register
+//! list; the save status and closing-time journal are `use_autosave`'s.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::Uint8Array;
 use leptos::prelude::*;
 use reactive_stores::Store;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-use web_sys::{MessageEvent, Worker};
 
+use super::Autosave;
 use crate::doc::{Conflict, DocError, HistoryEntry};
 pub use crate::engine::protocol::Imported;
-use crate::engine::protocol::{Event, FromEngine, Reply, Request, ToEngine, decode, encode};
+use crate::engine::protocol::{Event, Reply, Request};
 use crate::engine::view_store::{self, StoredEntity, ViewStore};
 use crate::engine::{Command, Outcome};
-use crate::model::{Date, EntityKind, Id, Person, Register, RegisterStoreFields, Settings, Unit, new_id};
+use crate::model::{Date, EntityKind, Id, Person, Register, RegisterStoreFields, Settings, Unit};
 use crate::rules::UnitForm;
 pub use crate::storage::SaveStatus;
 use crate::storage::{Journal, Prefs, RegisterEntry, decode_view};
 use crate::sync::{ImportError, RegisterFile, export_file_name};
+use crate::ui::engine_link::{self, EngineLink};
 
 /// Whether the register the route names is ready.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,57 +37,21 @@ pub enum OpenState {
     Failed(&'static str, String),
 }
 
-/// What to do with the reply to a request.
-type OnReply = Box<dyn FnOnce(Reply)>;
-
-/// The page's end of the engine's worker: requests waiting for their replies.
-struct EngineLink {
-    worker: Worker,
-    /// Requests made before the worker said it listens.
-    held: RefCell<Option<Vec<Vec<u8>>>>,
-    next: Cell<u64>,
-    waiting: RefCell<HashMap<u64, OnReply>>,
-    _listener: Closure<dyn FnMut(MessageEvent)>,
-}
-
-impl EngineLink {
-    fn post(&self, bytes: &[u8]) {
-        if let Err(e) = self.worker.post_message(&Uint8Array::from(bytes)) {
-            leptos::logging::error!("the page could not reach the register engine: {e:?}");
-        }
-    }
-
-    /// The worker listens: send what waited.
-    fn ready(&self) {
-        for bytes in self.held.borrow_mut().take().unwrap_or_default() {
-            self.post(&bytes);
-        }
-    }
-}
-
 /// The open register. Copy: all parts are arena handles.
 #[derive(Clone, Copy)]
 pub struct Session {
     link: StoredValue<Option<Rc<EngineLink>>, LocalStorage>,
+    /// The save status and closing-time journal.
+    pub autosave: Autosave,
     /// The view of the open register, keyed by entity id: a patch re-runs only what reads the
     /// entities it touches. Holds a default register until one is opened.
     view: ViewStore,
-    /// The open register's changes the worker has not stored yet, for the closing-time journal.
-    unsaved: StoredValue<Option<(Id, Vec<u8>)>, LocalStorage>,
-    /// Journals of closed tabs sent with the opening, deleted once the worker has stored them.
-    read_journals: StoredValue<Vec<String>, LocalStorage>,
-    /// This page's name for its closing-time journal.
-    tab: StoredValue<String>,
-    /// The last save status the worker told: shown again after a command it refused.
-    told: StoredValue<SaveStatus>,
     /// The page shows the view copy: it may be behind the document, which is still loading.
     pub updating: RwSignal<bool>,
     /// The id of the open register.
     pub open_id: RwSignal<Option<String>>,
     /// Loading state of the register the route asks for.
     pub state: RwSignal<OpenState>,
-    /// Save state, shown in the header.
-    pub status: RwSignal<SaveStatus>,
     /// The registers kept in this browser, with this browser's choices about each.
     pub registers: RwSignal<Vec<RegisterEntry>>,
     /// Whether the browser promised not to clear this site's data (`navigator.storage.persist()`).
@@ -99,9 +59,6 @@ pub struct Session {
     /// The open register's conflicted fields, as the worker found them.
     pub conflicts: RwSignal<Vec<Conflict>, LocalStorage>,
 }
-
-/// Where Trunk puts the worker's loader (`data-type="worker"` in index.html).
-const WORKER_URL: &str = "/worker_loader.js";
 
 /// Now, in Unix seconds.
 pub fn now_seconds() -> i64 {
@@ -121,107 +78,34 @@ impl Session {
         let session = Self {
             link: StoredValue::new_local(None),
             view: Store::new(Register::default()),
-            unsaved: StoredValue::new_local(None),
-            read_journals: StoredValue::new_local(Vec::new()),
-            tab: StoredValue::new(new_id()),
-            told: StoredValue::new(SaveStatus::Saved),
+            autosave: Autosave::new(),
             updating: RwSignal::new(false),
             open_id: RwSignal::new(None),
             state: RwSignal::new(OpenState::Closed),
-            status: RwSignal::new(SaveStatus::Saved),
             registers: RwSignal::new(registers),
             persisted: RwSignal::new(None),
             conflicts: RwSignal::new_local(Vec::new()),
         };
-        session.link.set_value(session.start_worker());
-        // An IndexedDB write started as the page closes may never finish: what the worker has
-        // not stored goes to the synchronous journal instead, read back on the next opening.
-        let _ = window_event_listener(leptos::ev::pagehide, move |_| session.journal_now());
+        let on_failure = move |why| session.autosave.engine_stopped(why);
+        session.link.set_value(EngineLink::start(move |event| session.on_event(event), on_failure));
         leptos::task::spawn_local(async move { session.persisted.set(ask_persistence().await) });
         session
     }
 
-    fn start_worker(&self) -> Option<Rc<EngineLink>> {
-        let worker = match Worker::new(WORKER_URL) {
-            Ok(worker) => worker,
-            Err(e) => {
-                leptos::logging::error!("the register engine could not start: {e:?}");
-                return None;
-            }
-        };
-        let this = *self;
-        let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-            let Some(message) =
-                message.data().dyn_into::<Uint8Array>().ok().and_then(|b| decode::<FromEngine>(&b.to_vec()))
-            else {
-                leptos::logging::warn!("the register engine sent a message the page cannot read");
-                return;
-            };
-            match message {
-                FromEngine::Reply { id, reply } => {
-                    let waiting = this.link.with_value(|l| l.as_ref().and_then(|l| l.waiting.borrow_mut().remove(&id)));
-                    if let Some(callback) = waiting {
-                        callback(reply);
-                    }
-                }
-                FromEngine::Event(event) => this.on_event(event),
-            }
-        });
-        worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-        // A worker that fails (its wasm did not load, a bug) answers nothing more: say so in
-        // the header instead of showing 已保存; the page keeps what it shows.
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-            leptos::logging::error!("the register engine stopped: {}", e.message());
-            this.status.set(SaveStatus::Failed(crate::storage::StorageError::Unavailable(e.message())));
-        });
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_error.forget();
-        Some(Rc::new(EngineLink {
-            worker,
-            held: RefCell::new(Some(Vec::new())),
-            next: Cell::new(0),
-            waiting: RefCell::default(),
-            _listener: listener,
-        }))
-    }
-
     /// Asks the worker; `callback` gets the reply.
     fn request(&self, request: Request, callback: impl FnOnce(Reply) + 'static) {
-        let Some(link) = self.link.get_value() else {
-            callback(Reply::Failed(crate::engine::protocol::RemoteError::Keyed {
-                key: "storage.unavailable".into(),
-                detail: "the register engine did not start".into(),
-            }));
-            return;
-        };
-        let id = link.next.get() + 1;
-        link.next.set(id);
-        link.waiting.borrow_mut().insert(id, Box::new(callback));
-        let bytes = encode(&ToEngine { id, request });
-        match link.held.borrow_mut().as_mut() {
-            Some(held) => held.push(bytes),
-            None => link.post(&bytes),
-        }
+        engine_link::request(self.link.get_value().as_deref(), request, callback);
     }
 
     /// Asks the worker and waits for the reply.
     async fn ask(&self, request: Request) -> Reply {
-        let answer: Rc<RefCell<Option<Reply>>> = Rc::default();
-        let kept = answer.clone();
-        let done = js_sys::Promise::new(&mut |resolve, _| {
-            let kept = kept.clone();
-            self.request(request.clone(), move |reply| {
-                *kept.borrow_mut() = Some(reply);
-                let _ = resolve.call0(&JsValue::NULL);
-            });
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
-        answer.borrow_mut().take().unwrap_or(Reply::Missing)
+        engine_link::ask(self.link.get_value(), request).await
     }
 
     fn on_event(&self, event: Event) {
         match event {
-            Event::Ready => self.link.with_value(|l| l.as_ref().map(|l| l.ready())).unwrap_or_default(),
+            // The link answers it.
+            Event::Ready => {}
             Event::Preview(bytes) => {
                 let Some((_, register)) = decode_view(&bytes) else { return };
                 if self.state.get_untracked() != OpenState::Loading
@@ -242,24 +126,15 @@ impl Session {
                 }
                 self.remember(&register, &self.view.unit().with_untracked(|u| u.name.clone()));
             }
-            Event::Status(status) => {
-                self.told.set_value(status.clone());
-                self.status.set(status);
-            }
+            Event::Status(status) => self.autosave.told(status),
             Event::Conflicts { register, conflicts } => {
                 if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
                     self.conflicts.set(conflicts);
                 }
             }
             Event::Unsaved { register, bytes } => {
-                if bytes.is_empty() {
-                    // Everything is stored: the journals are no longer needed.
-                    Journal::clear(&register, &self.tab.get_value());
-                    if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
-                        Journal::clear_keys(&self.read_journals.try_update_value(std::mem::take).unwrap_or_default());
-                    }
-                }
-                self.unsaved.set_value(Some((register, bytes)));
+                let open = self.open_id.get_untracked().as_deref() == Some(register.as_str());
+                self.autosave.unsaved(register, bytes, open);
             }
         }
     }
@@ -351,8 +226,7 @@ impl Session {
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Loading);
         self.conflicts.set(Vec::new());
-        let journals = Journal::read_all(&id);
-        self.read_journals.set_value(journals.iter().map(|(key, _)| key.clone()).collect());
+        let journals = self.autosave.journals_for_opening(&id);
         let this = *self;
         self.request(Request::Open { register: id.clone(), journals }, move |reply| {
             // A test hook: e2e tests slow the opening down to see the view copy (never set otherwise).
@@ -416,10 +290,7 @@ impl Session {
             reply(Err(DocError::NotReady));
             return;
         }
-        // Never 已保存 while a command is on its way: the worker's events say when it is stored.
-        if !matches!(self.status.get_untracked(), SaveStatus::Failed(_)) {
-            self.status.set(SaveStatus::Pending);
-        }
+        self.autosave.pending();
         let request = Request::Run { command, author: self.me().unwrap_or_default(), at: now_seconds() };
         let this = *self;
         self.request(request, move |answer| {
@@ -429,8 +300,7 @@ impl Session {
                 other => Err(DocError::Write(format!("a command answered {other:?}"))),
             };
             if result.is_err() {
-                // Nothing was written: the status is what the worker last said.
-                this.status.set(this.told.get_value());
+                this.autosave.refused();
             }
             reply(result)
         });
@@ -463,17 +333,6 @@ impl Session {
                 _ => None,
             },
         )
-    }
-
-    /// Keeps what the worker has not stored in this tab's synchronous journal, as the page
-    /// closes.
-    fn journal_now(&self) {
-        let Some((register, bytes)) = self.unsaved.get_value() else { return };
-        if !bytes.is_empty()
-            && let Err(e) = Journal::write(&register, &self.tab.get_value(), &bytes)
-        {
-            leptos::logging::warn!("keeping the last edits as the page closes failed: {e}");
-        }
     }
 
     /// The open register as a `.qingfeng` file, handed to `done` with its name. Remembers when.
@@ -582,4 +441,9 @@ async fn ask_persistence() -> Option<bool> {
     let storage = window().navigator().storage();
     let promise = storage.persist().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+}
+
+/// The open register (from context).
+pub fn use_register() -> Session {
+    crate::ui::use_app().session
 }
