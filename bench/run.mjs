@@ -4,6 +4,7 @@
 // QINGFENG_BENCH_SIZE=R500 runs on the smaller register (default R5k).
 // Prints one JSON object; tests assert behaviour, this only measures.
 import { chromium } from 'playwright-core';
+import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,7 @@ try {
 
   // 2. The app on the same register.
   await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
     window.__longTasks = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
     const seen = new MutationObserver(() => {
@@ -119,6 +121,22 @@ try {
   }
   result.app_reopen_to_first_row_ms = { runs: reopens.map(Math.round), median: quantile(reopens, 0.5) };
   result.app_reopen_to_interactive_ms = { runs: interactive.map(Math.round), median: quantile(interactive, 0.5) };
+
+  progress('app: memory');
+  // The page's JS heap (CDP) and wasm memory; the renderer process's resident memory, which
+  // holds the page and its worker (a dedicated worker runs in its page's process).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0;
+  const MB = (bytes) => Math.round(bytes / 1048576);
+  const renderers = execSync(`ps -eo rss,args`).toString().split('\n')
+    .filter((line) => line.includes(dir) && line.includes('--type=renderer'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]) * 1024);
+  result.app_memory_mb = {
+    page_js_heap: MB(await metric('JSHeapUsedSize')),
+    page_wasm: MB(await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? 0)),
+    renderer_rss_page_and_worker: MB(Math.max(0, ...renderers)),
+  };
 
   progress('app: filtering');
   // Keypress in the list's search box to the repainted list (5,000 rows filtered and sorted).
@@ -168,6 +186,26 @@ try {
   result.app_keystroke_to_paint_ms = { p50: quantile(editTimes.keys, 0.5), p95: quantile(editTimes.keys, 0.95) };
   result.app_save_edit_to_paint_ms = { p50: quantile(editTimes.saves, 0.5), p95: quantile(editTimes.saves, 0.95) };
   result.app_longest_task_during_edits_and_saves_ms = Math.round(editTimes.longest);
+
+  progress('app: merging a file of 1k changes into the open register');
+  // Main-thread time is the renderer main thread's task time (CDP TaskDuration) over the merge;
+  // the worker's time is the rest of the wall time until the page shows the result.
+  await page.goto(`${APP}${href}/sync`);
+  await page.getByTestId('import-file').waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="updating"]'), null, { timeout: 120_000, polling: 50 });
+  await page.evaluate(() => { window.__longTasks = []; });
+  const busyBefore = await metric('TaskDuration');
+  const mergeStarted = Date.now();
+  await page.getByTestId('import-file').setInputFiles(join(DATA, `${SIZE}-plus-1k.qingfeng`));
+  await page.locator('[data-imports]').waitFor({ timeout: 600_000 });
+  const mergeWall = Date.now() - mergeStarted;
+  await page.waitForTimeout(500);
+  const mainThread = Math.round(((await metric('TaskDuration')) - busyBefore) * 1000);
+  result.app_merge_1k = {
+    wall_ms: mergeWall,
+    main_thread_ms: mainThread,
+    longest_task_ms: Math.round(Math.max(0, ...(await page.evaluate(() => window.__longTasks)))),
+  };
 } finally {
   await context.close();
   rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@
 
 mod command;
 pub mod protocol;
+pub mod sealing;
 mod view;
 pub mod view_store;
 

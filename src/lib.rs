@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod seal;
 pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,7 @@ mod risk;
 mod settings;
 mod template;
 mod text_serde;
+mod warning;
 
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};
@@ -26,5 +27,6 @@ pub use publicity::{Opinion, Publicity};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
 pub use review::{Degree, Rating, ReviewAction, ReviewEntry, ReviewStage};
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
-pub use settings::Settings;
+pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
 pub use template::{Template, TemplatePhase, TemplateRisk};
+pub use warning::{Channel, Complaint, Disposal, Sealed, Source, Step, StepKind, Target, Warning};

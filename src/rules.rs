@@ -8,7 +8,10 @@ mod publicity;
 mod rating;
 mod responsibility;
 mod review;
+mod signals;
 mod validation;
+mod warning;
+mod working_days;
 
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
@@ -22,7 +25,11 @@ pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsib
 pub use review::{
     ReviewError, Who, actions_at, check_step, in_leading_group, leads_department, transition, waiting_for,
 };
+pub use signals::{Signal, signals};
 pub use validation::{
-    DepartmentForm, Form, Invalid, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm,
-    PublicityForm, RatingForm, Reason, RiskForm, RiskKindForm, UnitForm,
+    ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm,
+    PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, StepForm, UnitForm,
+    WarningForm, reporter_of,
 };
+pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, warning_department};
+pub use working_days::{WorkCalendar, weekday};

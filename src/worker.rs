@@ -24,8 +24,10 @@ use crate::doc::{Conflict, DocError, RegisterDoc, Stamp};
 use crate::engine::protocol::{
     Event, FromEngine, Imported, JournalEntry, RemoteError, Reply, Request, ToEngine, decode, encode,
 };
+use crate::engine::sealing::{reporters, seal_command};
 use crate::engine::{Command, Outcome};
 use crate::model::{EntityKind, Id, Template};
+use crate::seal::SealKey;
 use crate::storage::{
     Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Persistence, SaveStatus, Saved, Write,
     encode_view, open_stored, save_now,
@@ -60,6 +62,9 @@ struct Engine {
     preview_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<ToEngine>>,
     busy: Cell<bool>,
+    /// The key that opens the open register's reporters' names, once a member gave the
+    /// passphrase: in memory only, forgotten when another register opens.
+    seal_key: RefCell<Option<(Id, SealKey)>>,
 }
 
 thread_local! {
@@ -176,6 +181,59 @@ impl Engine {
                 Err(e) => keyed("catalogue.xlsx_failed", e.to_string()),
             },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
+            Request::SetPassphrase { passphrase, author, at } => {
+                self.set_passphrase(&passphrase, &Stamp::new(author, at))
+            }
+            Request::Unlock { passphrase } => self.unlock(&passphrase),
+            Request::Reporters => self.read(|d| match self.key_for(&d.register().id) {
+                Some(key) => Reply::Reporters(reporters(d.register(), &key)),
+                None => keyed("seal.locked", "the passphrase was not given".into()),
+            }),
+            Request::Lock => {
+                self.seal_key.borrow_mut().take();
+                Reply::Ran(Outcome::Done)
+            }
+        }
+    }
+
+    /// The seal key, if it is the open register's.
+    fn key_for(&self, register: &str) -> Option<SealKey> {
+        self.seal_key.borrow().as_ref().filter(|(id, _)| id == register).map(|(_, key)| key.clone())
+    }
+
+    /// Sets the passphrase that seals reporters' names (once per register) and keeps its key.
+    fn set_passphrase(self: &Rc<Self>, passphrase: &str, stamp: &Stamp) -> Reply {
+        let Some(register) = self.doc.borrow().as_ref().map(|d| d.register().id.clone()) else {
+            return failed(&DocError::NotReady);
+        };
+        let (lock, key) = match crate::seal::new_lock(passphrase, &register) {
+            Ok(made) => made,
+            Err(e) => return keyed(e.label_key(), e.to_string()),
+        };
+        match self.run(Command::SetReporterLock(lock), stamp) {
+            Ok(outcome) => {
+                *self.seal_key.borrow_mut() = Some((register, key));
+                Reply::Ran(outcome)
+            }
+            Err(e) => failed(&e),
+        }
+    }
+
+    /// Keeps the key of `passphrase` if it opens the open register's lock, and answers with
+    /// the names it opens; a wrong passphrase changes nothing.
+    fn unlock(&self, passphrase: &str) -> Reply {
+        let doc = self.doc.borrow();
+        let Some(register) = doc.as_ref().map(RegisterDoc::register) else { return failed(&DocError::NotReady) };
+        let Some(lock) = &register.settings.reporter_lock else {
+            return keyed("seal.no_lock", "no passphrase is set".into());
+        };
+        match crate::seal::unlock(lock, passphrase, &register.id) {
+            Ok(key) => {
+                let names = reporters(register, &key);
+                *self.seal_key.borrow_mut() = Some((register.id.clone(), key));
+                Reply::Reporters(names)
+            }
+            Err(e) => keyed(e.label_key(), e.to_string()),
         }
     }
 
@@ -219,6 +277,9 @@ impl Engine {
     }
 
     fn adopt(&self, doc: RegisterDoc) {
+        if self.key_for(&doc.register().id).is_none() {
+            self.seal_key.borrow_mut().take();
+        }
         *self.saving.borrow_mut() = Saving::default();
         *self.doc.borrow_mut() = Some(doc);
         self.conflicts.borrow_mut().clear();
@@ -246,6 +307,8 @@ impl Engine {
 
     fn run(self: &Rc<Self>, command: Command, stamp: &Stamp) -> Result<Outcome, DocError> {
         let merge = matches!(command, Command::MergeFile(_));
+        let register = self.doc.borrow().as_ref().map(|d| d.register().id.clone()).ok_or(DocError::NotReady)?;
+        let command = seal_command(command, self.key_for(&register).as_ref(), &register)?;
         let (outcome, patches) = self.doc.borrow_mut().as_mut().ok_or(DocError::NotReady)?.run(stamp, command)?;
         if !patches.is_empty() {
             self.tell_patches(patches);

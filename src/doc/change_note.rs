@@ -44,10 +44,12 @@ pub enum Action {
     UpdateSettings,
     /// A publicity round was closed.
     Close,
+    /// A step of a warning's case was recorded.
+    CaseStep,
 }
 
 impl Action {
-    const CODES: [(Action, &'static str); 11] = [
+    const CODES: [(Action, &'static str); 12] = [
         (Action::CreateRegister, "create-register"),
         (Action::UpdateUnit, "update-unit"),
         (Action::UpdateLeadingGroup, "update-leading-group"),
@@ -59,6 +61,7 @@ impl Action {
         (Action::Rate, "rate"),
         (Action::UpdateSettings, "update-settings"),
         (Action::Close, "close"),
+        (Action::CaseStep, "case-step"),
     ];
 
     fn code(self) -> &'static str {
@@ -83,6 +86,7 @@ impl Action {
             Action::Rate => "history.rate",
             Action::UpdateSettings => "history.update_settings",
             Action::Close => "history.close",
+            Action::CaseStep => "history.case_step",
         }
     }
 }

@@ -7,7 +7,10 @@ use automerge::{ChangeHash, Patch, PatchAction, Prop, ROOT};
 use autosurgeon::{MaybeMissing, hydrate_prop};
 
 use super::register_doc::{DocError, RegisterDoc};
-use crate::model::{Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint};
+use crate::model::{
+    Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
+    Warning,
+};
 
 /// What a set of patches changed, in model terms.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -75,6 +78,8 @@ impl RegisterDoc {
                 EntityKind::RiskKind => self.refresh_entity::<RiskKind>(id)?,
                 EntityKind::Phase => self.refresh_entity::<Phase>(id)?,
                 EntityKind::Publicity => self.refresh_entity::<Publicity>(id)?,
+                EntityKind::Complaint => self.refresh_entity::<Complaint>(id)?,
+                EntityKind::Warning => self.refresh_entity::<Warning>(id)?,
             }
         }
         Ok(())

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
-use crate::model::{Degree, Entity, EntityKind, Id, ReviewAction, ReviewStage, RiskLevel};
+use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{
-    DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm,
-    RatingForm, RiskForm, RiskKindForm, UnitForm,
+    ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm,
+    PublicityForm, RatingForm, RiskForm, RiskKindForm, StepForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -45,6 +45,14 @@ macro_rules! with_kind {
                 type $e = crate::model::Phase;
                 $body
             }
+            EntityKind::Complaint => {
+                type $e = crate::model::Complaint;
+                $body
+            }
+            EntityKind::Warning => {
+                type $e = crate::model::Warning;
+                $body
+            }
         }
     };
 }
@@ -68,6 +76,10 @@ pub enum AnyForm {
     Publicity(PublicityForm),
     /// 实施阶段
     Phase(PhaseForm),
+    /// 投诉举报
+    Complaint(ComplaintForm),
+    /// 预警
+    Warning(WarningForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -104,6 +116,8 @@ entity_forms! {
     MeasureForm => Measure,
     PublicityForm => Publicity,
     PhaseForm => Phase,
+    ComplaintForm => Complaint,
+    WarningForm => Warning,
 }
 
 /// A change asked of the register.
@@ -201,6 +215,23 @@ pub enum Command {
         /// Today, `YYYY-MM-DD`.
         today: String,
     },
+    /// Records a step of a warning's case.
+    CaseStep {
+        /// The warning.
+        warning: Id,
+        /// The step.
+        form: StepForm,
+    },
+    /// Dismisses a warning signal, with the reason.
+    DismissSignal {
+        /// The signal's key.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// Sets the lock of the passphrase that seals reporters' names (the engine makes it from
+    /// the passphrase; only the salt and a check value travel).
+    SetReporterLock(ReporterLock),
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -252,6 +283,8 @@ impl RegisterDoc {
                     EntityKind::Measure => self.restore_entity::<MeasureForm>(stamp, &id, hash),
                     EntityKind::Publicity => self.restore_entity::<PublicityForm>(stamp, &id, hash),
                     EntityKind::Phase => self.restore_entity::<PhaseForm>(stamp, &id, hash),
+                    EntityKind::Complaint => self.restore_entity::<ComplaintForm>(stamp, &id, hash),
+                    EntityKind::Warning => self.restore_entity::<WarningForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {
@@ -283,6 +316,15 @@ impl RegisterDoc {
             Command::ClosePublicity { round, today } => {
                 let today = today.parse().map_err(|_| DocError::Write(format!("not a date: {today}")))?;
                 self.close_publicity(stamp, &round, today)?;
+                Outcome::Done
+            }
+            Command::CaseStep { warning, form } => Outcome::Created(self.case_step(stamp, &warning, &form)?),
+            Command::DismissSignal { key, reason } => {
+                self.dismiss_signal(stamp, &key, &reason)?;
+                Outcome::Done
+            }
+            Command::SetReporterLock(lock) => {
+                self.set_reporter_lock(stamp, lock)?;
                 Outcome::Done
             }
             // The import path the merge property test runs.

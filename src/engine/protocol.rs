@@ -64,6 +64,24 @@ pub enum Request {
         /// The worksheet's name.
         sheet: String,
     },
+    /// Sets the passphrase that seals reporters' names (the engine keeps the key in memory).
+    SetPassphrase {
+        /// The passphrase.
+        passphrase: String,
+        /// The member setting it.
+        author: Id,
+        /// Unix seconds.
+        at: i64,
+    },
+    /// Opens the reporters' names with the passphrase.
+    Unlock {
+        /// The passphrase.
+        passphrase: String,
+    },
+    /// Forgets the key: names are hidden again.
+    Lock,
+    /// The reporters the kept key opens.
+    Reporters,
     /// Import a `.qingfeng` file, with the journals of the register it holds.
     Import {
         /// The file.
@@ -151,6 +169,8 @@ pub enum Reply {
     File(Vec<u8>),
     /// What an import did.
     Imported(Imported),
+    /// The reporters the passphrase opens, by complaint id.
+    Reporters(std::collections::BTreeMap<Id, crate::engine::sealing::Reporter>),
 }
 
 /// What the engine says on its own.

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, Register, RiskKind,
-    RiskPoint, Settings, Unit,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, Register,
+    RiskKind, RiskPoint, Settings, Unit, Warning,
 };
 
 /// One entity as it now stands.
@@ -28,6 +28,10 @@ pub enum EntityValue {
     Publicity(Publicity),
     /// 实施阶段
     Phase(Phase),
+    /// 投诉举报
+    Complaint(Complaint),
+    /// 预警
+    Warning(Warning),
 }
 
 /// A change to the view of a register.
@@ -77,6 +81,8 @@ impl ViewPatch {
             EntityKind::Measure => entity_value(register, id, EntityValue::Measure),
             EntityKind::Publicity => entity_value(register, id, EntityValue::Publicity),
             EntityKind::Phase => entity_value(register, id, EntityValue::Phase),
+            EntityKind::Complaint => entity_value(register, id, EntityValue::Complaint),
+            EntityKind::Warning => entity_value(register, id, EntityValue::Warning),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -93,6 +99,8 @@ impl ViewPatch {
                 (_, Some(EntityValue::Measure(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Publicity(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Phase(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Complaint(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Warning(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -101,6 +109,8 @@ impl ViewPatch {
                 (EntityKind::Measure, None) => put::<Measure>(view, id, None),
                 (EntityKind::Publicity, None) => put::<Publicity>(view, id, None),
                 (EntityKind::Phase, None) => put::<Phase>(view, id, None),
+                (EntityKind::Complaint, None) => put::<Complaint>(view, id, None),
+                (EntityKind::Warning, None) => put::<Warning>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

@@ -13,8 +13,8 @@ use reactive_stores::{AtKeyed, KeyedSubfield, Store};
 
 use super::view::{EntityValue, ViewPatch};
 use crate::model::{
-    Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, Register, RegisterStoreFields,
-    RiskKind, RiskPoint,
+    Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, Register,
+    RegisterStoreFields, RiskKind, RiskPoint, Warning,
 };
 use leptos::prelude::{GetUntracked, Set, Track, WithUntracked, Write};
 
@@ -54,6 +54,8 @@ stored!(
     Measure => measures,
     Publicity => publicity,
     Phase => phases,
+    Complaint => complaints,
+    Warning => warnings,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -85,6 +87,8 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Measure(e)) => put(store, id, e),
             Some(EntityValue::Publicity(e)) => put(store, id, e),
             Some(EntityValue::Phase(e)) => put(store, id, e),
+            Some(EntityValue::Complaint(e)) => put(store, id, e),
+            Some(EntityValue::Warning(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -94,6 +98,8 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Measure => remove::<Measure>(store, &id),
                 EntityKind::Publicity => remove::<Publicity>(store, &id),
                 EntityKind::Phase => remove::<Phase>(store, &id),
+                EntityKind::Complaint => remove::<Complaint>(store, &id),
+                EntityKind::Warning => remove::<Warning>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

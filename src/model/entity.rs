@@ -43,11 +43,15 @@ pub enum EntityKind {
     Publicity,
     /// 实施阶段
     Phase,
+    /// 投诉举报
+    Complaint,
+    /// 预警
+    Warning,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 10] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -56,6 +60,8 @@ impl EntityKind {
         EntityKind::Publicity,
         EntityKind::RiskKind,
         EntityKind::Phase,
+        EntityKind::Complaint,
+        EntityKind::Warning,
     ];
 
     /// The key of this kind's map at the document root.
@@ -69,6 +75,8 @@ impl EntityKind {
             EntityKind::Measure => "measures",
             EntityKind::Publicity => "publicity",
             EntityKind::Phase => "phases",
+            EntityKind::Complaint => "complaints",
+            EntityKind::Warning => "warnings",
         }
     }
 
@@ -88,6 +96,8 @@ impl EntityKind {
             EntityKind::Measure => "entity.measure",
             EntityKind::Publicity => "entity.publicity",
             EntityKind::Phase => "entity.phase",
+            EntityKind::Complaint => "entity.complaint",
+            EntityKind::Warning => "entity.warning",
         }
     }
 }

@@ -7,8 +7,8 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
-    Settings, Unit,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind,
+    RiskPoint, Settings, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -52,6 +52,16 @@ pub struct Register {
     /// 公示 rounds
     #[store(key: Id = |(id, _)| id.clone())]
     pub publicity: BTreeMap<Id, Publicity>,
+    /// 投诉举报
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub complaints: BTreeMap<Id, Complaint>,
+    /// 预警
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub warnings: BTreeMap<Id, Warning>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -78,6 +88,8 @@ impl Register {
             EntityKind::Publicity => label::<Publicity>(self, id),
             EntityKind::RiskKind => label::<RiskKind>(self, id),
             EntityKind::Phase => label::<Phase>(self, id),
+            EntityKind::Complaint => label::<Complaint>(self, id),
+            EntityKind::Warning => label::<Warning>(self, id),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::{Degree, RiskLevel};
+use super::{Degree, RiskLevel, Sealed};
 
 /// Settings the committee may change.
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
@@ -16,6 +16,84 @@ pub struct Settings {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub level_matrix: BTreeMap<String, RiskLevel>,
+    /// Working days a warned target has for the written answer (回告).
+    #[autosurgeon(missing = "default_answer_days")]
+    #[serde(default = "default_answer_days")]
+    pub answer_days: u32,
+    /// Days that differ from the plain week, keyed `YYYY-MM-DD`: `true` a holiday on a weekday,
+    /// `false` a weekend day worked (调休). One key per day, so two members' edits merge.
+    #[autosurgeon(missing = "default_holidays")]
+    #[serde(default = "default_holidays")]
+    pub holidays: BTreeMap<String, bool>,
+    /// When the register proposes a warning.
+    #[autosurgeon(missing = "SignalThresholds::default")]
+    #[serde(default)]
+    pub signals: SignalThresholds,
+    /// Warning signals the committee dismissed, keyed by the signal's key.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub dismissed_signals: BTreeMap<String, Dismissed>,
+    /// The disposal measures offered (处置措施), an editable list.
+    #[autosurgeon(missing = "default_disposals")]
+    #[serde(default = "default_disposals")]
+    pub disposals: Vec<String>,
+    /// The salt and check value of the passphrase that seals reporters' names; `None` until
+    /// the committee sets one. Never the passphrase or the key.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub reporter_lock: Option<ReporterLock>,
+}
+
+/// Thresholds of the warning signals (预警信号).
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct SignalThresholds {
+    /// A measure this many days past its deadline is signalled.
+    pub overdue_days: u32,
+    /// This many complaints about one person …
+    pub complaints: u32,
+    /// … within this many months are signalled.
+    pub complaint_months: u32,
+}
+
+impl Default for SignalThresholds {
+    fn default() -> Self {
+        Self { overdue_days: 30, complaints: 2, complaint_months: 6 }
+    }
+}
+
+/// A dismissed warning signal: why, by whom, when.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Dismissed {
+    /// The reason given.
+    pub reason: String,
+    /// The member who dismissed it.
+    pub by: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// The salt and check value of the passphrase that seals reporters' names (`crate::seal`).
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct ReporterLock {
+    /// The Argon2id salt, base64.
+    pub salt: String,
+    /// A known text sealed with the key: a wrong passphrase does not open it.
+    pub check: Sealed,
+}
+
+fn default_answer_days() -> u32 {
+    5
+}
+
+/// The 2026 holidays and worked weekends of the State Council's notice.
+fn default_holidays() -> BTreeMap<String, bool> {
+    let calendar = crate::rules::WorkCalendar::china_2026();
+    let off = calendar.holidays.iter().map(|d| (d.to_string(), true));
+    off.chain(calendar.worked.iter().map(|d| (d.to_string(), false))).collect()
+}
+
+fn default_disposals() -> Vec<String> {
+    ["谈心疏导", "批评教育", "诫勉谈话", "专题民主生活会", "限期整改"].map(String::from).to_vec()
 }
 
 impl Default for Settings {
@@ -26,7 +104,15 @@ impl Default for Settings {
                 level_matrix.insert(Settings::cell(l, s), Settings::default_level(l, s));
             }
         }
-        Self { level_matrix }
+        Self {
+            level_matrix,
+            answer_days: default_answer_days(),
+            holidays: default_holidays(),
+            signals: SignalThresholds::default(),
+            dismissed_signals: BTreeMap::new(),
+            disposals: default_disposals(),
+            reporter_lock: None,
+        }
     }
 }
 
@@ -43,6 +129,21 @@ impl Settings {
             4..=8 => RiskLevel::Two,
             _ => RiskLevel::Three,
         }
+    }
+
+    /// The register's working-day calendar.
+    pub fn calendar(&self) -> crate::rules::WorkCalendar {
+        let mut calendar = crate::rules::WorkCalendar::default();
+        for (day, off) in &self.holidays {
+            if let Ok(date) = day.parse() {
+                if *off {
+                    calendar.holidays.insert(date)
+                } else {
+                    calendar.worked.insert(date)
+                };
+            }
+        }
+        calendar
     }
 
     /// The level the matrix proposes for a cell.

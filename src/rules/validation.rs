@@ -13,6 +13,9 @@ use crate::model::{
 use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
 use crate::rules::rating::{Judgement, propose_level};
 
+mod cases;
+pub use cases::{ComplaintForm, DisposalForm, ReporterInput, StepForm, WarningForm, reporter_of};
+
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Reason {
@@ -64,6 +67,12 @@ pub enum Reason {
     /// A list that must not be empty.
     #[error("choose at least one")]
     NoneChosen,
+    /// A reporter's name typed while the passphrase is not entered: it cannot be sealed.
+    #[error("enter the passphrase first")]
+    Locked,
+    /// A step the case does not allow where it stands.
+    #[error("not allowed now")]
+    NotNow,
 }
 
 impl Reason {
@@ -85,6 +94,8 @@ impl Reason {
             Reason::TooShort { .. } => "invalid.too_short",
             Reason::NotApproved => "invalid.not_approved",
             Reason::NoneChosen => "invalid.none_chosen",
+            Reason::Locked => "invalid.locked",
+            Reason::NotNow => "invalid.not_now",
         }
     }
 }

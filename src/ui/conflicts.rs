@@ -20,6 +20,8 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::RiskKind => "kind",
         EntityKind::Phase => "phase",
         EntityKind::Publicity => "publicity",
+        EntityKind::Complaint => "complaint",
+        EntityKind::Warning => "warning",
     }
 }
 

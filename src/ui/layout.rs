@@ -27,6 +27,7 @@ pub fn Header() -> impl IntoView {
                     {link("/risks", "nav.risks", "nav-risks")}
                     {link("/review", "nav.review", "nav-review")}
                     {link("/publicity", "nav.publicity", "nav-publicity")}
+                    {link("/warnings", "nav.warnings", "nav-warnings")}
                     {link("/catalogue", "nav.catalogue", "nav-catalogue")}
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}

@@ -1,6 +1,8 @@
 //! One file per page, named by what it shows.
 
+mod case;
 mod catalogue;
+mod complaint;
 mod dashboard;
 mod history;
 mod org;
@@ -12,8 +14,11 @@ mod review;
 mod risk;
 mod risks;
 mod sync;
+mod warnings;
 
+pub use case::CasePage;
 pub use catalogue::CataloguePage;
+pub use complaint::ComplaintPage;
 pub use dashboard::DashboardPage;
 pub use history::{AsOfPage, HistoryPage};
 pub use org::OrgPage;
@@ -25,6 +30,7 @@ pub use review::ReviewPage;
 pub use risk::RiskPage;
 pub use risks::RisksPage;
 pub use sync::{EXPORT_REMINDER_DAYS, SyncPage};
+pub use warnings::WarningsPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -4,6 +4,7 @@
 //! commands, history, files. It also keeps who the member at this browser is and the register
 //! list; the save status and closing-time journal are `use_autosave`'s.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use super::Autosave;
 use crate::doc::{Conflict, DocError, HistoryEntry};
 pub use crate::engine::protocol::Imported;
 use crate::engine::protocol::{Event, Reply, Request};
+use crate::engine::sealing::Reporter;
 use crate::engine::view_store::{self, StoredEntity, ViewStore};
 use crate::engine::{Command, Outcome};
 use crate::model::{Date, EntityKind, Id, Person, Register, RegisterStoreFields, Settings, Unit};
@@ -56,6 +58,8 @@ pub struct Session {
     pub registers: RwSignal<Vec<RegisterEntry>>,
     /// Whether the browser promised not to clear this site's data (`navigator.storage.persist()`).
     pub persisted: RwSignal<Option<bool>>,
+    /// Whether the worker holds the key that opens the open register's reporters' names.
+    pub unlocked: RwSignal<bool>,
     /// The open register's conflicted fields, as the worker found them.
     pub conflicts: RwSignal<Vec<Conflict>, LocalStorage>,
 }
@@ -85,6 +89,7 @@ impl Session {
             registers: RwSignal::new(registers),
             persisted: RwSignal::new(None),
             conflicts: RwSignal::new_local(Vec::new()),
+            unlocked: RwSignal::new(false),
         };
         let on_failure = move |why| session.autosave.engine_stopped(why);
         session.link.set_value(EngineLink::start(move |event| session.on_event(event), on_failure));
@@ -224,6 +229,7 @@ impl Session {
             return;
         }
         self.open_id.set(Some(id.clone()));
+        self.unlocked.set(false);
         self.state.set(OpenState::Loading);
         self.conflicts.set(Vec::new());
         let journals = self.autosave.journals_for_opening(&id);
@@ -304,6 +310,52 @@ impl Session {
             }
             reply(result)
         });
+    }
+
+    /// Sets the passphrase that seals reporters' names; the worker keeps its key.
+    pub fn set_passphrase(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        let this = *self;
+        let request = Request::SetPassphrase { passphrase, author: self.me().unwrap_or_default(), at: now_seconds() };
+        self.request(request, move |reply| match reply {
+            Reply::Ran(_) => {
+                this.unlocked.set(true);
+                done(Ok(()))
+            }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("setting the passphrase answered {other:?}")))),
+        });
+    }
+
+    /// Gives the worker the passphrase; a wrong one changes nothing.
+    pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        let this = *self;
+        self.request(Request::Unlock { passphrase }, move |reply| match reply {
+            Reply::Reporters(_) => {
+                this.unlocked.set(true);
+                done(Ok(()))
+            }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("unlocking answered {other:?}")))),
+        });
+    }
+
+    /// Has the worker forget the key: names are hidden again.
+    pub fn lock(&self) {
+        self.unlocked.set(false);
+        self.request(Request::Lock, |_| {});
+    }
+
+    /// The reporters' names the passphrase opens, by complaint id (asked again after each
+    /// change; `None` while locked).
+    pub fn reporters(&self) -> RwSignal<Option<BTreeMap<Id, Reporter>>, LocalStorage> {
+        let this = *self;
+        self.ask_tracked(
+            move || this.unlocked.get().then_some(Request::Reporters),
+            |reply| match reply {
+                Reply::Reporters(names) => Some(names),
+                _ => None,
+            },
+        )
     }
 
     /// Every change of the open register, newest first (asked again after each change).

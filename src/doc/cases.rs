@@ -1,0 +1,178 @@
+//! 预警处置 as document operations: the steps of a warning's case, dismissed signals, and the
+//! lock of the passphrase that seals reporters' names.
+
+use automerge::ROOT;
+use autosurgeon::reconcile_prop;
+
+use super::change_note::{Action, Stamp};
+use super::keep_conflicts::KeepConflicts;
+use super::register_doc::{DocError, RegisterDoc};
+use crate::model::{Dismissed, Id, ReporterLock, Warning, new_id};
+use crate::rules::{Case, Invalid, Reason, StepForm};
+
+impl RegisterDoc {
+    /// Records a step of warning `warning`'s case; refused when the case does not allow it
+    /// where it stands. Returns the step's id.
+    pub fn case_step(&mut self, stamp: &Stamp, warning: &str, form: &StepForm) -> Result<Id, DocError> {
+        let mut entry = self.fresh_entity::<Warning>(warning)?;
+        let step = form.check(self.register(), &stamp.author, stamp.at).map_err(DocError::Invalid)?;
+        if !Case::of(&entry).allows(step.kind) {
+            return Err(DocError::Invalid(vec![Invalid { field: "kind", reason: Reason::NotNow }]));
+        }
+        let id = new_id();
+        entry.steps.insert(id.clone(), step);
+        self.write_entity(stamp, Action::CaseStep, warning, &entry)?;
+        Ok(id)
+    }
+
+    /// Dismisses warning signal `key` with `reason` (required).
+    pub fn dismiss_signal(&mut self, stamp: &Stamp, key: &str, reason: &str) -> Result<(), DocError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DocError::Invalid(vec![Invalid { field: "reason", reason: Reason::Required }]));
+        }
+        let mut settings = self.register().settings.clone();
+        let dismissed = Dismissed { reason: reason.to_string(), by: stamp.author.clone(), at: stamp.at };
+        settings.dismissed_signals.insert(key.to_string(), dismissed);
+        self.write_settings(stamp, &settings, key.to_string())
+    }
+
+    /// Sets the passphrase lock, once: a second lock would leave the names sealed under the
+    /// first unreadable, so it is refused.
+    pub fn set_reporter_lock(&mut self, stamp: &Stamp, lock: ReporterLock) -> Result<(), DocError> {
+        if self.register().settings.reporter_lock.is_some() {
+            return Err(DocError::Invalid(vec![Invalid { field: "passphrase", reason: Reason::Duplicate }]));
+        }
+        let mut settings = self.register().settings.clone();
+        settings.reporter_lock = Some(lock);
+        self.write_settings(stamp, &settings, String::new())
+    }
+
+    /// Reconciles the settings and commits them as one change labelled `label`.
+    pub(super) fn write_settings(
+        &mut self,
+        stamp: &Stamp,
+        settings: &crate::model::Settings,
+        label: String,
+    ) -> Result<(), DocError> {
+        reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "settings", settings)
+            .map_err(|e| DocError::Write(e.to_string()))?;
+        self.commit(stamp, Action::UpdateSettings, None, label);
+        // As the document now has them (a conflicted field keeps the value it shows).
+        self.register_mut().settings = autosurgeon::hydrate_prop(&self.doc, ROOT, "settings")
+            .map_err(|e| DocError::NotARegister(e.to_string()))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{StepKind, Target, Template};
+    use crate::rules::{BoardColumn, CaseState, DisposalForm, UnitForm, WarningForm};
+
+    fn doc() -> (RegisterDoc, Id) {
+        let unit = UnitForm { name: "一中".into(), ..UnitForm::default() };
+        let mut doc =
+            RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
+        let department = doc.register().departments.keys().next().unwrap().clone();
+        let form = WarningForm {
+            level: "3".into(),
+            source: "manual".into(),
+            target: Target::Department.code().into(),
+            target_id: department,
+            problem: "食堂采购未公示".into(),
+            raised: "2026-11-02".into(),
+            ..WarningForm::default()
+        };
+        let id = doc.create_entity(&Stamp::new("wang", 1), &form).unwrap();
+        (doc, id)
+    }
+
+    fn step(kind: StepKind, date: &str, text: &str) -> StepForm {
+        let measures = match kind {
+            StepKind::Dispose => vec![DisposalForm { measure: "批评教育".into(), ..DisposalForm::default() }],
+            _ => Vec::new(),
+        };
+        StepForm { kind: kind.code().into(), date: date.into(), text: text.into(), measures }
+    }
+
+    fn case(doc: &RegisterDoc, id: &str) -> Case {
+        Case::of(&doc.register().warnings[id])
+    }
+
+    #[test]
+    fn a_case_goes_from_disposal_to_answer_to_acceptance() {
+        let (mut doc, id) = doc();
+        let at = |n| Stamp::new("wang", n);
+        // An answer before any disposal is refused, and nothing is written.
+        let refused = doc.case_step(&at(2), &id, &step(StepKind::Answer, "2026-11-03", "已整改"));
+        assert!(matches!(refused, Err(DocError::Invalid(ref i)) if i[0].reason == Reason::NotNow));
+        assert!(doc.register().warnings[&id].steps.is_empty());
+
+        doc.case_step(&at(3), &id, &step(StepKind::Dispose, "2026-11-02", "")).unwrap();
+        // Five working days from Monday 2 November 2026.
+        assert_eq!(case(&doc, &id).state, CaseState::AwaitingAnswer { due: "2026-11-09".parse().ok() });
+        assert_eq!(case(&doc, &id).column("2026-11-10".parse().unwrap()), BoardColumn::Overdue);
+        doc.case_step(&at(4), &id, &step(StepKind::Answer, "2026-11-06", "原因分析与整改情况")).unwrap();
+        assert_eq!(case(&doc, &id).state, CaseState::Answered);
+        doc.case_step(&at(5), &id, &step(StepKind::Accept, "2026-11-09", "")).unwrap();
+        assert_eq!(case(&doc, &id).state, CaseState::Closed);
+        assert!(doc.case_step(&at(6), &id, &step(StepKind::Reject, "2026-11-09", "再改")).is_err());
+    }
+
+    #[test]
+    fn a_second_sending_back_raises_the_warning_a_level() {
+        let (mut doc, id) = doc();
+        let mut n = 1;
+        let mut take = |doc: &mut RegisterDoc, kind, text: &str| {
+            n += 1;
+            doc.case_step(&Stamp::new("wang", n), &id, &step(kind, "2026-11-03", text))
+        };
+        take(&mut doc, StepKind::Dispose, "").unwrap();
+        take(&mut doc, StepKind::Answer, "第一次回告").unwrap();
+        // Reasons are required to send an answer back.
+        assert!(take(&mut doc, StepKind::Reject, "").is_err());
+        take(&mut doc, StepKind::Reject, "原因分析不深入").unwrap();
+        let after_first = case(&doc, &id);
+        assert!(matches!(after_first.state, CaseState::AwaitingAnswer { .. }));
+        assert_eq!(after_first.level, crate::model::RiskLevel::Three);
+        take(&mut doc, StepKind::Answer, "第二次回告").unwrap();
+        take(&mut doc, StepKind::Reject, "仍未整改到位").unwrap();
+        let after_second = case(&doc, &id);
+        assert_eq!((after_second.state, after_second.level), (CaseState::New, crate::model::RiskLevel::Two));
+        assert_eq!(after_second.timeline.last().unwrap().raised_to, Some(crate::model::RiskLevel::Two));
+        // At the new level the case starts again from disposal.
+        take(&mut doc, StepKind::Dispose, "").unwrap();
+        assert!(matches!(case(&doc, &id).state, CaseState::AwaitingAnswer { .. }));
+    }
+
+    #[test]
+    fn disposal_and_answer_recorded_at_once_on_two_copies_both_stay() {
+        let (mut doc, id) = doc();
+        doc.case_step(&Stamp::new("wang", 2), &id, &step(StepKind::Dispose, "2026-11-02", "")).unwrap();
+        let mut other = doc.fork();
+        // One member adds a further disposal, the other records the answer, neither seeing the other.
+        doc.case_step(&Stamp::new("wang", 3), &id, &step(StepKind::Dispose, "2026-11-03", "加谈话")).unwrap();
+        other.case_step(&Stamp::new("li", 4), &id, &step(StepKind::Answer, "2026-11-04", "书面回告")).unwrap();
+        doc.merge(&mut other).unwrap();
+        let merged = case(&doc, &id);
+        assert_eq!(merged.timeline.len(), 3, "every step is kept");
+        assert!(merged.timeline.iter().all(|s| s.applied));
+        assert_eq!(merged.state, CaseState::Answered);
+    }
+
+    #[test]
+    fn a_dismissed_signal_and_the_lock_are_settings() {
+        let (mut doc, _) = doc();
+        assert!(doc.dismiss_signal(&Stamp::default(), "measure:x", " ").is_err());
+        doc.dismiss_signal(&Stamp::default(), "measure:x", "已完成，未及时登记").unwrap();
+        assert_eq!(doc.register().settings.dismissed_signals["measure:x"].reason, "已完成，未及时登记");
+        let (lock, _) = crate::seal::new_lock("一二三四五六七八", &doc.register().id).unwrap();
+        doc.set_reporter_lock(&Stamp::default(), lock.clone()).unwrap();
+        assert!(doc.set_reporter_lock(&Stamp::default(), lock.clone()).is_err());
+        let reopened = RegisterDoc::load(&doc.save()).unwrap();
+        assert_eq!(reopened.register().settings.reporter_lock, Some(lock));
+        assert_eq!(reopened.register().settings.answer_days, 5);
+    }
+}

@@ -1,0 +1,136 @@
+//! Reporters' names on their way into and out of the document: a command carrying a typed name
+//! is sealed before it runs, and names are opened only for a member who gave the passphrase.
+//! The key lives in the engine's memory only, never in the document, storage or a message.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{AnyForm, Command};
+use crate::doc::DocError;
+use crate::model::{Id, Register};
+use crate::rules::{Invalid, Reason, ReporterInput, reporter_of};
+use crate::seal::{SealKey, open, seal};
+
+/// A reporter as a member who gave the passphrase sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporter {
+    /// 姓名
+    pub name: String,
+    /// 联系方式
+    pub contact: String,
+}
+
+/// `command` with any typed reporter sealed with `key` for register `register`. Without a key
+/// a typed reporter is refused: it would otherwise be written in the clear.
+pub fn seal_command(command: Command, key: Option<&SealKey>, register: &str) -> Result<Command, DocError> {
+    let seal_form = |mut form: crate::rules::ComplaintForm| -> Result<crate::rules::ComplaintForm, DocError> {
+        if let Some(text) = form.reporter_text() {
+            let Some(key) = key else {
+                return Err(DocError::Invalid(vec![Invalid { field: "reporter_name", reason: Reason::Locked }]));
+            };
+            let sealed = seal(key, register, text.as_bytes())
+                .map_err(|e| DocError::Remote { key: e.label_key(), detail: e.to_string() })?;
+            form.reporter = ReporterInput::Sealed(sealed);
+        } else if matches!(form.reporter, ReporterInput::Plain { .. }) {
+            // Both fields left empty: an anonymous complaint.
+            form.reporter = ReporterInput::Anonymous;
+        }
+        Ok(form)
+    };
+    Ok(match command {
+        Command::Create(AnyForm::Complaint(form)) => Command::Create(AnyForm::Complaint(seal_form(form)?)),
+        Command::Update { id, form: AnyForm::Complaint(form) } => {
+            Command::Update { id, form: AnyForm::Complaint(seal_form(form)?) }
+        }
+        other => other,
+    })
+}
+
+/// The reporters of `register`'s complaints that `key` opens, by complaint id.
+pub fn reporters(register: &Register, key: &SealKey) -> BTreeMap<Id, Reporter> {
+    register
+        .complaints
+        .iter()
+        .filter_map(|(id, complaint)| {
+            let bytes = open(key, &register.id, complaint.reporter.as_ref()?).ok()?;
+            let (name, contact) = reporter_of(std::str::from_utf8(&bytes).ok()?)?;
+            Some((id.clone(), Reporter { name, contact }))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{RegisterDoc, Stamp};
+    use crate::model::Template;
+    use crate::rules::{ComplaintForm, UnitForm};
+
+    const NAME: &str = "欧阳举报人";
+    const CONTACT: &str = "13912345678";
+
+    fn complaint() -> Command {
+        Command::Create(AnyForm::Complaint(ComplaintForm {
+            channel: "hotline".into(),
+            received: "2026-11-20".into(),
+            content: "食堂采购价格明显偏高".into(),
+            reporter: ReporterInput::Plain { name: NAME.into(), contact: CONTACT.into() },
+            ..ComplaintForm::default()
+        }))
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn utf16(text: &str) -> [Vec<u8>; 2] {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        [units.iter().flat_map(|u| u.to_le_bytes()).collect(), units.iter().flat_map(|u| u.to_be_bytes()).collect()]
+    }
+
+    #[test]
+    fn a_typed_reporter_is_refused_without_the_key_and_sealed_with_it() {
+        let unit = UnitForm { name: "一中".into(), ..UnitForm::default() };
+        let mut doc =
+            RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
+        let register = doc.register().id.clone();
+        let refused = seal_command(complaint(), None, &register);
+        assert!(matches!(refused, Err(DocError::Invalid(ref i)) if i[0].reason == Reason::Locked));
+        // Were a plain form to reach the document anyway, the form itself refuses it.
+        assert!(doc.run(&Stamp::default(), complaint()).is_err());
+
+        let (lock, key) = crate::seal::new_lock("廉政举报信息密码", &register).unwrap();
+        doc.run(&Stamp::default(), Command::SetReporterLock(lock)).unwrap();
+        let sealed = seal_command(complaint(), Some(&key), &register).unwrap();
+        let (outcome, _) = doc.run(&Stamp::default(), sealed).unwrap();
+        let crate::engine::Outcome::Created(id) = outcome else { panic!("{outcome:?}") };
+        let shown = reporters(doc.register(), &key);
+        assert_eq!(shown[&id], Reporter { name: NAME.into(), contact: CONTACT.into() });
+
+        // Nowhere in what leaves the engine: the saved document, the file, the JSON export.
+        let saved = doc.save();
+        let file = doc.export_file();
+        let json = crate::report::register_json(doc.register());
+        for text in [NAME, CONTACT] {
+            for bytes in [&saved, &file, &json.clone().into_bytes()] {
+                assert!(!contains(bytes, text.as_bytes()), "{text} in UTF-8");
+                for encoded in utf16(text) {
+                    assert!(!contains(bytes, &encoded), "{text} in UTF-16");
+                }
+            }
+        }
+        // A wrong passphrase opens nothing.
+        let lock = doc.register().settings.reporter_lock.clone().unwrap();
+        assert!(crate::seal::unlock(&lock, "别的密码别的密码", &register).is_err());
+        // An anonymous complaint needs no key.
+        let anonymous = Command::Create(AnyForm::Complaint(ComplaintForm {
+            channel: "letter".into(),
+            received: "2026-11-21".into(),
+            content: "匿名来信".into(),
+            reporter: ReporterInput::Plain { name: " ".into(), contact: String::new() },
+            ..ComplaintForm::default()
+        }));
+        doc.run(&Stamp::default(), seal_command(anonymous, None, &register).unwrap()).unwrap();
+    }
+}

@@ -1,0 +1,256 @@
+//! Forms of 预警处置: a complaint, a warning, a step of its case.
+
+use super::{Check, Form, Invalid, LINE_MAX, NAME_MAX, Reason, TEXT_MAX};
+use crate::model::{
+    Channel, Complaint, Date, Department, Disposal, Person, Register, RiskLevel, RiskPoint, Sealed, Source, Step,
+    StepKind, Target, Warning,
+};
+
+/// The reporter of a complaint, as the form carries it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ReporterInput {
+    /// Leave the reporter as recorded (an edit of other fields).
+    #[default]
+    Keep,
+    /// Anonymous: no reporter is recorded (an existing one is removed).
+    Anonymous,
+    /// Typed on the page. The engine seals it before the form reaches the document; a form
+    /// still holding plain text is refused, so a name can never be written in the clear.
+    Plain {
+        /// 姓名
+        name: String,
+        /// 联系方式
+        contact: String,
+    },
+    /// Sealed by the engine with the register's passphrase key.
+    Sealed(Sealed),
+}
+
+/// 投诉举报登记.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ComplaintForm {
+    /// Channel code.
+    pub channel: String,
+    /// 受理日期 (required).
+    pub received: String,
+    /// 被反映人: a person id or "".
+    pub person: String,
+    /// 涉及部门: a department id or "".
+    pub department: String,
+    /// 反映内容 (required).
+    pub content: String,
+    /// 举报人.
+    pub reporter: ReporterInput,
+}
+
+impl ComplaintForm {
+    /// The reporter's name and contact as one text to seal, when typed.
+    pub fn reporter_text(&self) -> Option<String> {
+        match &self.reporter {
+            ReporterInput::Plain { name, contact } if !name.trim().is_empty() || !contact.trim().is_empty() => {
+                Some(serde_json::json!({ "name": name.trim(), "contact": contact.trim() }).to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A reporter's name and contact, as [`ComplaintForm::reporter_text`] sealed them.
+pub fn reporter_of(text: &str) -> Option<(String, String)> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    Some((field("name"), field("contact")))
+}
+
+impl Form for ComplaintForm {
+    type Target = Complaint;
+
+    fn from_target(c: &Complaint) -> Self {
+        Self {
+            channel: c.channel.code().to_string(),
+            received: c.received.clone(),
+            person: c.person.clone(),
+            department: c.department.clone(),
+            content: c.content.as_str().to_string(),
+            reporter: ReporterInput::Keep,
+        }
+    }
+
+    fn apply(&self, complaint: &mut Complaint, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let channel = Channel::from_code(self.channel.trim());
+        if channel.is_none() {
+            c.refuse("channel", Reason::Choice);
+        }
+        let received = c.date("received", &self.received);
+        if received.is_none() && self.received.trim().is_empty() {
+            c.refuse("received", Reason::Required);
+        }
+        let current_person = (!complaint.person.is_empty()).then_some(&complaint.person);
+        let person = c.reference::<Person>("person", &self.person, current_person, register);
+        let current_department = (!complaint.department.is_empty()).then_some(&complaint.department);
+        let department = c.reference::<Department>("department", &self.department, current_department, register);
+        let content = c.text("content", &self.content, true, TEXT_MAX);
+        let reporter = match &self.reporter {
+            ReporterInput::Keep => complaint.reporter.clone(),
+            ReporterInput::Anonymous => None,
+            ReporterInput::Plain { name, contact } => {
+                c.text("reporter_name", name, false, NAME_MAX);
+                c.text("reporter_contact", contact, false, LINE_MAX);
+                if self.reporter_text().is_some() {
+                    c.refuse("reporter_name", Reason::Locked);
+                }
+                None
+            }
+            ReporterInput::Sealed(sealed) => Some(sealed.clone()),
+        };
+        c.finish()?;
+        complaint.channel = channel.unwrap_or_default();
+        complaint.received = received.map(|d| d.to_string()).unwrap_or_default();
+        complaint.person = person.unwrap_or_default();
+        complaint.department = department.unwrap_or_default();
+        complaint.content.update(content);
+        complaint.reporter = reporter;
+        Ok(())
+    }
+}
+
+/// 预警: raising a warning, or editing what it says.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WarningForm {
+    /// Level code "1", "2" or "3".
+    pub level: String,
+    /// Source code.
+    pub source: String,
+    /// The complaint, measure or signal it came from.
+    pub source_id: String,
+    /// Target code.
+    pub target: String,
+    /// The person, department or risk point (required).
+    pub target_id: String,
+    /// 预警问题 (required).
+    pub problem: String,
+    /// 预警日期 (required).
+    pub raised: String,
+}
+
+impl Form for WarningForm {
+    type Target = Warning;
+
+    fn from_target(w: &Warning) -> Self {
+        Self {
+            level: w.level.code().to_string(),
+            source: w.source.code().to_string(),
+            source_id: w.source_id.clone(),
+            target: w.target.code().to_string(),
+            target_id: w.target_id.clone(),
+            problem: w.problem.as_str().to_string(),
+            raised: w.raised.clone(),
+        }
+    }
+
+    fn apply(&self, warning: &mut Warning, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let level = RiskLevel::from_code(self.level.trim());
+        if level.is_none() {
+            c.refuse("level", Reason::Level);
+        }
+        let source = Source::from_code(self.source.trim());
+        if source.is_none() {
+            c.refuse("source", Reason::Choice);
+        }
+        if source == Some(Source::Complaint) && !register.complaints.contains_key(self.source_id.trim()) {
+            c.refuse("source_id", Reason::Unknown);
+        }
+        let target = Target::from_code(self.target.trim());
+        let current = (!warning.target_id.is_empty()).then_some(&warning.target_id);
+        let target_id = match target {
+            Some(Target::Person) => c.required_reference::<Person>("target_id", &self.target_id, current, register),
+            Some(Target::Department) => {
+                c.required_reference::<Department>("target_id", &self.target_id, current, register)
+            }
+            Some(Target::Risk) => c.required_reference::<RiskPoint>("target_id", &self.target_id, current, register),
+            None => {
+                c.refuse("target", Reason::Choice);
+                String::new()
+            }
+        };
+        let problem = c.text("problem", &self.problem, true, TEXT_MAX);
+        let raised = c.date("raised", &self.raised);
+        if raised.is_none() && self.raised.trim().is_empty() {
+            c.refuse("raised", Reason::Required);
+        }
+        c.finish()?;
+        warning.level = level.unwrap_or_default();
+        warning.source = source.unwrap_or_default();
+        warning.source_id = self.source_id.trim().to_string();
+        warning.target = target.unwrap_or_default();
+        warning.target_id = target_id;
+        warning.problem.update(problem);
+        warning.raised = raised.map(|d| d.to_string()).unwrap_or_default();
+        Ok(())
+    }
+}
+
+/// One disposal measure as typed.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DisposalForm {
+    /// 处置措施 (required).
+    pub measure: String,
+    /// 落实人: a person id or "".
+    pub who: String,
+    /// 落实时间, `YYYY-MM-DD` or "".
+    pub when: String,
+}
+
+/// A step of a case: 处置, 回告, 采纳 or 退回.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StepForm {
+    /// Step code.
+    pub kind: String,
+    /// The day it is taken (required).
+    pub date: String,
+    /// The answer (回告, required), the reasons (退回, required), or remarks.
+    pub text: String,
+    /// For 处置: at least one measure.
+    pub measures: Vec<DisposalForm>,
+}
+
+impl StepForm {
+    /// The checked step, recorded by `by` at `at`; `due` is the answer's deadline the
+    /// register's calendar gives from the step's date.
+    pub fn check(&self, register: &Register, by: &str, at: i64) -> Result<Step, Vec<Invalid>> {
+        let mut c = Check::default();
+        let kind = StepKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            c.refuse("kind", Reason::Choice);
+        }
+        let date = c.date("date", &self.date);
+        if date.is_none() && self.date.trim().is_empty() {
+            c.refuse("date", Reason::Required);
+        }
+        let needs_text = matches!(kind, Some(StepKind::Answer | StepKind::Reject));
+        let text = c.text("text", &self.text, needs_text, TEXT_MAX);
+        let mut measures = Vec::new();
+        if kind == Some(StepKind::Dispose) {
+            if self.measures.iter().all(|m| m.measure.trim().is_empty()) {
+                c.refuse("measures", Reason::NoneChosen);
+            }
+            for m in self.measures.iter().filter(|m| !m.measure.trim().is_empty()) {
+                let measure = c.text("measures", &m.measure, true, LINE_MAX);
+                let who = c.reference::<Person>("measures", &m.who, None, register).unwrap_or_default();
+                let when = c.date("measures", &m.when).map(|d| d.to_string()).unwrap_or_default();
+                measures.push(Disposal { measure, who, when });
+            }
+        }
+        c.finish()?;
+        let (kind, date) = (kind.unwrap_or_default(), date.unwrap_or(Date::from_days_since_epoch(0)));
+        let due = match kind {
+            StepKind::Dispose | StepKind::Reject => {
+                register.settings.calendar().add_working_days(date, register.settings.answer_days).to_string()
+            }
+            StepKind::Answer | StepKind::Accept => String::new(),
+        };
+        Ok(Step { kind, date: date.to_string(), by: by.to_string(), at, text, measures, due })
+    }
+}

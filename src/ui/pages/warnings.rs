@@ -1,0 +1,343 @@
+//! 预警处置: the board of cases by where they stand, the warning signals the register proposes,
+//! the complaints taken in, and the passphrase that opens reporters' names.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::doc::DocError;
+use crate::engine::{AnyForm, Command, Outcome};
+use crate::model::{Complaint, Entity, Register, Target};
+use crate::rules::{BoardColumn, Case, Signal, WarningForm, signals};
+use crate::ui::hooks::today;
+use crate::ui::tr::Tr;
+use crate::ui::use_app;
+use crate::ui::widgets::FormNotice;
+
+/// `/r/<id>/warnings`.
+#[component]
+pub fn WarningsPage() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let rid = move || session.open_id.get().unwrap_or_default();
+    view! {
+        <div class="title-row">
+            <h1 class="page-title">{move || tr.t("warnings.title")}</h1>
+            <div class="actions">
+                <A href=move || format!("/r/{}/complaints/new", rid()) attr:class="button" attr:data-testid="add-complaint">
+                    {move || tr.t("complaints.add")}
+                </A>
+                <A href=move || format!("/r/{}/warnings/new", rid()) attr:class="button primary" attr:data-testid="add-warning">
+                    {move || tr.t("warnings.add")}
+                </A>
+            </div>
+        </div>
+        <Board/>
+        <Signals/>
+        <Complaints/>
+        <ReporterLockCard/>
+    }
+}
+
+/// The name of a warning's target.
+pub fn target_name(r: &Register, target: Target, id: &str) -> String {
+    match target {
+        Target::Person => r.person_name(id).unwrap_or_default().to_string(),
+        Target::Department => r.departments.get(id).map(|d| d.name.clone()).unwrap_or_default(),
+        Target::Risk => r.risks.get(id).map(Entity::label).unwrap_or_default(),
+    }
+}
+
+/// The cases by column.
+#[component]
+fn Board() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let rid = move || session.open_id.get().unwrap_or_default();
+    let cases = Memo::new(move |_| {
+        let now = today();
+        session
+            .with(|r| {
+                let calendar = r.settings.calendar();
+                let mut cases: Vec<(BoardColumn, String, String, String, String, Option<i64>)> = r
+                    .warnings
+                    .iter()
+                    .filter(|(_, w)| w.is_active())
+                    .map(|(id, w)| {
+                        let case = Case::of(w);
+                        let name = target_name(r, w.target, &w.target_id);
+                        let level = case.level.code().to_string();
+                        (case.column(now), id.clone(), level, name, w.label(), case.days_left(now, &calendar))
+                    })
+                    .collect();
+                cases.sort_by(|a, b| (a.0, &a.2, &a.1).cmp(&(b.0, &b.2, &b.1)));
+                cases
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="card">
+            <h2>{move || tr.t("warnings.board")}</h2>
+            <div class="board" data-testid="warning-board">
+                {BoardColumn::ALL.into_iter().map(|column| view! {
+                    <div class="board-column" data-testid=format!("board-{}", column.code())>
+                        <h3>
+                            {move || tr.t(column.label_key())}
+                            " "
+                            <span class="count">{move || cases.with(|c| c.iter().filter(|x| x.0 == column).count())}</span>
+                        </h3>
+                        {move || cases.with(|c| c.iter().filter(|x| x.0 == column).cloned().collect::<Vec<_>>()).into_iter().map(|(_, id, level, name, label, days)| view! {
+                            <A href=format!("/r/{}/warnings/{id}", rid()) attr:class="case-card" attr:data-testid="case-card">
+                                <span class=format!("badge level-{level}")>{let key = warning_level_key(&level); move || tr.t(key)}</span>
+                                " " <strong>{name}</strong>
+                                <span class="case-problem">{label}</span>
+                                {days.map(|d| view! {
+                                    <span class=if d < 0 { "badge warn" } else { "badge" } data-testid="case-days">
+                                        {move || if d < 0 {
+                                            tr.f("case.overdue_by", &[("n", &(-d).to_string())])
+                                        } else {
+                                            tr.f("case.days_left", &[("n", &d.to_string())])
+                                        }}
+                                    </span>
+                                })}
+                            </A>
+                        }).collect_view()}
+                    </div>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// The locale key of a warning level's name ("1" → 一级预警).
+pub fn warning_level_key(code: &str) -> &'static str {
+    match code {
+        "1" => "warning.level.1",
+        "2" => "warning.level.2",
+        _ => "warning.level.3",
+    }
+}
+
+/// A signal's reason in the page's language.
+fn reason(tr: Tr, signal: &Signal) -> String {
+    let args: Vec<(&str, &str)> = signal.reason.1.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tr.f(signal.reason.0, &args)
+}
+
+/// The signals the register proposes, each raised or dismissed with one click.
+#[component]
+fn Signals() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let navigate = StoredValue::new(use_navigate());
+    let found = Memo::new(move |_| session.with(|r| signals(r, today())).unwrap_or_default());
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let raise = move |signal: Signal| {
+        let form = WarningForm {
+            level: signal.level.code().into(),
+            source: signal.source.code().into(),
+            source_id: if signal.source == crate::model::Source::OverdueMeasure {
+                signal.key.trim_start_matches("measure:").to_string()
+            } else {
+                signal.key.clone()
+            },
+            target: signal.target.code().into(),
+            target_id: signal.target_id.clone(),
+            problem: reason(tr, &signal),
+            raised: today().to_string(),
+        };
+        session.send(Command::Create(AnyForm::Warning(form)), move |result| match result {
+            Ok(Outcome::Created(id)) => {
+                let rid = session.open_id.get_untracked().unwrap_or_default();
+                navigate.with_value(|n| n(&format!("/r/{rid}/warnings/{id}"), Default::default()));
+            }
+            Ok(_) => {}
+            Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || tr.t("signals.title")}</h2>
+            <p class="hint">{move || tr.t("signals.hint")}</p>
+            <Show when=move || found.with(Vec::is_empty)>
+                <p class="empty" data-testid="signals-empty">{move || tr.t("signals.none")}</p>
+            </Show>
+            <ul class="plain signals">
+                {move || found.get().into_iter().map(|signal| {
+                    let text = reason(tr, &signal);
+                    let level = signal.level.code().to_string();
+                    let key = signal.key.clone();
+                    let dismissing = RwSignal::new(false);
+                    let why = RwSignal::new(String::new());
+                    let dismiss = move |_| {
+                        let command = Command::DismissSignal { key: key.clone(), reason: why.get_untracked() };
+                        session.send(command, move |result| {
+                            if let Err(e) = result {
+                                let message = match &e {
+                                    DocError::Invalid(_) => tr.t("signals.reason_required"),
+                                    other => tr.t(other.label_key()),
+                                };
+                                notice.set(Some((false, message.to_string())));
+                            }
+                        });
+                    };
+                    let raise_this = signal.clone();
+                    view! {
+                        <li data-testid="signal">
+                            <span class=format!("badge level-{level}")>{let key = warning_level_key(&level); move || tr.t(key)}</span>
+                            " " <span data-testid="signal-reason">{text}</span>
+                            <span class="row-actions">
+                                <button class="primary" data-testid="signal-raise" on:click=move |_| raise(raise_this.clone())>{move || tr.t("signals.raise")}</button>
+                                <button data-testid="signal-dismiss" on:click=move |_| dismissing.set(true)>{move || tr.t("signals.dismiss")}</button>
+                            </span>
+                            <Show when=move || dismissing.get()>
+                                <div class="inline-form">
+                                    <input data-testid="signal-reason-input" placeholder=move || tr.t("signals.reason") prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev))/>
+                                    <button data-testid="signal-dismiss-confirm" on:click=dismiss.clone()>{move || tr.t("signals.dismiss_confirm")}</button>
+                                </div>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <FormNotice notice testid="signals-notice"/>
+        </section>
+    }
+}
+
+/// The complaints taken in, newest first; the reporter shown only once the passphrase is given.
+#[component]
+fn Complaints() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let rid = move || session.open_id.get().unwrap_or_default();
+    let reporters = session.reporters();
+    let rows = move || {
+        session
+            .with(|r| {
+                let mut rows: Vec<(String, Complaint, String)> = r
+                    .complaints
+                    .iter()
+                    .filter(|(_, c)| c.is_active())
+                    .map(|(id, c)| {
+                        let about = match (r.person_name(&c.person), r.departments.get(&c.department)) {
+                            (Some(p), Some(d)) => format!("{p}（{}）", d.name),
+                            (Some(p), None) => p.to_string(),
+                            (None, Some(d)) => d.name.clone(),
+                            (None, None) => String::new(),
+                        };
+                        (id.clone(), c.clone(), about)
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.1.received.cmp(&a.1.received).then(a.0.cmp(&b.0)));
+                rows
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card">
+            <h2>{move || tr.t("complaints.title")}</h2>
+            <div class="table-wrap">
+                <table class="table compact" data-testid="complaint-table">
+                    <thead><tr>
+                        <th>{move || tr.t("complaint.received")}</th>
+                        <th>{move || tr.t("complaint.channel")}</th>
+                        <th>{move || tr.t("complaint.about")}</th>
+                        <th>{move || tr.t("complaint.content")}</th>
+                        <th>{move || tr.t("complaint.reporter")}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows().into_iter().map(|(id, c, about)| {
+                            let channel = c.channel;
+                            let sealed = c.reporter.is_some();
+                            let shown = {
+                                let id = id.clone();
+                                move || reporters.with(|names| names.as_ref().and_then(|n| n.get(&id)).map(|r| format!("{} {}", r.name, r.contact)))
+                            };
+                            let content = c.content.as_str().to_string();
+                            view! {
+                                <tr data-testid="complaint-row">
+                                    <td>{c.received.clone()}</td>
+                                    <td>{move || tr.t(channel.label_key())}</td>
+                                    <td>{about}</td>
+                                    <td class="description">
+                                        <A href=format!("/r/{}/complaints/{id}", rid()) attr:data-testid="complaint-link">{content}</A>
+                                    </td>
+                                    <td data-testid="complaint-reporter">
+                                        {move || match (sealed, shown()) {
+                                            (false, _) => tr.t("complaint.anonymous").to_string(),
+                                            (true, Some(name)) => name,
+                                            (true, None) => tr.t("complaint.sealed").to_string(),
+                                        }}
+                                    </td>
+                                    <td class="row-actions">
+                                        <A href=format!("/r/{}/warnings/new?complaint={id}", rid()) attr:data-testid="complaint-raise">{move || tr.t("complaints.raise")}</A>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The passphrase that seals reporters' names: set it once, give it to see the names.
+#[component]
+pub fn ReporterLockCard() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let has_lock = move || session.with_settings(|s| s.reporter_lock.is_some()).unwrap_or(false);
+    let passphrase = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let done = move |ok_key: &'static str| {
+        move |result: Result<(), DocError>| {
+            passphrase.set(String::new());
+            notice.set(Some(match result {
+                Ok(()) => (true, tr.t(ok_key).to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let given = passphrase.get_untracked();
+        if has_lock() {
+            session.unlock(given, done("lock.unlocked"));
+        } else {
+            session.set_passphrase(given, done("lock.set"));
+        }
+    };
+    view! {
+        <section class="card" data-testid="reporter-lock">
+            <h2>{move || tr.t("lock.title")}</h2>
+            <p class="hint">{move || tr.t(if has_lock() { "lock.hint_unlock" } else { "lock.hint_set" })}</p>
+            <Show when=move || !has_lock()>
+                <p class="notice warn" data-testid="lock-warning">{move || tr.t("lock.loss")}</p>
+            </Show>
+            <Show
+                when=move || !session.unlocked.get()
+                fallback=move || view! {
+                    <p data-testid="lock-open">{move || tr.t("lock.is_open")}
+                        " " <button data-testid="lock-close" on:click=move |_| session.lock()>{move || tr.t("lock.close")}</button>
+                    </p>
+                }
+            >
+                <form class="form inline" on:submit=submit data-testid="lock-form">
+                    <label class="field">
+                        <span class="field-label">{move || tr.t("lock.passphrase")}</span>
+                        <input type="password" autocomplete="off" data-testid="lock-passphrase" prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev))/>
+                    </label>
+                    <div class="actions">
+                        <button type="submit" class="primary" data-testid="lock-submit">
+                            {move || tr.t(if has_lock() { "lock.unlock" } else { "lock.set_button" })}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+            <FormNotice notice testid="lock-notice"/>
+        </section>
+    }
+}
