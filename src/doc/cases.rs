@@ -7,7 +7,7 @@ use autosurgeon::reconcile_prop;
 use super::change_note::{Action, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use super::register_doc::{DocError, RegisterDoc};
-use crate::model::{Dismissed, Id, ReporterLock, Warning, new_id};
+use crate::model::{Dismissed, Id, ReporterLock, Step, Warning, new_id};
 use crate::rules::{Case, Invalid, Reason, StepForm};
 
 impl RegisterDoc {
@@ -20,7 +20,7 @@ impl RegisterDoc {
             return Err(DocError::Invalid(vec![Invalid { field: "kind", reason: Reason::NotNow }]));
         }
         let id = new_id();
-        entry.steps.insert(id.clone(), step);
+        entry.steps.insert(id.clone(), Step { seq: entry.steps.len() as u64, ..step });
         self.write_entity(stamp, Action::CaseStep, warning, &entry)?;
         Ok(id)
     }
@@ -124,10 +124,9 @@ mod tests {
     #[test]
     fn a_second_sending_back_raises_the_warning_a_level() {
         let (mut doc, id) = doc();
-        let mut n = 1;
-        let mut take = |doc: &mut RegisterDoc, kind, text: &str| {
-            n += 1;
-            doc.case_step(&Stamp::new("wang", n), &id, &step(kind, "2026-11-03", text))
+        // All within one second: the order is the order they were taken in.
+        let take = |doc: &mut RegisterDoc, kind, text: &str| {
+            doc.case_step(&Stamp::new("wang", 7), &id, &step(kind, "2026-11-03", text))
         };
         take(&mut doc, StepKind::Dispose, "").unwrap();
         take(&mut doc, StepKind::Answer, "第一次回告").unwrap();

@@ -156,7 +156,10 @@ pub struct Step {
     pub date: String,
     /// The member who recorded it.
     pub by: Id,
-    /// Unix seconds when it was recorded: orders the case's steps.
+    /// How many steps the case had when this one was recorded: orders the steps (two taken
+    /// at once on two copies share it, and are then ordered by time and id).
+    pub seq: u64,
+    /// Unix seconds when it was recorded.
     pub at: i64,
     /// The answer's text, or the reasons, or remarks.
     pub text: String,

@@ -111,7 +111,7 @@ impl Case {
     /// The case of `warning`.
     pub fn of(warning: &Warning) -> Self {
         let mut steps: Vec<(&String, &Step)> = warning.steps.iter().collect();
-        steps.sort_by(|a, b| (a.1.at, &a.1.date, a.0).cmp(&(b.1.at, &b.1.date, b.0)));
+        steps.sort_by(|a, b| (a.1.seq, a.1.at, a.0).cmp(&(b.1.seq, b.1.at, b.0)));
         let mut case = Case { state: CaseState::New, level: warning.level, sent_back: 0, timeline: Vec::new() };
         for (id, step) in steps {
             let taken = case.take(step);
@@ -212,8 +212,8 @@ mod tests {
     use crate::model::{Department, Person, Post};
     use crate::rules::Role;
 
-    fn step(kind: StepKind, at: i64, due: &str) -> Step {
-        Step { kind, at, date: "2026-11-02".into(), due: due.into(), ..Step::default() }
+    fn step(kind: StepKind, seq: u64, due: &str) -> Step {
+        Step { kind, seq, date: "2026-11-02".into(), due: due.into(), ..Step::default() }
     }
 
     fn warning(steps: &[(&str, Step)]) -> Warning {

@@ -251,6 +251,6 @@ impl StepForm {
             }
             StepKind::Answer | StepKind::Accept => String::new(),
         };
-        Ok(Step { kind, date: date.to_string(), by: by.to_string(), at, text, measures, due })
+        Ok(Step { kind, date: date.to_string(), by: by.to_string(), seq: 0, at, text, measures, due })
     }
 }

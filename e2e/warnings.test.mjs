@@ -1,0 +1,123 @@
+// Issue 13: a complaint comes in with a reporter's name, sealed with the committee's
+// passphrase; a warning is raised from it and disposed; its written answer is overdue, then
+// given, sent back once and accepted; the notice prints without the reporter; a second member
+// who imported the file without the passphrase sees the case but never the name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Profile, expectText, eventually } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+const REPORTER = '欧阳举报人';
+const CONTACT = '13912345678';
+const PASSPHRASE = '高桥小学举报保密';
+
+function daysAgo(n) {
+  const d = new Date(Date.now() - n * 86_400_000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+async function step(app, kind, { text = '', measure, date } = {}) {
+  if (date) await app.id('step-date').fill(date);
+  if (measure) await app.id('step-measures').locator('select').first().selectOption({ label: measure });
+  if (text) await app.id('step-text').fill(text);
+  await app.id(`step-${kind}`).click();
+  await expectText(app.id('step-notice'), '已登记');
+}
+
+test('a complaint becomes a warning, is disposed and answered, and the reporter stays sealed', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'qingfeng-files-'));
+  const wangProfile = new Profile();
+  const zhuProfile = new Profile();
+  try {
+    const wang = new App(await wangProfile.open());
+    await wang.createRegister({ name: '高桥小学', hotline: '0718-8573065' });
+    await wang.iAm('王家福');
+    await wang.goto('warnings');
+    await wang.id('signals-empty').waitFor();
+
+    // The passphrase, set once; losing it is explained.
+    await expectText(wang.id('lock-warning'), '无法找回');
+    await wang.id('lock-passphrase').fill('短');
+    await wang.id('lock-submit').click();
+    await expectText(wang.id('lock-notice'), '至少要8个字符');
+    await wang.id('lock-passphrase').fill(PASSPHRASE);
+    await wang.id('lock-submit').click();
+    await expectText(wang.id('lock-notice'), '密码已设置');
+
+    // A complaint by telephone, with the reporter's name.
+    await wang.id('add-complaint').click();
+    await expectText(wang.id('complaint-hotline'), '0718-8573065');
+    await wang.id('complaint-person').selectOption({ label: '王家福' });
+    await wang.id('complaint-content').fill('食堂采购价格明显高于市场价');
+    await wang.id('complaint-reporter_name').fill(REPORTER);
+    await wang.id('complaint-reporter_contact').fill(CONTACT);
+    await wang.id('complaint-save').click();
+    await expectText(wang.id('complaint-notice'), '已保存');
+    await wang.goto('warnings');
+    await expectText(wang.id('complaint-reporter'), REPORTER);
+
+    // A warning from it, disposed a month ago: the written answer is overdue.
+    await wang.id('complaint-raise').click();
+    await eventually(async () => assert.equal(await wang.id('warning-target_id').inputValue() !== '', true));
+    await wang.id('warning-level').selectOption('2');
+    await wang.id('warning-save').click();
+    await wang.id('case-next').waitFor();
+    await step(wang, 'dispose', { measure: '批评教育', date: daysAgo(30) });
+    await wang.goto('warnings');
+    await expectText(wang.id('board-overdue'), '食堂采购');
+    await expectText(wang.id('board-overdue'), '已逾期');
+
+    // Answered, sent back once with reasons, answered again and accepted.
+    await wang.id('board-overdue').getByTestId('case-card').click();
+    await step(wang, 'answer', { text: '已查明原因，采购改为三方比价' });
+    await wang.id('step-reject').click();
+    await expectText(wang.id('step-notice'), '请按提示修改');
+    await step(wang, 'reject', { text: '整改措施不具体' });
+    await step(wang, 'answer', { text: '补充：每月公示采购价格' });
+    await step(wang, 'accept');
+    await wang.id('case-closed').waitFor();
+    await eventually(async () => assert.equal(await wang.id('case-timeline').getByTestId('timeline-step').count(), 6));
+
+    // The notice prints alone, without the complaint or its reporter.
+    await wang.page.emulateMedia({ media: 'print' });
+    assert.ok(await wang.id('warning-notice').isVisible());
+    assert.ok(!(await wang.id('case-next').isVisible()));
+    const sheet = await wang.id('warning-notice').innerText();
+    assert.match(sheet, /预警通知书/);
+    assert.match(sheet, /二级预警/);
+    assert.ok(!sheet.includes(REPORTER) && !sheet.includes(CONTACT));
+    await wang.page.emulateMedia({ media: 'screen' });
+    await wang.goto('warnings');
+    await expectText(wang.id('board-closed'), '食堂采购');
+
+    // A second member, with the file and without the passphrase.
+    const file = await wang.exportFile(files);
+    const zhu = new App(await zhuProfile.open());
+    await zhu.home();
+    await zhu.importFile(file.path);
+    await zhu.id('import-open').click();
+    await zhu.iAm('朱忠云');
+    await zhu.goto('warnings');
+    await expectText(zhu.id('board-closed'), '食堂采购');
+    await expectText(zhu.id('complaint-reporter'), '已加密');
+    await zhu.id('lock-passphrase').fill('猜一个密码试试看');
+    await zhu.id('lock-submit').click();
+    await expectText(zhu.id('lock-notice'), '密码不正确');
+    const dom = await zhu.page.content();
+    assert.ok(!dom.includes(REPORTER) && !dom.includes(CONTACT), 'the name is nowhere in the page');
+    // With the passphrase, the name shows.
+    await zhu.id('lock-passphrase').fill(PASSPHRASE);
+    await zhu.id('lock-submit').click();
+    await expectText(zhu.id('complaint-reporter'), REPORTER);
+
+    assert.deepEqual(wangProfile.errors, []);
+    assert.deepEqual(zhuProfile.errors, []);
+  } finally {
+    await wangProfile.dispose();
+    await zhuProfile.dispose();
+    rmSync(files, { recursive: true, force: true });
+  }
+});
