@@ -23,6 +23,23 @@ await app.addRisk({ scope: 'department', department: '总务处', kind: '岗位�
 await app.addRisk({ post: '财务室 · 会计', kind: '制度机制风险', level: '2', powerItem: '财务报销', description: '大额支出未经民主理财小组审核' });
 await app.addRisk({ post: '食堂 · 食堂采买', kind: '岗位职责风险', level: '2', powerItem: '食品采购', description: '采购食品以次充好、收受回扣' });
 await app.addRisk({ scope: 'unit', kind: '思想道德风险', level: '3', description: '理想信念淡化，廉洁自律意识不强' });
+// 预警处置: a complaint (anonymous), a warning from it, disposed.
+await app.goto('warnings');
+await app.id('add-complaint').click();
+await app.id('complaint-person').selectOption({ label: '朱忠云' });
+await app.id('complaint-content').fill('报销审核不严，存在先支付后补签的情况');
+await app.id('complaint-save').click();
+await app.id('complaint-notice').waitFor();
+await app.goto('warnings');
+await app.id('complaint-raise').click();
+await app.id('warning-level').selectOption('2');
+await app.id('warning-save').click();
+await app.id('case-next').waitFor();
+await app.id('step-measures').locator('select').first().selectOption({ label: '诫勉谈话' });
+await app.id('step-measures').locator('select').nth(1).selectOption({ label: '陈继荣' });
+await app.id('step-dispose').click();
+await app.id('step-notice').waitFor();
+const casePath = new URL(page.url()).pathname;
 for (const locale of ['zh-CN', 'en']) {
   await app.id('lang-switch').selectOption(locale);
   await app.goto('risks');
@@ -35,6 +52,15 @@ for (const locale of ['zh-CN', 'en']) {
   await page.screenshot({ path: `${out}/dashboard-${locale}.png`, fullPage: true });
   await app.goto('org');
   await page.screenshot({ path: `${out}/org-${locale}.png`, fullPage: true });
+  await app.goto('warnings');
+  await app.id('case-card').first().waitFor();
+  await page.screenshot({ path: `${out}/warnings-${locale}.png`, fullPage: true });
+  await page.goto(`${page.url().split('/r/')[0]}${casePath}`);
+  await app.id('case-timeline').waitFor();
+  await page.screenshot({ path: `${out}/case-${locale}.png`, fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${out}/notice-print-${locale}.png`, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
 }
 // A phone, and an opening painted from the view copy while the document loads (slowed down).
 await app.id('lang-switch').selectOption('zh-CN');
@@ -42,6 +68,9 @@ await page.setViewportSize({ width: 390, height: 844 });
 await app.goto('risks');
 await app.id('risk-row').first().waitFor();
 await page.screenshot({ path: `${out}/risks-zh-CN-390.png`, fullPage: true });
+await app.goto('warnings');
+await app.id('case-card').first().waitFor();
+await page.screenshot({ path: `${out}/warnings-zh-CN-390.png`, fullPage: true });
 await page.setViewportSize({ width: 1280, height: 900 });
 await page.waitForTimeout(4000);
 await page.evaluate(() => localStorage.setItem('qingfeng.test.open_delay_ms', '3000'));

@@ -5,9 +5,11 @@
 mod csv;
 mod json;
 mod table;
+mod warnings;
 mod xlsx;
 
 pub use csv::to_csv;
 pub use json::register_json;
 pub use table::{Table, catalogue_table, self_check_table};
+pub use warnings::warning_summary;
 pub use xlsx::to_xlsx;

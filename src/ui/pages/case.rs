@@ -8,7 +8,9 @@ use super::warnings::{target_name, warning_level_key};
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, StepKind, Target, Warning};
-use crate::rules::{Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers};
+use crate::rules::{
+    Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, warning_department,
+};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::hooks::today;
@@ -134,12 +136,38 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// Who must handle the warning at its present level.
+/// Who must handle the warning at its present level; and, when the case shows a risk the
+/// register lacks, one click to draft it as a risk point of the department concerned.
 #[component]
 fn Handlers(warning: Warning) -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
+    let navigate = StoredValue::new(use_navigate());
+    let notice = RwSignal::new(None::<(bool, String)>);
     let level = Case::of(&warning).level;
+    let draft = session
+        .with(|r| {
+            let kind = r.risk_kinds.iter().find(|(_, k)| k.is_active()).map(|(id, _)| id.clone()).unwrap_or_default();
+            crate::rules::RiskForm {
+                scope: crate::model::Scope::Department.code().into(),
+                department: warning_department(r, &warning).cloned().unwrap_or_default(),
+                kind,
+                level: level.code().into(),
+                description: warning.problem.as_str().to_string(),
+                ..crate::rules::RiskForm::default()
+            }
+        })
+        .unwrap_or_default();
+    let add_risk = move |_| {
+        session.send(Command::Create(AnyForm::Risk(draft.clone())), move |result| match result {
+            Ok(Outcome::Created(id)) => {
+                let rid = session.open_id.get_untracked().unwrap_or_default();
+                navigate.with_value(|n| n(&format!("/r/{rid}/risks/{id}"), Default::default()));
+            }
+            Ok(_) => {}
+            Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
+        });
+    };
     let duties = session
         .with(|r| {
             case_handlers(r, &warning, level)
@@ -157,6 +185,9 @@ fn Handlers(warning: Warning) -> impl IntoView {
                     <li>{move || tr.t(role)} "：" {name.clone().unwrap_or_else(|| tr.t("case.unassigned").to_string())}</li>
                 }).collect_view()}
             </ul>
+            <p class="hint">{move || tr.t("case.new_risk_hint")}</p>
+            <button data-testid="case-new-risk" on:click=add_risk>{move || tr.t("case.new_risk")}</button>
+            <FormNotice notice testid="case-new-risk-notice"/>
         </section>
     }
 }
