@@ -7,8 +7,7 @@ use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
 use super::hooks::today;
 use super::use_app;
-use super::widgets::{FormNotice, follow_record};
-use crate::doc::DocError;
+use super::widgets::{FormNotice, follow_record, show_refusal};
 use crate::engine::view_store::StoredEntity;
 use crate::engine::{Command, EntityForm};
 use crate::i18n::Locale;
@@ -131,11 +130,7 @@ where
                 reset();
                 notice.set(Some((true, tr.t("form.saved").to_string())));
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     let set_archived = move |id: Id, archive: bool| {

@@ -57,6 +57,23 @@ pub fn follow_record<K, F>(
     });
 }
 
+/// Shows why a form's command was refused: each refused field beside it and a line asking to
+/// fix them, or what else went wrong.
+pub fn show_refusal(
+    tr: super::tr::Tr,
+    error: crate::doc::DocError,
+    errors: RwSignal<Vec<Invalid>>,
+    notice: RwSignal<Option<(bool, String)>>,
+) {
+    match error {
+        crate::doc::DocError::Invalid(refused) => {
+            errors.set(refused);
+            notice.set(Some((false, tr.t("form.fix_fields").to_string())));
+        }
+        other => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+    }
+}
+
 /// The message for a refused field, in the current language.
 pub fn reason_text(reason: &Reason) -> String {
     let tr = use_app().tr;

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::warnings::{target_name, warning_level_key};
-use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, StepKind, Target, Warning};
 use crate::rules::{
@@ -15,7 +14,7 @@ use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens};
+use crate::ui::widgets::{FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
 
 /// `/r/<id>/warnings/<warning id>`, or `/r/<id>/warnings/new` (`?complaint=<id>` raises it
 /// from a complaint).
@@ -90,11 +89,7 @@ pub fn CasePage() -> impl IntoView {
                     navigate.with_value(|n| n(&format!("/r/{rid}/warnings/{id}"), Default::default()));
                 }
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {
@@ -256,11 +251,7 @@ fn NextStep(id: String) -> impl IntoView {
                 form.set(blank_step());
                 notice.set(Some((true, tr.t("case.step_recorded").to_string())));
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {

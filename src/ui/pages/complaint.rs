@@ -5,14 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::warnings::ReporterLockCard;
-use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Channel, Complaint, Department, Entity, EntityKind, Person};
 use crate::rules::{ComplaintForm, Form, Invalid, ReporterInput};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
-use crate::ui::widgets::{FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens};
+use crate::ui::widgets::{FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
 
 /// `/r/<id>/complaints/<complaint id>`, or `/r/<id>/complaints/new`.
 #[component]
@@ -77,11 +76,7 @@ pub fn ComplaintPage() -> impl IntoView {
                     navigate.with_value(|n| n(&format!("/r/{rid}/complaints/{id}"), Default::default()));
                 }
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {

@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::doc::DocError;
 use crate::engine::Command;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
 use crate::rules::{DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::use_app;
-use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens};
+use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens, show_refusal};
 
 fn name_of(r: &Register, id: &Option<String>) -> String {
     id.as_deref().and_then(|id| r.person_name(id)).unwrap_or_default().to_string()
@@ -127,11 +126,7 @@ fn save_with<F: Form + Clone + Send + Sync + 'static>(
                 errors.set(Vec::new());
                 notice.set(Some((true, tr.t("form.saved").to_string())));
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     }
 }

@@ -8,14 +8,13 @@ mod review;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Department, Entity, EntityKind, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens};
+use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
 
 /// `/r/<id>/risks/<risk id>`, or `/r/<id>/risks/new` for a new one.
 #[component]
@@ -78,11 +77,7 @@ pub fn RiskPage() -> impl IntoView {
                     navigate(&format!("/r/{rid}/risks/{id}"), Default::default());
                 }
             }
-            Err(DocError::Invalid(refused)) => {
-                errors.set(refused);
-                notice.set(Some((false, tr.t("form.fix_fields").to_string())));
-            }
-            Err(other) => notice.set(Some((false, tr.t(other.label_key()).to_string()))),
+            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     let set_archived =
