@@ -27,9 +27,9 @@ pub use review::{
 };
 pub use signals::{Signal, signals};
 pub use validation::{
-    ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm,
-    PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, StepForm, UnitForm,
-    WarningForm, reporter_of,
+    CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MeasureForm,
+    OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm,
+    RiskKindForm, StepForm, UnitForm, WarningForm, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, warning_department};
 pub use working_days::{WorkCalendar, weekday};

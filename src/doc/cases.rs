@@ -8,7 +8,7 @@ use super::change_note::{Action, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{Dismissed, Id, ReporterLock, Step, Warning, new_id};
-use crate::rules::{Case, Invalid, Reason, StepForm};
+use crate::rules::{Case, CaseSettingsForm, Form, Invalid, Reason, StepForm};
 
 impl RegisterDoc {
     /// Records a step of warning `warning`'s case; refused when the case does not allow it
@@ -35,6 +35,13 @@ impl RegisterDoc {
         let dismissed = Dismissed { reason: reason.to_string(), by: stamp.author.clone(), at: stamp.at };
         settings.dismissed_signals.insert(key.to_string(), dismissed);
         self.write_settings(stamp, &settings, key.to_string())
+    }
+
+    /// Sets the answer's deadline, the signals' thresholds, the disposal list and the holidays.
+    pub fn update_case_settings(&mut self, stamp: &Stamp, form: &CaseSettingsForm) -> Result<(), DocError> {
+        let mut settings = self.register().settings.clone();
+        form.apply(&mut settings, self.register()).map_err(DocError::Invalid)?;
+        self.write_settings(stamp, &settings, String::new())
     }
 
     /// Sets the passphrase lock, once: a second lock would leave the names sealed under the
@@ -173,5 +180,32 @@ mod tests {
         let reopened = RegisterDoc::load(&doc.save()).unwrap();
         assert_eq!(reopened.register().settings.reporter_lock, Some(lock));
         assert_eq!(reopened.register().settings.answer_days, 5);
+    }
+
+    #[test]
+    fn the_settings_form_round_trips_and_moves_the_deadline() {
+        let (mut doc, id) = doc();
+        let mut form = CaseSettingsForm::from_target(&doc.register().settings);
+        let mut unchanged = doc.register().settings.clone();
+        form.apply(&mut unchanged, doc.register()).unwrap();
+        assert_eq!(unchanged, doc.register().settings, "the form reads back what it shows");
+
+        form.answer_days = "0".into();
+        form.disposals = " \n".into();
+        form.holidays = "2026-11-05\n不是日期".into();
+        let refused = doc.update_case_settings(&Stamp::default(), &form).unwrap_err();
+        let DocError::Invalid(fields) = refused else { panic!("{refused:?}") };
+        let names: Vec<&str> = fields.iter().map(|i| i.field).collect();
+        assert_eq!(names, ["answer_days", "disposals", "holidays"]);
+
+        // Three working days, and 4 November a holiday: Monday 2 November + 3 is Friday the 6th.
+        form.answer_days = "3".into();
+        form.disposals = "谈心疏导\n限期整改".into();
+        form.holidays = "2026-11-04".into();
+        form.worked = String::new();
+        doc.update_case_settings(&Stamp::default(), &form).unwrap();
+        assert_eq!(doc.register().settings.disposals, ["谈心疏导", "限期整改"]);
+        doc.case_step(&Stamp::new("wang", 2), &id, &step(StepKind::Dispose, "2026-11-02", "")).unwrap();
+        assert_eq!(case(&doc, &id).state, CaseState::AwaitingAnswer { due: "2026-11-06".parse().ok() });
     }
 }

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{
-    ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm,
-    PublicityForm, RatingForm, RiskForm, RiskKindForm, StepForm, UnitForm, WarningForm,
+    CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm,
+    PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, StepForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -229,6 +229,8 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Sets the answer's deadline, the signals' thresholds, the disposal list and the holidays.
+    UpdateCaseSettings(CaseSettingsForm),
     /// Sets the lock of the passphrase that seals reporters' names (the engine makes it from
     /// the passphrase; only the salt and a check value travel).
     SetReporterLock(ReporterLock),
@@ -321,6 +323,10 @@ impl RegisterDoc {
             Command::CaseStep { warning, form } => Outcome::Created(self.case_step(stamp, &warning, &form)?),
             Command::DismissSignal { key, reason } => {
                 self.dismiss_signal(stamp, &key, &reason)?;
+                Outcome::Done
+            }
+            Command::UpdateCaseSettings(form) => {
+                self.update_case_settings(stamp, &form)?;
                 Outcome::Done
             }
             Command::SetReporterLock(lock) => {

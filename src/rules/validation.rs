@@ -14,7 +14,7 @@ use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
 use crate::rules::rating::{Judgement, propose_level};
 
 mod cases;
-pub use cases::{ComplaintForm, DisposalForm, ReporterInput, StepForm, WarningForm, reporter_of};
+pub use cases::{CaseSettingsForm, ComplaintForm, DisposalForm, ReporterInput, StepForm, WarningForm, reporter_of};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -73,6 +73,14 @@ pub enum Reason {
     /// A step the case does not allow where it stands.
     #[error("not allowed now")]
     NotNow,
+    /// A number outside the range allowed.
+    #[error("not a number from {min} to {max}")]
+    Range {
+        /// The smallest allowed.
+        min: u32,
+        /// The largest allowed.
+        max: u32,
+    },
 }
 
 impl Reason {
@@ -96,6 +104,7 @@ impl Reason {
             Reason::NoneChosen => "invalid.none_chosen",
             Reason::Locked => "invalid.locked",
             Reason::NotNow => "invalid.not_now",
+            Reason::Range { .. } => "invalid.range",
         }
     }
 }

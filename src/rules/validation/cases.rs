@@ -254,3 +254,79 @@ impl StepForm {
         Ok(Step { kind, date: date.to_string(), by: by.to_string(), seq: 0, at, text, measures, due })
     }
 }
+
+/// 预警设置: the answer's deadline, the signals' thresholds, the disposal list and the holidays.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseSettingsForm {
+    /// 回告期限 in working days (1–30).
+    pub answer_days: String,
+    /// A measure this many days overdue is signalled (1–365).
+    pub overdue_days: String,
+    /// This many complaints about one person (2–20) …
+    pub complaints: String,
+    /// … within this many months are signalled (1–24).
+    pub complaint_months: String,
+    /// 处置措施, one per line (at least one).
+    pub disposals: String,
+    /// 放假日期, one `YYYY-MM-DD` per line.
+    pub holidays: String,
+    /// 调休上班日期, one `YYYY-MM-DD` per line.
+    pub worked: String,
+}
+
+impl CaseSettingsForm {
+    fn number(c: &mut Check, field: &'static str, value: &str, min: u32, max: u32) -> u32 {
+        match value.trim().parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                c.refuse(field, Reason::Range { min, max });
+                min
+            }
+        }
+    }
+
+    fn dates(c: &mut Check, field: &'static str, value: &str) -> Vec<String> {
+        value.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| c.date(field, l)).map(|d| d.to_string()).collect()
+    }
+}
+
+impl Form for CaseSettingsForm {
+    type Target = crate::model::Settings;
+
+    fn from_target(s: &crate::model::Settings) -> Self {
+        let days = |off: bool| {
+            s.holidays.iter().filter(|(_, o)| **o == off).map(|(d, _)| d.as_str()).collect::<Vec<_>>().join("\n")
+        };
+        Self {
+            answer_days: s.answer_days.to_string(),
+            overdue_days: s.signals.overdue_days.to_string(),
+            complaints: s.signals.complaints.to_string(),
+            complaint_months: s.signals.complaint_months.to_string(),
+            disposals: s.disposals.join("\n"),
+            holidays: days(true),
+            worked: days(false),
+        }
+    }
+
+    fn apply(&self, settings: &mut crate::model::Settings, _: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let answer_days = Self::number(&mut c, "answer_days", &self.answer_days, 1, 30);
+        let overdue_days = Self::number(&mut c, "overdue_days", &self.overdue_days, 1, 365);
+        let complaints = Self::number(&mut c, "complaints", &self.complaints, 2, 20);
+        let complaint_months = Self::number(&mut c, "complaint_months", &self.complaint_months, 1, 24);
+        let disposals: Vec<String> =
+            self.disposals.lines().map(|l| c.text("disposals", l, false, LINE_MAX)).filter(|l| !l.is_empty()).collect();
+        if disposals.is_empty() {
+            c.refuse("disposals", Reason::NoneChosen);
+        }
+        let holidays = Self::dates(&mut c, "holidays", &self.holidays);
+        let worked = Self::dates(&mut c, "worked", &self.worked);
+        c.finish()?;
+        settings.answer_days = answer_days;
+        settings.signals = crate::model::SignalThresholds { overdue_days, complaints, complaint_months };
+        settings.disposals = disposals;
+        settings.holidays =
+            holidays.into_iter().map(|d| (d, true)).chain(worked.into_iter().map(|d| (d, false))).collect();
+        Ok(())
+    }
+}

@@ -8,11 +8,11 @@ use leptos_router::hooks::use_navigate;
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Complaint, Entity, Register, Target};
-use crate::rules::{BoardColumn, Case, Signal, WarningForm, signals};
+use crate::rules::{BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal, WarningForm, signals};
 use crate::ui::hooks::today;
 use crate::ui::tr::Tr;
 use crate::ui::use_app;
-use crate::ui::widgets::FormNotice;
+use crate::ui::widgets::{FormNotice, TextArea, TextField, follow_record, lens, show_refusal};
 
 /// `/r/<id>/warnings`.
 #[component]
@@ -36,6 +36,50 @@ pub fn WarningsPage() -> impl IntoView {
         <Signals/>
         <Complaints/>
         <ReporterLockCard/>
+        <CaseSettings/>
+    }
+}
+
+/// 预警设置: the answer's deadline, the signals' thresholds, the disposal list, the holidays.
+#[component]
+fn CaseSettings() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let form = RwSignal::new(CaseSettingsForm::default());
+    let errors = RwSignal::new(Vec::<Invalid>::new());
+    let notice = RwSignal::new(None::<(bool, String)>);
+    follow_record(
+        form,
+        move || session.with_settings(CaseSettingsForm::from_target).map(|f| ((), f)),
+        move || errors.set(Vec::new()),
+    );
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        session.send(Command::UpdateCaseSettings(form.get_untracked()), move |result| match result {
+            Ok(_) => {
+                errors.set(Vec::new());
+                notice.set(Some((true, tr.t("form.saved").to_string())));
+            }
+            Err(e) => show_refusal(tr, e, errors, notice),
+        });
+    };
+    view! {
+        <details class="card" data-testid="case-settings">
+            <summary><h2 class="inline">{move || tr.t("case_settings.title")}</h2></summary>
+            <form class="form" on:submit=save>
+                <TextField form lens=lens!(answer_days) errors field="answer_days" label="case_settings.answer_days" prefix="settings" input_type="number"/>
+                <TextField form lens=lens!(overdue_days) errors field="overdue_days" label="case_settings.overdue_days" prefix="settings" input_type="number"/>
+                <TextField form lens=lens!(complaints) errors field="complaints" label="case_settings.complaints" prefix="settings" input_type="number"/>
+                <TextField form lens=lens!(complaint_months) errors field="complaint_months" label="case_settings.complaint_months" prefix="settings" input_type="number"/>
+                <TextArea form lens=lens!(disposals) errors field="disposals" label="case_settings.disposals" prefix="settings"/>
+                <TextArea form lens=lens!(holidays) errors field="holidays" label="case_settings.holidays" prefix="settings"/>
+                <TextArea form lens=lens!(worked) errors field="worked" label="case_settings.worked" prefix="settings"/>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="settings-save">{move || tr.t("form.save")}</button>
+                </div>
+                <FormNotice notice testid="settings-notice"/>
+            </form>
+        </details>
     }
 }
 
