@@ -61,6 +61,13 @@ for (const locale of ['zh-CN', 'en']) {
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: `${out}/notice-print-${locale}.png`, fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  await app.goto('warnings');
+  await app.id('complaint-link').first().click();
+  await app.id('complaint-form').waitFor();
+  await page.screenshot({ path: `${out}/complaint-${locale}.png`, fullPage: true });
+  await app.goto('warnings');
+  await app.id('case-settings').locator('summary').click();
+  await page.screenshot({ path: `${out}/warning-settings-${locale}.png`, fullPage: true });
 }
 // A phone, and an opening painted from the view copy while the document loads (slowed down).
 await app.id('lang-switch').selectOption('zh-CN');
