@@ -3,6 +3,8 @@
 use super::measures::overdue_measures;
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
+use super::signals::signals;
+use super::warning::{BoardColumn, Case};
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
 
 /// Counts per level: 一级, 二级, 三级.
@@ -36,6 +38,12 @@ pub struct Dashboard {
     pub current_phase: Option<Id>,
     /// Phases whose last day has passed, and all phases.
     pub phases_done: (usize, usize),
+    /// Warnings whose case is not closed.
+    pub open_cases: usize,
+    /// Of those, cases whose written answer is overdue.
+    pub overdue_answers: usize,
+    /// Warning signals waiting to be raised or dismissed.
+    pub signals: usize,
 }
 
 /// The index of a level in [`LevelCounts`].
@@ -107,13 +115,24 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
         .map(|(id, _)| (*id).clone());
     let done = phases.iter().filter(|(_, p)| p.end.parse::<Date>().is_ok_and(|end| end < today)).count();
     d.phases_done = (done, phases.len());
+    for warning in register.warnings.values().filter(|w| w.archived.is_none()) {
+        match Case::of(warning).column(today) {
+            BoardColumn::Closed => {}
+            BoardColumn::Overdue => {
+                d.open_cases += 1;
+                d.overdue_answers += 1;
+            }
+            _ => d.open_cases += 1,
+        }
+    }
+    d.signals = signals(register, today).len();
     d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Archived, Department, Measure, Phase, Publicity, RiskKind};
+    use crate::model::{Archived, Department, Measure, Phase, Publicity, RiskKind, Step, StepKind, Warning};
 
     fn risk(kind: &str, department: &str, level: RiskLevel, review: ReviewStage) -> RiskPoint {
         RiskPoint { kind: kind.into(), department: Some(department.into()), level, review, ..RiskPoint::default() }
@@ -158,5 +177,24 @@ mod tests {
         assert_eq!(d.publicity_open, 1);
         assert_eq!(d.current_phase.as_deref(), Some("p2"));
         assert_eq!(d.phases_done, (1, 2));
+        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (0, 0, 0));
+
+        // One case awaiting its answer, one overdue, one closed; a measure 40 days late signals.
+        let step = |kind, seq, due: &str| Step { kind, seq, due: due.into(), ..Step::default() };
+        let case = |steps: Vec<Step>| Warning {
+            steps: steps.into_iter().enumerate().map(|(n, s)| (n.to_string(), s)).collect(),
+            ..Warning::default()
+        };
+        r.warnings.insert("new".into(), case(vec![]));
+        r.warnings.insert("late".into(), case(vec![step(StepKind::Dispose, 0, "2026-11-20")]));
+        let closed = vec![
+            step(StepKind::Dispose, 0, "2026-11-20"),
+            step(StepKind::Answer, 1, ""),
+            step(StepKind::Accept, 2, ""),
+        ];
+        r.warnings.insert("closed".into(), case(closed));
+        r.measures.get_mut("m").unwrap().due = "2026-10-18".into();
+        let d = dashboard(&r, "2026-11-27".parse().unwrap());
+        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (2, 1, 1));
     }
 }

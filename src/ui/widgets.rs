@@ -290,3 +290,34 @@ pub fn FormNotice(notice: RwSignal<Option<(bool, String)>>, #[prop(into)] testid
         }}
     }
 }
+
+/// 归档 or 恢复 for a stored record: records are never deleted, only archived.
+#[component]
+pub fn ArchiveButton(
+    kind: crate::model::EntityKind,
+    #[prop(into)] id: Signal<Option<crate::model::Id>>,
+    #[prop(into)] archived: Signal<bool>,
+    notice: RwSignal<Option<(bool, String)>>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let set = move |archive: bool| {
+        let Some(id) = id.get_untracked() else { return };
+        session.send(crate::engine::Command::SetArchived { kind, id, archived: archive }, move |result| {
+            notice.set(Some(match result {
+                Ok(_) => (true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()),
+                Err(e) => (false, tr.t(e.label_key()).to_string()),
+            }))
+        });
+    };
+    view! {
+        <Show when=move || id.get().is_some()>
+            {move || if archived.get() {
+                view! { <button type="button" data-testid=format!("{prefix}-restore") on:click=move |_| set(false)>{move || tr.t("form.restore")}</button> }.into_any()
+            } else {
+                view! { <button type="button" data-testid=format!("{prefix}-archive") on:click=move |_| set(true)>{move || tr.t("form.archive")}</button> }.into_any()
+            }}
+        </Show>
+    }
+}

@@ -14,7 +14,9 @@ use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
+use crate::ui::widgets::{
+    ArchiveButton, FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+};
 
 /// `/r/<id>/warnings/<warning id>`, or `/r/<id>/warnings/new` (`?complaint=<id>` raises it
 /// from a complaint).
@@ -112,6 +114,7 @@ pub fn CasePage() -> impl IntoView {
                         </p>
                         <div class="actions">
                             <button type="submit" class="primary" data-testid="warning-save">{move || tr.t(if warning_id().is_some() { "form.save" } else { "warning.raise" })}</button>
+                            <ArchiveButton kind=EntityKind::Warning id=Signal::derive(warning_id) archived=Signal::derive(move || stored().is_some_and(|w| !w.is_active())) notice prefix="warning"/>
                         </div>
                         <FormNotice notice testid="warning-notice"/>
                     </form>

@@ -11,7 +11,9 @@ use crate::rules::{ComplaintForm, Form, Invalid, ReporterInput};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
-use crate::ui::widgets::{FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
+use crate::ui::widgets::{
+    ArchiveButton, FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+};
 
 /// `/r/<id>/complaints/<complaint id>`, or `/r/<id>/complaints/new`.
 #[component]
@@ -130,6 +132,7 @@ pub fn ComplaintPage() -> impl IntoView {
                         </fieldset>
                         <div class="actions">
                             <button type="submit" class="primary" data-testid="complaint-save">{move || tr.t("form.save")}</button>
+                            <ArchiveButton kind=EntityKind::Complaint id=Signal::derive(complaint_id) archived=Signal::derive(move || stored().is_some_and(|c| !c.is_active())) notice prefix="complaint"/>
                         </div>
                         <FormNotice notice testid="complaint-notice"/>
                     </form>

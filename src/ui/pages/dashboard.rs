@@ -92,6 +92,18 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="tile-figure">{move || figures.with(|f| f.publicity_open)}</span>
                     <span class="tile-label">{move || tr.t("dashboard.publicity_open")}</span>
                 </A>
+                <A href=move || format!("/r/{}/warnings", rid()) attr:class="tile link" attr:data-testid="count-open-cases">
+                    <span class="tile-figure">{move || figures.with(|f| f.open_cases)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.open_cases")}</span>
+                </A>
+                <A href=move || format!("/r/{}/warnings", rid()) attr:class="tile link warn" attr:data-testid="count-overdue-answers">
+                    <span class="tile-figure">{move || figures.with(|f| f.overdue_answers)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.overdue_answers")}</span>
+                </A>
+                <A href=move || format!("/r/{}/warnings", rid()) attr:class="tile link warn" attr:data-testid="count-signals">
+                    <span class="tile-figure">{move || figures.with(|f| f.signals)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.signals")}</span>
+                </A>
                 <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link" attr:data-testid="count-phases">
                     <span class="tile-figure">{move || figures.with(|f| format!("{}/{}", f.phases_done.0, f.phases_done.1))}</span>
                     <span class="tile-label">{move || tr.t("dashboard.phases_done")}</span>

@@ -14,7 +14,9 @@ use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
+use crate::ui::widgets::{
+    ArchiveButton, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+};
 
 /// `/r/<id>/risks/<risk id>`, or `/r/<id>/risks/new` for a new one.
 #[component]
@@ -80,18 +82,6 @@ pub fn RiskPage() -> impl IntoView {
             Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
-    let set_archived =
-        move |archive: bool| {
-            let Some(id) = risk_id() else { return };
-            session.send(Command::SetArchived { kind: EntityKind::Risk, id, archived: archive }, move |result| {
-                match result {
-                    Ok(_) => notice
-                        .set(Some((true, tr.t(if archive { "form.archived" } else { "form.restored" }).to_string()))),
-                    Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
-                }
-            });
-        };
-
     view! {
         <Show
             when=exists
@@ -130,16 +120,7 @@ pub fn RiskPage() -> impl IntoView {
                         <TextArea form lens=lens!(causes) errors field="causes" label="risk.causes" prefix="risk"/>
                         <div class="actions">
                             <button type="submit" class="primary" data-testid="risk-save">{move || tr.t("form.save")}</button>
-                            <Show when=move || risk_id().is_some() && !archived()>
-                                <button type="button" data-testid="risk-archive" on:click=move |_| set_archived(true)>
-                                    {move || tr.t("form.archive")}
-                                </button>
-                            </Show>
-                            <Show when=archived>
-                                <button type="button" data-testid="risk-restore" on:click=move |_| set_archived(false)>
-                                    {move || tr.t("form.restore")}
-                                </button>
-                            </Show>
+                            <ArchiveButton kind=EntityKind::Risk id=Signal::derive(risk_id) archived=Signal::derive(archived) notice prefix="risk"/>
                         </div>
                         <FormNotice notice testid="risk-notice"/>
                     </form>
