@@ -62,6 +62,17 @@ impl SealError {
     }
 }
 
+/// A passphrase on its way to the engine: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Passphrase(pub String);
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(…)")
+    }
+}
+
 /// The key that seals and opens one register's confidential values. Kept in memory only.
 #[derive(Clone)]
 pub struct SealKey([u8; 32]);

@@ -182,9 +182,9 @@ impl Engine {
             },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
             Request::SetPassphrase { passphrase, author, at } => {
-                self.set_passphrase(&passphrase, &Stamp::new(author, at))
+                self.set_passphrase(&passphrase.0, &Stamp::new(author, at))
             }
-            Request::Unlock { passphrase } => self.unlock(&passphrase),
+            Request::Unlock { passphrase } => self.unlock(&passphrase.0),
             Request::Reporters => self.read(|d| match self.key_for(&d.register().id) {
                 Some(key) => Reply::Reporters(reporters(d.register(), &key)),
                 None => keyed("seal.locked", "the passphrase was not given".into()),

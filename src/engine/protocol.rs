@@ -67,7 +67,7 @@ pub enum Request {
     /// Sets the passphrase that seals reporters' names (the engine keeps the key in memory).
     SetPassphrase {
         /// The passphrase.
-        passphrase: String,
+        passphrase: crate::seal::Passphrase,
         /// The member setting it.
         author: Id,
         /// Unix seconds.
@@ -76,7 +76,7 @@ pub enum Request {
     /// Opens the reporters' names with the passphrase.
     Unlock {
         /// The passphrase.
-        passphrase: String,
+        passphrase: crate::seal::Passphrase,
     },
     /// Forgets the key: names are hidden again.
     Lock,

@@ -120,6 +120,9 @@ mod tests {
                 }
             }
         }
+        // Debug output (a log line) never shows a typed name or a passphrase.
+        let shown = format!("{:?} {:?}", complaint(), crate::seal::Passphrase("廉政举报信息密码".into()));
+        assert!(!shown.contains(NAME) && !shown.contains(CONTACT) && !shown.contains("廉政举报信息密码"), "{shown}");
         // A wrong passphrase opens nothing.
         let lock = doc.register().settings.reporter_lock.clone().unwrap();
         assert!(crate::seal::unlock(&lock, "别的密码别的密码", &register).is_err());

@@ -6,8 +6,8 @@ use crate::model::{
     StepKind, Target, Warning,
 };
 
-/// The reporter of a complaint, as the form carries it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// The reporter of a complaint, as the form carries it. Its `Debug` never shows a typed name.
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ReporterInput {
     /// Leave the reporter as recorded (an edit of other fields).
     #[default]
@@ -24,6 +24,17 @@ pub enum ReporterInput {
     },
     /// Sealed by the engine with the register's passphrase key.
     Sealed(Sealed),
+}
+
+impl std::fmt::Debug for ReporterInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReporterInput::Keep => f.write_str("Keep"),
+            ReporterInput::Anonymous => f.write_str("Anonymous"),
+            ReporterInput::Plain { .. } => f.write_str("Plain { .. }"),
+            ReporterInput::Sealed(sealed) => f.debug_tuple("Sealed").field(sealed).finish(),
+        }
+    }
 }
 
 /// 投诉举报登记.

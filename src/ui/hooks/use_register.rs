@@ -19,6 +19,7 @@ use crate::engine::view_store::{self, StoredEntity, ViewStore};
 use crate::engine::{Command, Outcome};
 use crate::model::{Date, EntityKind, Id, Person, Register, RegisterStoreFields, Settings, Unit};
 use crate::rules::UnitForm;
+use crate::seal::Passphrase;
 pub use crate::storage::SaveStatus;
 use crate::storage::{Journal, Prefs, RegisterEntry, decode_view};
 use crate::sync::{ImportError, RegisterFile, export_file_name};
@@ -315,7 +316,11 @@ impl Session {
     /// Sets the passphrase that seals reporters' names; the worker keeps its key.
     pub fn set_passphrase(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
         let this = *self;
-        let request = Request::SetPassphrase { passphrase, author: self.me().unwrap_or_default(), at: now_seconds() };
+        let request = Request::SetPassphrase {
+            passphrase: Passphrase(passphrase),
+            author: self.me().unwrap_or_default(),
+            at: now_seconds(),
+        };
         self.request(request, move |reply| match reply {
             Reply::Ran(_) => {
                 this.unlocked.set(true);
@@ -329,7 +334,7 @@ impl Session {
     /// Gives the worker the passphrase; a wrong one changes nothing.
     pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
         let this = *self;
-        self.request(Request::Unlock { passphrase }, move |reply| match reply {
+        self.request(Request::Unlock { passphrase: Passphrase(passphrase) }, move |reply| match reply {
             Reply::Reporters(_) => {
                 this.unlocked.set(true);
                 done(Ok(()))
