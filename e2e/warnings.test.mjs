@@ -1,7 +1,8 @@
 // Issue 13: a complaint comes in with a reporter's name, sealed with the committee's
 // passphrase; a warning is raised from it and disposed; its written answer is overdue, then
 // given, sent back once and accepted; the notice prints without the reporter; a second member
-// who imported the file without the passphrase sees the case but never the name.
+// who imported the file without the passphrase sees the case but never the name. A spot check
+// recorded by one member reaches the other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -93,6 +94,13 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
     await wang.goto('warnings');
     await expectText(wang.id('board-closed'), '食堂采购');
 
+    // A spot check (督查), done three days ago.
+    await wang.id('check-risk').selectOption({ index: 1 });
+    await wang.id('check-done').fill(daysAgo(3));
+    await wang.id('check-what').fill('抽查食堂采购台账和入库单');
+    await wang.id('check-save').click();
+    await expectText(wang.id('check-section'), '抽查食堂采购台账和入库单');
+
     // A second member, with the file and without the passphrase.
     const file = await wang.exportFile(files);
     const zhu = new App(await zhuProfile.open());
@@ -103,6 +111,7 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
     await zhu.goto('warnings');
     await expectText(zhu.id('board-closed'), '食堂采购');
     await expectText(zhu.id('complaint-reporter'), '已加密');
+    await expectText(zhu.id('check-section'), '抽查食堂采购台账和入库单');
     await zhu.id('lock-passphrase').fill('猜一个密码试试看');
     await zhu.id('lock-submit').click();
     await expectText(zhu.id('lock-notice'), '密码不正确');

@@ -8,6 +8,7 @@
 mod cases;
 mod change_note;
 mod conflicts;
+mod fold;
 mod history;
 mod keep_conflicts;
 mod lifecycle;

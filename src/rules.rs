@@ -25,11 +25,11 @@ pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsib
 pub use review::{
     ReviewError, Who, actions_at, check_step, in_leading_group, leads_department, transition, waiting_for,
 };
-pub use signals::{Signal, signals};
+pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
     CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MeasureForm,
     OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm,
-    RiskKindForm, StepForm, UnitForm, WarningForm, reporter_of,
+    RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, warning_department};
 pub use working_days::{WorkCalendar, weekday};

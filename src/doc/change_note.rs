@@ -46,10 +46,12 @@ pub enum Action {
     Close,
     /// A step of a warning's case was recorded.
     CaseStep,
+    /// Records of a map two copies made at once were gathered into one after a merge.
+    Fold,
 }
 
 impl Action {
-    const CODES: [(Action, &'static str); 12] = [
+    const CODES: [(Action, &'static str); 13] = [
         (Action::CreateRegister, "create-register"),
         (Action::UpdateUnit, "update-unit"),
         (Action::UpdateLeadingGroup, "update-leading-group"),
@@ -62,6 +64,7 @@ impl Action {
         (Action::UpdateSettings, "update-settings"),
         (Action::Close, "close"),
         (Action::CaseStep, "case-step"),
+        (Action::Fold, "fold"),
     ];
 
     fn code(self) -> &'static str {
@@ -87,6 +90,7 @@ impl Action {
             Action::UpdateSettings => "history.update_settings",
             Action::Close => "history.close",
             Action::CaseStep => "history.case_step",
+            Action::Fold => "history.fold",
         }
     }
 }

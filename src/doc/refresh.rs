@@ -9,7 +9,7 @@ use autosurgeon::{MaybeMissing, hydrate_prop};
 use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{
     Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
-    Warning,
+    SpotCheck, Warning,
 };
 
 /// What a set of patches changed, in model terms.
@@ -80,6 +80,7 @@ impl RegisterDoc {
                 EntityKind::Publicity => self.refresh_entity::<Publicity>(id)?,
                 EntityKind::Complaint => self.refresh_entity::<Complaint>(id)?,
                 EntityKind::Warning => self.refresh_entity::<Warning>(id)?,
+                EntityKind::Check => self.refresh_entity::<SpotCheck>(id)?,
             }
         }
         Ok(())

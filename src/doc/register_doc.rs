@@ -19,7 +19,7 @@ use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-const COLLECTIONS: [&str; 17] = [
+pub(super) const COLLECTIONS: [&str; 18] = [
     "people",
     "departments",
     "posts",
@@ -37,6 +37,9 @@ const COLLECTIONS: [&str; 17] = [
     "evaluations",
     "funds",
     "regulations",
+    // Added after registers were first made: older registers get it on first use, and
+    // `fold_split_maps` keeps both copies' records if two made it at once.
+    "checks",
 ];
 
 /// Why the document could not be opened, merged or changed.
@@ -110,7 +113,7 @@ impl DocError {
     }
 }
 
-fn write_error(e: impl std::fmt::Display) -> DocError {
+pub(super) fn write_error(e: impl std::fmt::Display) -> DocError {
     DocError::Write(e.to_string())
 }
 
@@ -329,14 +332,17 @@ impl RegisterDoc {
     /// What came in since `before`, with the model brought up to date.
     fn report_since(&mut self, before: &[ChangeHash]) -> Result<MergeReport, DocError> {
         let mut report = MergeReport::default();
+        let mut latest = 0;
         for change in self.doc.get_changes(before) {
             report.changes += 1;
+            latest = latest.max(change.timestamp());
             if let Some(note) = change.message().and_then(ChangeNote::parse) {
                 report.authors.insert(note.author);
                 report.entities.extend(note.entity);
             }
         }
         if report.changes > 0 {
+            self.fold_split_maps(latest)?;
             self.refresh_since(before)?;
         }
         Ok(report)
@@ -377,7 +383,7 @@ impl RegisterDoc {
             form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
             entities.push((new_id(), entity));
         }
-        let map = self.collection(F::Target::KIND)?;
+        let map = self.collection_for_write(F::Target::KIND)?;
         for (id, entity) in &entities {
             reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id.as_str(), entity).map_err(write_error)?;
             self.unviewed.entities.insert((F::Target::KIND, id.clone()));
@@ -448,6 +454,15 @@ impl RegisterDoc {
         }
     }
 
+    /// The map of `kind`'s records, made now if the register predates the kind.
+    fn collection_for_write(&mut self, kind: EntityKind) -> Result<ObjId, DocError> {
+        match self.doc.get(ROOT, kind.collection()).map_err(write_error)? {
+            Some((Value::Object(ObjType::Map), id)) => Ok(id),
+            Some(_) => Err(DocError::NotARegister(format!("`{}` is not a map", kind.collection()))),
+            None => self.doc.put_object(ROOT, kind.collection(), ObjType::Map).map_err(write_error),
+        }
+    }
+
     /// Entity `id` hydrated from the document as it is now, ready to change and reconcile.
     pub(super) fn fresh_entity<E: Entity>(&self, id: &str) -> Result<E, DocError> {
         let map = self.collection(E::KIND)?;
@@ -465,7 +480,7 @@ impl RegisterDoc {
         id: &str,
         entity: &E,
     ) -> Result<(), DocError> {
-        let map = self.collection(E::KIND)?;
+        let map = self.collection_for_write(E::KIND)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id, entity).map_err(write_error)?;
         self.commit(stamp, action, Some((E::KIND, id.to_string())), entity.label());
         let fresh = self.fresh_entity::<E>(id)?;

@@ -6,7 +6,8 @@ use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{
     CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm,
-    PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, StepForm, UnitForm, WarningForm,
+    PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm,
+    WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -53,6 +54,10 @@ macro_rules! with_kind {
                 type $e = crate::model::Warning;
                 $body
             }
+            EntityKind::Check => {
+                type $e = crate::model::SpotCheck;
+                $body
+            }
         }
     };
 }
@@ -80,6 +85,8 @@ pub enum AnyForm {
     Complaint(ComplaintForm),
     /// 预警
     Warning(WarningForm),
+    /// 督查
+    Check(SpotCheckForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -118,6 +125,7 @@ entity_forms! {
     PhaseForm => Phase,
     ComplaintForm => Complaint,
     WarningForm => Warning,
+    SpotCheckForm => Check,
 }
 
 /// A change asked of the register.
@@ -287,6 +295,7 @@ impl RegisterDoc {
                     EntityKind::Phase => self.restore_entity::<PhaseForm>(stamp, &id, hash),
                     EntityKind::Complaint => self.restore_entity::<ComplaintForm>(stamp, &id, hash),
                     EntityKind::Warning => self.restore_entity::<WarningForm>(stamp, &id, hash),
+                    EntityKind::Check => self.restore_entity::<SpotCheckForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, Register,
-    RiskKind, RiskPoint, Settings, Unit, Warning,
+    RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// One entity as it now stands.
@@ -32,6 +32,8 @@ pub enum EntityValue {
     Complaint(Complaint),
     /// 预警
     Warning(Warning),
+    /// 督查
+    Check(SpotCheck),
 }
 
 /// A change to the view of a register.
@@ -83,6 +85,7 @@ impl ViewPatch {
             EntityKind::Phase => entity_value(register, id, EntityValue::Phase),
             EntityKind::Complaint => entity_value(register, id, EntityValue::Complaint),
             EntityKind::Warning => entity_value(register, id, EntityValue::Warning),
+            EntityKind::Check => entity_value(register, id, EntityValue::Check),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -101,6 +104,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Phase(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Complaint(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Warning(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Check(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -111,6 +115,7 @@ impl ViewPatch {
                 (EntityKind::Phase, None) => put::<Phase>(view, id, None),
                 (EntityKind::Complaint, None) => put::<Complaint>(view, id, None),
                 (EntityKind::Warning, None) => put::<Warning>(view, id, None),
+                (EntityKind::Check, None) => put::<SpotCheck>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

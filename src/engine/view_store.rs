@@ -14,7 +14,7 @@ use reactive_stores::{AtKeyed, KeyedSubfield, Store};
 use super::view::{EntityValue, ViewPatch};
 use crate::model::{
     Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, Register,
-    RegisterStoreFields, RiskKind, RiskPoint, Warning,
+    RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
 };
 use leptos::prelude::{GetUntracked, Set, Track, WithUntracked, Write};
 
@@ -56,6 +56,7 @@ stored!(
     Phase => phases,
     Complaint => complaints,
     Warning => warnings,
+    SpotCheck => checks,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -89,6 +90,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Phase(e)) => put(store, id, e),
             Some(EntityValue::Complaint(e)) => put(store, id, e),
             Some(EntityValue::Warning(e)) => put(store, id, e),
+            Some(EntityValue::Check(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -100,6 +102,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Phase => remove::<Phase>(store, &id),
                 EntityKind::Complaint => remove::<Complaint>(store, &id),
                 EntityKind::Warning => remove::<Warning>(store, &id),
+                EntityKind::Check => remove::<SpotCheck>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

@@ -47,11 +47,13 @@ pub enum EntityKind {
     Complaint,
     /// 预警
     Warning,
+    /// 督查
+    Check,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 10] = [
+    pub const ALL: [EntityKind; 11] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -62,6 +64,7 @@ impl EntityKind {
         EntityKind::Phase,
         EntityKind::Complaint,
         EntityKind::Warning,
+        EntityKind::Check,
     ];
 
     /// The key of this kind's map at the document root.
@@ -77,6 +80,7 @@ impl EntityKind {
             EntityKind::Phase => "phases",
             EntityKind::Complaint => "complaints",
             EntityKind::Warning => "warnings",
+            EntityKind::Check => "checks",
         }
     }
 
@@ -98,6 +102,7 @@ impl EntityKind {
             EntityKind::Phase => "entity.phase",
             EntityKind::Complaint => "entity.complaint",
             EntityKind::Warning => "entity.warning",
+            EntityKind::Check => "entity.check",
         }
     }
 }

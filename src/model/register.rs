@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind,
-    RiskPoint, Settings, Unit, Warning,
+    RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -62,6 +62,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub warnings: BTreeMap<Id, Warning>,
+    /// 督查 spot checks
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub checks: BTreeMap<Id, SpotCheck>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -90,6 +95,7 @@ impl Register {
             EntityKind::Phase => label::<Phase>(self, id),
             EntityKind::Complaint => label::<Complaint>(self, id),
             EntityKind::Warning => label::<Warning>(self, id),
+            EntityKind::Check => label::<SpotCheck>(self, id),
         }
     }
 

@@ -199,3 +199,31 @@ entity!(Warning, EntityKind::Warning, warnings, |w| {
     let short: String = text.chars().take(30).collect();
     if short.len() < text.len() { format!("{short}…") } else { short }
 });
+
+/// 督查: a spot check of a risk point's controls, planned and then done.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct SpotCheck {
+    /// The risk point checked.
+    pub risk: Id,
+    /// The day it is planned for, `YYYY-MM-DD` ("" when not planned ahead).
+    pub planned: String,
+    /// The day it was done, `YYYY-MM-DD` ("" until done).
+    pub done: String,
+    /// Who checked: a person id ("" when not named).
+    pub by: Id,
+    /// What was checked.
+    #[serde(with = "super::text_serde")]
+    pub what: Text,
+    /// What was found.
+    #[serde(with = "super::text_serde")]
+    pub findings: Text,
+    /// The follow-up decided.
+    pub follow_up: String,
+    /// Set when archived.
+    pub archived: Option<Archived>,
+}
+entity!(SpotCheck, EntityKind::Check, checks, |c| {
+    let text = c.what.as_str();
+    let short: String = text.chars().take(30).collect();
+    if short.len() < text.len() { format!("{short}…") } else { short }
+});

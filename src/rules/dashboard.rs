@@ -177,7 +177,8 @@ mod tests {
         assert_eq!(d.publicity_open, 1);
         assert_eq!(d.current_phase.as_deref(), Some("p2"));
         assert_eq!(d.phases_done, (1, 2));
-        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (0, 0, 0));
+        // The 一级 point has had no spot check this year: one signal.
+        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (0, 0, 1));
 
         // One case awaiting its answer, one overdue, one closed; a measure 40 days late signals.
         let step = |kind, seq, due: &str| Step { kind, seq, due: due.into(), ..Step::default() };
@@ -195,6 +196,6 @@ mod tests {
         r.warnings.insert("closed".into(), case(closed));
         r.measures.get_mut("m").unwrap().due = "2026-10-18".into();
         let d = dashboard(&r, "2026-11-27".parse().unwrap());
-        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (2, 1, 1));
+        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (2, 1, 2));
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Date, Entity, Id, Register, RiskLevel, Source, Target};
+use crate::rules::in_register;
 
 /// A warning the register suggests.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,23 @@ pub struct Signal {
     pub source: Source,
     /// The locale key of its reason, and the reason's arguments.
     pub reason: (&'static str, Vec<(&'static str, String)>),
+}
+
+/// The 一级 and 二级 risk points in the register that no spot check has covered in the year up
+/// to `today` (每年至少抽查一次).
+pub fn unchecked_risks(register: &Register, today: Date) -> Vec<Id> {
+    let since = today.add_months(-12);
+    register
+        .risks
+        .iter()
+        .filter(|(_, r)| r.is_active() && in_register(r) && matches!(r.level, RiskLevel::One | RiskLevel::Two))
+        .filter(|(id, _)| {
+            !register.checks.values().any(|c| {
+                c.is_active() && &c.risk == *id && c.done.parse::<Date>().is_ok_and(|d| d > since && d <= today)
+            })
+        })
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 /// The signals of `register` on `today`, minus those already raised or dismissed.
@@ -97,6 +115,20 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
                 });
             }
         }
+    }
+
+    // A 一级 or 二级 point not checked within the year → 三级 to its department.
+    for id in unchecked_risks(register, today) {
+        let risk = &register.risks[&id];
+        let Some(department) = register.risk_department(risk).cloned() else { continue };
+        found.push(Signal {
+            key: format!("unchecked:{id}:{}", today.year()),
+            level: RiskLevel::Three,
+            target: Target::Department,
+            target_id: department,
+            source: Source::Signal,
+            reason: ("signal.unchecked", vec![("risk", risk.label())]),
+        });
     }
 
     let raised: BTreeSet<(Source, &str)> =
@@ -200,5 +232,33 @@ mod tests {
         assert_eq!(keys(&r, "2026-11-28"), ["publicity:p"]);
         r.publicity.get_mut("p").unwrap().opinions.get_mut("o").unwrap().answer = "已延长".into();
         assert!(keys(&r, "2026-11-28").is_empty());
+    }
+
+    #[test]
+    fn a_level_one_or_two_point_unchecked_for_a_year_signals_its_department() {
+        use crate::model::{ReviewStage, SpotCheck};
+        let mut r = register();
+        let point = |level| RiskPoint {
+            department: Some("caiwu".into()),
+            level,
+            review: ReviewStage::Approved,
+            ..Default::default()
+        };
+        r.risks.insert("high".into(), point(RiskLevel::One));
+        r.risks.insert("low".into(), point(RiskLevel::Three));
+        assert_eq!(unchecked_risks(&r, d("2026-11-28")), ["high"]);
+        assert_eq!(keys(&r, "2026-11-28"), ["unchecked:high:2026"]);
+        // A check planned but not done does not count; one done within the year does.
+        let check = |done: &str| SpotCheck {
+            risk: "high".into(),
+            planned: "2026-11-01".into(),
+            done: done.into(),
+            ..Default::default()
+        };
+        r.checks.insert("planned".into(), check(""));
+        assert_eq!(unchecked_risks(&r, d("2026-11-28")), ["high"]);
+        r.checks.insert("done".into(), check("2025-12-01"));
+        assert!(unchecked_risks(&r, d("2026-11-28")).is_empty());
+        assert_eq!(unchecked_risks(&r, d("2026-12-02")), ["high"], "a year later it is due again");
     }
 }

@@ -14,7 +14,9 @@ use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
 use crate::rules::rating::{Judgement, propose_level};
 
 mod cases;
-pub use cases::{CaseSettingsForm, ComplaintForm, DisposalForm, ReporterInput, StepForm, WarningForm, reporter_of};
+pub use cases::{
+    CaseSettingsForm, ComplaintForm, DisposalForm, ReporterInput, SpotCheckForm, StepForm, WarningForm, reporter_of,
+};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]

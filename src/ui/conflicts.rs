@@ -22,6 +22,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Publicity => "publicity",
         EntityKind::Complaint => "complaint",
         EntityKind::Warning => "warning",
+        EntityKind::Check => "check",
     }
 }
 

@@ -2,8 +2,8 @@
 
 use super::{Check, Form, Invalid, LINE_MAX, NAME_MAX, Reason, TEXT_MAX};
 use crate::model::{
-    Channel, Complaint, Date, Department, Disposal, Person, Register, RiskLevel, RiskPoint, Sealed, Source, Step,
-    StepKind, Target, Warning,
+    Channel, Complaint, Date, Department, Disposal, Person, Register, RiskLevel, RiskPoint, Sealed, Source, SpotCheck,
+    Step, StepKind, Target, Warning,
 };
 
 /// The reporter of a complaint, as the form carries it. Its `Debug` never shows a typed name.
@@ -338,6 +338,66 @@ impl Form for CaseSettingsForm {
         settings.disposals = disposals;
         settings.holidays =
             holidays.into_iter().map(|d| (d, true)).chain(worked.into_iter().map(|d| (d, false))).collect();
+        Ok(())
+    }
+}
+
+/// 督查: a spot check, planned or done.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpotCheckForm {
+    /// The risk point checked (required).
+    pub risk: String,
+    /// 计划日期.
+    pub planned: String,
+    /// 完成日期 (a planned date or a done date is required).
+    pub done: String,
+    /// 督查人: a person id or "".
+    pub by: String,
+    /// 督查内容 (required).
+    pub what: String,
+    /// 发现问题.
+    pub findings: String,
+    /// 整改跟进.
+    pub follow_up: String,
+}
+
+impl Form for SpotCheckForm {
+    type Target = SpotCheck;
+
+    fn from_target(c: &SpotCheck) -> Self {
+        Self {
+            risk: c.risk.clone(),
+            planned: c.planned.clone(),
+            done: c.done.clone(),
+            by: c.by.clone(),
+            what: c.what.as_str().to_string(),
+            findings: c.findings.as_str().to_string(),
+            follow_up: c.follow_up.clone(),
+        }
+    }
+
+    fn apply(&self, check: &mut SpotCheck, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let current = (!check.risk.is_empty()).then_some(&check.risk);
+        let risk = c.required_reference::<RiskPoint>("risk", &self.risk, current, register);
+        let planned = c.date("planned", &self.planned);
+        let done = c.date("done", &self.done);
+        if self.planned.trim().is_empty() && self.done.trim().is_empty() {
+            c.refuse("planned", Reason::Required);
+        }
+        let current_by = (!check.by.is_empty()).then_some(&check.by);
+        let by = c.reference::<Person>("by", &self.by, current_by, register);
+        let what = c.text("what", &self.what, true, TEXT_MAX);
+        let findings = c.text("findings", &self.findings, false, TEXT_MAX);
+        let follow_up = c.text("follow_up", &self.follow_up, false, LINE_MAX);
+        c.finish()?;
+        check.risk = risk;
+        check.planned = planned.map(|d| d.to_string()).unwrap_or_default();
+        check.done = done.map(|d| d.to_string()).unwrap_or_default();
+        check.by = by.unwrap_or_default();
+        check.what.update(what);
+        check.findings.update(findings);
+        check.follow_up = follow_up;
         Ok(())
     }
 }

@@ -7,12 +7,16 @@ use leptos_router::hooks::use_navigate;
 
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
-use crate::model::{Complaint, Entity, Register, Target};
-use crate::rules::{BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal, WarningForm, signals};
+use crate::model::{Complaint, Entity, Person, Register, RiskPoint, SpotCheck, Target};
+use crate::rules::{
+    BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal as WarningSignal, SpotCheckForm, WarningForm, signals,
+    unchecked_risks,
+};
+use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::hooks::today;
 use crate::ui::tr::Tr;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, TextArea, TextField, follow_record, lens, show_refusal};
+use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
 
 /// `/r/<id>/warnings`.
 #[component]
@@ -35,8 +39,67 @@ pub fn WarningsPage() -> impl IntoView {
         <Board/>
         <Signals/>
         <Complaints/>
+        {spot_checks()}
         <ReporterLockCard/>
         <CaseSettings/>
+    }
+}
+
+/// 督查: spot checks planned and done, and the 一级 and 二级 points not checked within the year.
+fn spot_checks() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let unchecked = Memo::new(move |_| {
+        session
+            .with(|r| {
+                unchecked_risks(r, today())
+                    .iter()
+                    .filter_map(|id| r.risks.get(id))
+                    .map(Entity::label)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="card" data-testid="unchecked">
+            <h2>{move || tr.t("check.unchecked_title")}</h2>
+            <p class="hint">{move || tr.t("check.rule")}</p>
+            <Show when=move || unchecked.with(Vec::is_empty)>
+                <p class="empty" data-testid="unchecked-none">{move || tr.t("check.all_checked")}</p>
+            </Show>
+            <ul class="plain">
+                {move || unchecked.get().into_iter().map(|label| view! { <li data-testid="unchecked-risk">{label}</li> }).collect_view()}
+            </ul>
+        </section>
+        {entity_section::<SpotCheck, SpotCheckForm>(Section {
+            title: "check.title",
+            prefix: "check",
+            columns: vec![
+                ("check.risk", |c, x| c.register.risks.get(&x.risk).map(Entity::label).unwrap_or_default()),
+                ("check.planned", |_, x| x.planned.clone()),
+                ("check.done", |_, x| x.done.clone()),
+                ("check.by", |c, x| c.register.person_name(&x.by).unwrap_or_default().to_string()),
+                ("check.what", |_, x| x.what.as_str().to_string()),
+                ("check.findings", |_, x| x.findings.as_str().to_string()),
+            ],
+            order: |x| if x.done.is_empty() { x.planned.clone() } else { x.done.clone() },
+            fields: |form, errors| {
+                let session = use_app().session;
+                let risks = Signal::derive(move || session.with_kind::<RiskPoint, _>(RiskPoint::choices).unwrap_or_default());
+                let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());
+                view! {
+                    <SelectField form lens=lens!(risk) errors field="risk" label="check.risk" prefix="check" options=risks empty_label="form.choose" required=true/>
+                    <TextField form lens=lens!(planned) errors field="planned" label="check.planned" prefix="check" input_type="date"/>
+                    <TextField form lens=lens!(done) errors field="done" label="check.done" prefix="check" input_type="date"/>
+                    <SelectField form lens=lens!(by) errors field="by" label="check.by" prefix="check" options=people empty_label="form.none"/>
+                    <TextArea form lens=lens!(what) errors field="what" label="check.what" prefix="check" required=true/>
+                    <TextArea form lens=lens!(findings) errors field="findings" label="check.findings" prefix="check"/>
+                    <TextField form lens=lens!(follow_up) errors field="follow_up" label="check.follow_up" prefix="check"/>
+                }
+                .into_any()
+            },
+            scope: None,
+        })}
     }
 }
 
@@ -163,7 +226,7 @@ pub fn warning_level_key(code: &str) -> &'static str {
 }
 
 /// A signal's reason in the page's language.
-fn reason(tr: Tr, signal: &Signal) -> String {
+fn reason(tr: Tr, signal: &WarningSignal) -> String {
     let args: Vec<(&str, &str)> = signal.reason.1.iter().map(|(k, v)| (*k, v.as_str())).collect();
     tr.f(signal.reason.0, &args)
 }
@@ -176,7 +239,7 @@ fn Signals() -> impl IntoView {
     let navigate = StoredValue::new(use_navigate());
     let found = Memo::new(move |_| session.with(|r| signals(r, today())).unwrap_or_default());
     let notice = RwSignal::new(None::<(bool, String)>);
-    let raise = move |signal: Signal| {
+    let raise = move |signal: WarningSignal| {
         let form = WarningForm {
             level: signal.level.code().into(),
             source: signal.source.code().into(),
