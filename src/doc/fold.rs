@@ -128,4 +128,29 @@ mod tests {
         assert_eq!(reopened.register().checks.len(), 2);
         assert_eq!(reopened.register().risks, doc.register().risks);
     }
+
+    #[test]
+    fn stored_chunks_of_two_copies_are_gathered_at_opening() {
+        let unit = UnitForm { name: "高桥小学".into(), ..UnitForm::default() };
+        let mut doc =
+            RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
+        doc.doc.delete(ROOT, "checks").unwrap();
+        doc.commit(&Stamp::default(), super::Action::UpdateSettings, None, String::new());
+        let risk = doc.register().risks.keys().next().unwrap().clone();
+        let mut other = doc.fork();
+        let check = |what: &str| SpotCheckForm {
+            risk: risk.clone(),
+            done: "2026-11-10".into(),
+            what: what.into(),
+            ..SpotCheckForm::default()
+        };
+        doc.create_entity(&Stamp::new("wang", 10), &check("甲")).unwrap();
+        other.create_entity(&Stamp::new("zhu", 11), &check("乙")).unwrap();
+        // Both copies' changes side by side in storage, never merged through a RegisterDoc.
+        let both = [doc.save(), other.save()];
+        let chunks: Vec<&[u8]> = both.iter().map(Vec::as_slice).collect();
+        let opened = RegisterDoc::load_chunks(chunks).unwrap();
+        let found: Vec<&str> = opened.register().checks.values().map(|c| c.what.as_str()).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
 }

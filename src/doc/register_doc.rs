@@ -225,6 +225,11 @@ impl RegisterDoc {
             unviewed: Default::default(),
             history_cache: HistoryCache::default(),
         };
+        // Stored chunks of two copies that each made a root map (a file imported into storage,
+        // another tab's chunks) are gathered at opening as they are at a merge.
+        let latest =
+            this.doc.get_heads().iter().filter_map(|h| this.doc.get_change_by_hash(h)).map(|c| c.timestamp()).max();
+        this.fold_split_maps(latest.unwrap_or_default())?;
         this.rehydrate()?;
         if this.register.id.is_empty() {
             return Err(DocError::NotARegister("it has no register id".into()));
