@@ -7,7 +7,7 @@ use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
 use super::hooks::today;
 use super::use_app;
-use super::widgets::{FormNotice, follow_record, show_refusal};
+use super::widgets::{FormNotice, follow_record, save_entity};
 use crate::engine::view_store::StoredEntity;
 use crate::engine::{Command, EntityForm};
 use crate::i18n::Locale;
@@ -121,17 +121,7 @@ where
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked().into_any();
-        let command = match editing.get_untracked() {
-            Some(id) => Command::Update { id, form: input },
-            None => Command::Create(input),
-        };
-        session.send(command, move |result| match result {
-            Ok(_) => {
-                reset();
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-            }
-            Err(e) => show_refusal(tr, e, errors, notice),
-        });
+        save_entity(tr, session, editing.get_untracked(), input, errors, notice, move |_| reset());
     };
     let set_archived = move |id: Id, archive: bool| {
         if editing.get_untracked().as_deref() == Some(id.as_str()) {

@@ -74,6 +74,57 @@ pub fn show_refusal(
     }
 }
 
+/// Saves an entity's form: an edit of `id`, or a new record when `id` is `None`. Shows 已保存 or
+/// the refusal beside the fields; on success `saved` gets the new record's id (`None` after an
+/// edit).
+pub fn save_entity(
+    tr: super::tr::Tr,
+    session: super::hooks::Session,
+    id: Option<crate::model::Id>,
+    form: crate::engine::AnyForm,
+    errors: RwSignal<Vec<Invalid>>,
+    notice: RwSignal<Option<(bool, String)>>,
+    saved: impl FnOnce(Option<crate::model::Id>) + 'static,
+) {
+    let command = match id {
+        Some(id) => crate::engine::Command::Update { id, form },
+        None => crate::engine::Command::Create(form),
+    };
+    session.send(command, move |result| match result {
+        Ok(outcome) => {
+            errors.set(Vec::new());
+            notice.set(Some((true, tr.t("form.saved").to_string())));
+            saved(match outcome {
+                crate::engine::Outcome::Created(id) => Some(id),
+                _ => None,
+            });
+        }
+        Err(e) => show_refusal(tr, e, errors, notice),
+    });
+}
+
+/// The submit handler of a form that is not an entity (the unit, the leading group, settings):
+/// writes it with `command` and shows 已保存 or the refusal.
+pub fn save_with<F: Clone + Send + Sync + 'static>(
+    form: RwSignal<F>,
+    errors: RwSignal<Vec<Invalid>>,
+    notice: RwSignal<Option<(bool, String)>>,
+    command: fn(F) -> crate::engine::Command,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    move |ev| {
+        ev.prevent_default();
+        session.send(command(form.get_untracked()), move |result| match result {
+            Ok(_) => {
+                errors.set(Vec::new());
+                notice.set(Some((true, tr.t("form.saved").to_string())));
+            }
+            Err(e) => show_refusal(tr, e, errors, notice),
+        });
+    }
+}
+
 /// The message for a refused field, in the current language.
 pub fn reason_text(reason: &Reason) -> String {
     let tr = use_app().tr;

@@ -15,7 +15,7 @@ use crate::ui::entity_history::entity_history;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 use crate::ui::widgets::{
-    ArchiveButton, FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+    ArchiveButton, FormNotice, Lens, SelectField, TextArea, TextField, follow_record, lens, save_entity, show_refusal,
 };
 
 /// `/r/<id>/warnings/<warning id>`, or `/r/<id>/warnings/new` (`?complaint=<id>` raises it
@@ -78,20 +78,11 @@ pub fn CasePage() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = AnyForm::Warning(form.get_untracked());
-        let command = match warning_id() {
-            Some(id) => Command::Update { id, form: input },
-            None => Command::Create(input),
-        };
-        session.send(command, move |result| match result {
-            Ok(outcome) => {
-                errors.set(Vec::new());
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-                if let Outcome::Created(id) = outcome {
-                    let rid = session.open_id.get_untracked().unwrap_or_default();
-                    navigate.with_value(|n| n(&format!("/r/{rid}/warnings/{id}"), Default::default()));
-                }
+        save_entity(tr, session, warning_id(), input, errors, notice, move |created| {
+            if let Some(id) = created {
+                let rid = session.open_id.get_untracked().unwrap_or_default();
+                navigate.with_value(|n| n(&format!("/r/{rid}/warnings/{id}"), Default::default()));
             }
-            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {

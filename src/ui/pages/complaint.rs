@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::warnings::ReporterLockCard;
-use crate::engine::{AnyForm, Command, Outcome};
+use crate::engine::AnyForm;
 use crate::model::{Channel, Complaint, Department, Entity, EntityKind, Person};
 use crate::rules::{ComplaintForm, Form, Invalid, ReporterInput};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 use crate::ui::widgets::{
-    ArchiveButton, FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+    ArchiveButton, FieldError, FormNotice, SelectField, TextArea, TextField, follow_record, lens, save_entity,
 };
 
 /// `/r/<id>/complaints/<complaint id>`, or `/r/<id>/complaints/new`.
@@ -64,21 +64,12 @@ pub fn ComplaintPage() -> impl IntoView {
         } else if complaint_id().is_none() {
             input.reporter = ReporterInput::Anonymous;
         }
-        let command = match complaint_id() {
-            Some(id) => Command::Update { id, form: AnyForm::Complaint(input) },
-            None => Command::Create(AnyForm::Complaint(input)),
-        };
-        session.send(command, move |result| match result {
-            Ok(outcome) => {
-                errors.set(Vec::new());
-                reporter.set((String::new(), String::new()));
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-                if let Outcome::Created(id) = outcome {
-                    let rid = session.open_id.get_untracked().unwrap_or_default();
-                    navigate.with_value(|n| n(&format!("/r/{rid}/complaints/{id}"), Default::default()));
-                }
+        save_entity(tr, session, complaint_id(), AnyForm::Complaint(input), errors, notice, move |created| {
+            reporter.set((String::new(), String::new()));
+            if let Some(id) = created {
+                let rid = session.open_id.get_untracked().unwrap_or_default();
+                navigate.with_value(|n| n(&format!("/r/{rid}/complaints/{id}"), Default::default()));
             }
-            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 
 use crate::engine::Command;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
-use crate::rules::{DepartmentForm, Form, Invalid, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
+use crate::rules::{DepartmentForm, Form, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::use_app;
-use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens, show_refusal};
+use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens, save_with};
 
 fn name_of(r: &Register, id: &Option<String>) -> String {
     id.as_deref().and_then(|id| r.person_name(id)).unwrap_or_default().to_string()
@@ -106,28 +106,6 @@ pub fn OrgPage() -> impl IntoView {
             },
             scope: None,
         })}
-    }
-}
-
-/// Writes a form that is not an entity (the unit, the leading group) and reports the outcome.
-fn save_with<F: Form + Clone + Send + Sync + 'static>(
-    form: RwSignal<F>,
-    errors: RwSignal<Vec<Invalid>>,
-    notice: RwSignal<Option<(bool, String)>>,
-    command: fn(F) -> Command,
-) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
-    let app = use_app();
-    let (tr, session) = (app.tr, app.session);
-    move |ev| {
-        ev.prevent_default();
-        let input = form.get_untracked();
-        session.send(command(input), move |result| match result {
-            Ok(_) => {
-                errors.set(Vec::new());
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-            }
-            Err(e) => show_refusal(tr, e, errors, notice),
-        });
     }
 }
 

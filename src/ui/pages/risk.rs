@@ -8,14 +8,14 @@ mod review;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::engine::{AnyForm, Command, Outcome};
+use crate::engine::AnyForm;
 use crate::model::{Department, Entity, EntityKind, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
 use crate::ui::use_app;
 use crate::ui::widgets::{
-    ArchiveButton, FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal,
+    ArchiveButton, FormNotice, SelectField, TextArea, TextField, follow_record, lens, save_entity,
 };
 
 /// `/r/<id>/risks/<risk id>`, or `/r/<id>/risks/new` for a new one.
@@ -64,22 +64,12 @@ pub fn RiskPage() -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = AnyForm::Risk(form.get_untracked());
-        let command = match risk_id() {
-            Some(id) => Command::Update { id, form: input },
-            None => Command::Create(input),
-        };
         let navigate = navigate.clone();
-        session.send(command, move |result| match result {
-            Ok(outcome) => {
-                errors.set(Vec::new());
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-                if let Outcome::Created(id) = outcome {
-                    let rid = session.open_id.get_untracked().unwrap_or_default();
-                    navigate(&format!("/r/{rid}/risks/{id}"), Default::default());
-                }
+        save_entity(tr, session, risk_id(), AnyForm::Risk(form.get_untracked()), errors, notice, move |created| {
+            if let Some(id) = created {
+                let rid = session.open_id.get_untracked().unwrap_or_default();
+                navigate(&format!("/r/{rid}/risks/{id}"), Default::default());
             }
-            Err(e) => show_refusal(tr, e, errors, notice),
         });
     };
     view! {

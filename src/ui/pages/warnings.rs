@@ -16,7 +16,7 @@ use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::hooks::today;
 use crate::ui::tr::Tr;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, show_refusal};
+use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, save_with};
 
 /// `/r/<id>/warnings`.
 #[component]
@@ -116,16 +116,7 @@ fn CaseSettings() -> impl IntoView {
         move || session.with_settings(CaseSettingsForm::from_target).map(|f| ((), f)),
         move || errors.set(Vec::new()),
     );
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        session.send(Command::UpdateCaseSettings(form.get_untracked()), move |result| match result {
-            Ok(_) => {
-                errors.set(Vec::new());
-                notice.set(Some((true, tr.t("form.saved").to_string())));
-            }
-            Err(e) => show_refusal(tr, e, errors, notice),
-        });
-    };
+    let save = save_with(form, errors, notice, Command::UpdateCaseSettings);
     view! {
         <details class="card" data-testid="case-settings">
             <summary><h2 class="inline">{move || tr.t("case_settings.title")}</h2></summary>
