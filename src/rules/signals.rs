@@ -17,8 +17,11 @@ pub struct Signal {
     pub target: Target,
     /// The person, department or risk point.
     pub target_id: Id,
-    /// What a warning raised from it records as its source.
+    /// What a warning raised from it records as its source …
     pub source: Source,
+    /// … and source id: the measure's id for an overdue measure, otherwise the signal's key.
+    /// A warning with this source and id means the signal was raised.
+    pub source_id: String,
     /// The locale key of its reason, and the reason's arguments.
     pub reason: (&'static str, Vec<(&'static str, String)>),
 }
@@ -27,14 +30,20 @@ pub struct Signal {
 /// to `today` (每年至少抽查一次).
 pub fn unchecked_risks(register: &Register, today: Date) -> Vec<Id> {
     let since = today.add_months(-12);
+    let checked: BTreeSet<&Id> = register
+        .checks
+        .values()
+        .filter(|c| c.is_active() && c.done.parse::<Date>().is_ok_and(|d| d > since && d <= today))
+        .map(|c| &c.risk)
+        .collect();
     register
         .risks
         .iter()
-        .filter(|(_, r)| r.is_active() && in_register(r) && matches!(r.level, RiskLevel::One | RiskLevel::Two))
-        .filter(|(id, _)| {
-            !register.checks.values().any(|c| {
-                c.is_active() && &c.risk == *id && c.done.parse::<Date>().is_ok_and(|d| d > since && d <= today)
-            })
+        .filter(|(id, r)| {
+            r.is_active()
+                && in_register(r)
+                && matches!(r.level, RiskLevel::One | RiskLevel::Two)
+                && !checked.contains(id)
         })
         .map(|(id, _)| id.clone())
         .collect()
@@ -59,6 +68,7 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
                 target: Target::Department,
                 target_id: department,
                 source: Source::OverdueMeasure,
+                source_id: id.clone(),
                 reason: ("signal.overdue_measure", vec![("measure", measure.label()), ("days", late.to_string())]),
             });
         }
@@ -79,12 +89,14 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
         if complaints.len() >= thresholds.complaints as usize {
             complaints.sort();
             let newest = complaints.last().map(|(_, id)| id.as_str()).unwrap_or_default();
+            let key = format!("complaints:{person}:{newest}");
             found.push(Signal {
-                key: format!("complaints:{person}:{newest}"),
+                key: key.clone(),
                 level: RiskLevel::Two,
                 target: Target::Person,
                 target_id: person.to_string(),
                 source: Source::Signal,
+                source_id: key,
                 reason: (
                     "signal.complaints",
                     vec![
@@ -102,12 +114,14 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
         for (id, round) in register.publicity.iter().filter(|(_, p)| p.is_active() && p.closed.is_some()) {
             let unanswered = round.opinions.values().filter(|o| o.answer.trim().is_empty()).count();
             if unanswered > 0 {
+                let key = format!("publicity:{id}");
                 found.push(Signal {
-                    key: format!("publicity:{id}"),
+                    key: key.clone(),
                     level: RiskLevel::Three,
                     target: Target::Person,
                     target_id: leader.clone(),
                     source: Source::Signal,
+                    source_id: key,
                     reason: (
                         "signal.unanswered_opinions",
                         vec![("round", round.title.clone()), ("n", unanswered.to_string())],
@@ -121,12 +135,14 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
     for id in unchecked_risks(register, today) {
         let risk = &register.risks[&id];
         let Some(department) = register.risk_department(risk).cloned() else { continue };
+        let key = format!("unchecked:{id}:{}", today.year());
         found.push(Signal {
-            key: format!("unchecked:{id}:{}", today.year()),
+            key: key.clone(),
             level: RiskLevel::Three,
             target: Target::Department,
             target_id: department,
             source: Source::Signal,
+            source_id: key,
             reason: ("signal.unchecked", vec![("risk", risk.label())]),
         });
     }
@@ -134,10 +150,7 @@ pub fn signals(register: &Register, today: Date) -> Vec<Signal> {
     let raised: BTreeSet<(Source, &str)> =
         register.warnings.values().map(|w| (w.source, w.source_id.as_str())).collect();
     found.retain(|s| {
-        let measure = s.key.strip_prefix("measure:");
-        !register.settings.dismissed_signals.contains_key(&s.key)
-            && !raised.contains(&(Source::Signal, s.key.as_str()))
-            && !measure.is_some_and(|m| raised.contains(&(Source::OverdueMeasure, m)))
+        !register.settings.dismissed_signals.contains_key(&s.key) && !raised.contains(&(s.source, s.source_id.as_str()))
     });
     found
 }
@@ -206,6 +219,11 @@ mod tests {
         assert!(keys(&r, "2026-11-28").is_empty());
         r.complaints.insert("c4".into(), complaint("2026-11-25"));
         assert_eq!(keys(&r, "2026-11-28"), ["complaints:wang:c4"]);
+        // Raised: gone too.
+        let raised = Warning { source: Source::Signal, source_id: "complaints:wang:c4".into(), ..Default::default() };
+        r.warnings.insert("w".into(), raised);
+        assert!(keys(&r, "2026-11-28").is_empty());
+        r.warnings.clear();
         // Archived complaints do not count.
         for c in r.complaints.values_mut() {
             c.archived = Some(Archived { by: String::new(), at: 0 });

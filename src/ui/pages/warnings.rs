@@ -234,11 +234,7 @@ fn Signals() -> impl IntoView {
         let form = WarningForm {
             level: signal.level.code().into(),
             source: signal.source.code().into(),
-            source_id: if signal.source == crate::model::Source::OverdueMeasure {
-                signal.key.trim_start_matches("measure:").to_string()
-            } else {
-                signal.key.clone()
-            },
+            source_id: signal.source_id.clone(),
             target: signal.target.code().into(),
             target_id: signal.target_id.clone(),
             problem: reason(tr, &signal),
