@@ -219,8 +219,8 @@ impl Engine {
         }
     }
 
-    /// Keeps the key of `passphrase` if it opens the open register's lock, and answers with
-    /// the names it opens; a wrong passphrase changes nothing.
+    /// Keeps the key of `passphrase` if it opens the open register's lock (the page then asks
+    /// for the names); a wrong passphrase changes nothing.
     fn unlock(&self, passphrase: &str) -> Reply {
         let doc = self.doc.borrow();
         let Some(register) = doc.as_ref().map(RegisterDoc::register) else { return failed(&DocError::NotReady) };
@@ -229,9 +229,8 @@ impl Engine {
         };
         match crate::seal::unlock(lock, passphrase, &register.id) {
             Ok(key) => {
-                let names = reporters(register, &key);
                 *self.seal_key.borrow_mut() = Some((register.id.clone(), key));
-                Reply::Reporters(names)
+                Reply::Ran(Outcome::Done)
             }
             Err(e) => keyed(e.label_key(), e.to_string()),
         }

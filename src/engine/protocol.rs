@@ -73,7 +73,7 @@ pub enum Request {
         /// Unix seconds.
         at: i64,
     },
-    /// Opens the reporters' names with the passphrase.
+    /// Gives the engine the passphrase: it keeps the key that opens the reporters' names.
     Unlock {
         /// The passphrase.
         passphrase: crate::seal::Passphrase,

@@ -331,11 +331,12 @@ impl Session {
         });
     }
 
-    /// Gives the worker the passphrase; a wrong one changes nothing.
+    /// Gives the worker the passphrase; a wrong one changes nothing. Once it is taken,
+    /// [`Session::reporters`] asks for the names.
     pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
         let this = *self;
         self.request(Request::Unlock { passphrase: Passphrase(passphrase) }, move |reply| match reply {
-            Reply::Reporters(_) => {
+            Reply::Ran(_) => {
                 this.unlocked.set(true);
                 done(Ok(()))
             }
