@@ -95,24 +95,27 @@ mod tests {
     use crate::model::Template;
     use crate::rules::{SpotCheckForm, UnitForm};
 
-    #[test]
-    fn records_of_a_map_two_copies_made_at_once_all_survive_the_merge() {
+    /// A register from before spot checks existed (no `checks` map), forked, and a risk point of it.
+    fn old_register_and_a_copy() -> (RegisterDoc, RegisterDoc, String) {
         let unit = UnitForm { name: "高桥小学".into(), ..UnitForm::default() };
         let mut doc =
             RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
-        // A register from before spot checks existed: no `checks` map.
         doc.doc.delete(ROOT, "checks").unwrap();
         doc.commit(&Stamp::default(), super::Action::UpdateSettings, None, String::new());
         let risk = doc.register().risks.keys().next().unwrap().clone();
-        let mut other = doc.fork();
-        let check = |what: &str| SpotCheckForm {
-            risk: risk.clone(),
-            planned: "2026-11-10".into(),
-            what: what.into(),
-            ..SpotCheckForm::default()
-        };
-        let ours = doc.create_entity(&Stamp::new("wang", 10), &check("抽查食堂采购台账")).unwrap();
-        let theirs = other.create_entity(&Stamp::new("zhu", 11), &check("抽查报销凭证")).unwrap();
+        let other = doc.fork();
+        (doc, other, risk)
+    }
+
+    fn check(risk: &str, what: &str) -> SpotCheckForm {
+        SpotCheckForm { risk: risk.into(), done: "2026-11-10".into(), what: what.into(), ..SpotCheckForm::default() }
+    }
+
+    #[test]
+    fn records_of_a_map_two_copies_made_at_once_all_survive_the_merge() {
+        let (mut doc, mut other, risk) = old_register_and_a_copy();
+        let ours = doc.create_entity(&Stamp::new("wang", 10), &check(&risk, "抽查食堂采购台账")).unwrap();
+        let theirs = other.create_entity(&Stamp::new("zhu", 11), &check(&risk, "抽查报销凭证")).unwrap();
         assert_eq!(doc.doc.get_all(ROOT, "checks").unwrap().len(), 1);
 
         doc.merge(&mut other).unwrap();
@@ -131,21 +134,9 @@ mod tests {
 
     #[test]
     fn stored_chunks_of_two_copies_are_gathered_at_opening() {
-        let unit = UnitForm { name: "高桥小学".into(), ..UnitForm::default() };
-        let mut doc =
-            RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
-        doc.doc.delete(ROOT, "checks").unwrap();
-        doc.commit(&Stamp::default(), super::Action::UpdateSettings, None, String::new());
-        let risk = doc.register().risks.keys().next().unwrap().clone();
-        let mut other = doc.fork();
-        let check = |what: &str| SpotCheckForm {
-            risk: risk.clone(),
-            done: "2026-11-10".into(),
-            what: what.into(),
-            ..SpotCheckForm::default()
-        };
-        doc.create_entity(&Stamp::new("wang", 10), &check("甲")).unwrap();
-        other.create_entity(&Stamp::new("zhu", 11), &check("乙")).unwrap();
+        let (mut doc, mut other, risk) = old_register_and_a_copy();
+        doc.create_entity(&Stamp::new("wang", 10), &check(&risk, "甲")).unwrap();
+        other.create_entity(&Stamp::new("zhu", 11), &check(&risk, "乙")).unwrap();
         // Both copies' changes side by side in storage, never merged through a RegisterDoc.
         let both = [doc.save(), other.save()];
         let chunks: Vec<&[u8]> = both.iter().map(Vec::as_slice).collect();
