@@ -32,4 +32,4 @@ pub use validation::{
     RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, warning_department};
-pub use working_days::{WorkCalendar, weekday};
+pub use working_days::WorkCalendar;

@@ -315,33 +315,30 @@ impl Session {
 
     /// Sets the passphrase that seals reporters' names; the worker keeps its key.
     pub fn set_passphrase(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
-        let this = *self;
         let request = Request::SetPassphrase {
             passphrase: Passphrase(passphrase),
             author: self.me().unwrap_or_default(),
             at: now_seconds(),
         };
+        self.take_key(request, done);
+    }
+
+    /// Gives the worker the passphrase; a wrong one changes nothing. Once it is taken,
+    /// [`Session::reporters`] asks for the names.
+    pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        self.take_key(Request::Unlock { passphrase: Passphrase(passphrase) }, done);
+    }
+
+    /// Sends a request that leaves the worker holding the key, and says so when it did.
+    fn take_key(&self, request: Request, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        let this = *self;
         self.request(request, move |reply| match reply {
             Reply::Ran(_) => {
                 this.unlocked.set(true);
                 done(Ok(()))
             }
             Reply::Failed(e) => done(Err(e.into_doc_error())),
-            other => done(Err(DocError::Write(format!("setting the passphrase answered {other:?}")))),
-        });
-    }
-
-    /// Gives the worker the passphrase; a wrong one changes nothing. Once it is taken,
-    /// [`Session::reporters`] asks for the names.
-    pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
-        let this = *self;
-        self.request(Request::Unlock { passphrase: Passphrase(passphrase) }, move |reply| match reply {
-            Reply::Ran(_) => {
-                this.unlocked.set(true);
-                done(Ok(()))
-            }
-            Reply::Failed(e) => done(Err(e.into_doc_error())),
-            other => done(Err(DocError::Write(format!("unlocking answered {other:?}")))),
+            other => done(Err(DocError::Write(format!("the passphrase was answered {other:?}")))),
         });
     }
 
