@@ -129,6 +129,34 @@ mod tests {
     }
 
     #[test]
+    fn a_warning_raised_from_a_spot_check_names_it_and_an_unknown_one_is_refused() {
+        let (mut doc, _) = doc();
+        let risk = doc.register().risks.keys().next().unwrap().clone();
+        let check = crate::rules::SpotCheckForm {
+            risk: risk.clone(),
+            done: "2026-11-10".into(),
+            what: "食堂采购台账".into(),
+            findings: "三笔采购无验收签字".into(),
+            ..crate::rules::SpotCheckForm::default()
+        };
+        let check = doc.create_entity(&Stamp::new("wang", 2), &check).unwrap();
+        let form = |source_id: &str| WarningForm {
+            level: "2".into(),
+            source: "check".into(),
+            source_id: source_id.into(),
+            target: Target::Risk.code().into(),
+            target_id: risk.clone(),
+            problem: "三笔采购无验收签字".into(),
+            raised: "2026-11-11".into(),
+        };
+        let refused = doc.create_entity(&Stamp::new("wang", 3), &form("no-such-check"));
+        assert!(matches!(refused, Err(DocError::Invalid(ref i)) if i[0].field == "source_id"));
+        let id = doc.create_entity(&Stamp::new("wang", 4), &form(&check)).unwrap();
+        let warning = &doc.register().warnings[&id];
+        assert_eq!((warning.source, warning.source_id.as_str()), (crate::model::Source::Check, check.as_str()));
+    }
+
+    #[test]
     fn a_second_sending_back_raises_the_warning_a_level() {
         let (mut doc, id) = doc();
         // All within one second: the order is the order they were taken in.

@@ -22,27 +22,28 @@ pub struct Reporter {
 }
 
 /// `command` with any typed reporter sealed with `key` for register `register`. Without a key
-/// a typed reporter is refused: it would otherwise be written in the clear.
+/// a typed reporter is refused (it would otherwise be written in the clear), and so is removing
+/// a recorded one: only a member who gave the passphrase handles reporters.
 pub fn seal_command(command: Command, key: Option<&SealKey>, register: &str) -> Result<Command, DocError> {
-    let seal_form = |mut form: crate::rules::ComplaintForm| -> Result<crate::rules::ComplaintForm, DocError> {
+    let locked = || DocError::Invalid(vec![Invalid { field: "reporter_name", reason: Reason::Locked }]);
+    let seal_form = |mut form: crate::rules::ComplaintForm, update: bool| {
         if let Some(text) = form.reporter_text() {
-            let Some(key) = key else {
-                return Err(DocError::Invalid(vec![Invalid { field: "reporter_name", reason: Reason::Locked }]));
-            };
+            let key = key.ok_or_else(locked)?;
             let sealed = seal(key, register, text.as_bytes())
                 .map_err(|e| DocError::Remote { key: e.label_key(), detail: e.to_string() })?;
             form.reporter = ReporterInput::Sealed(sealed);
         } else if matches!(form.reporter, ReporterInput::Plain { .. }) {
-            // Both fields left empty: an anonymous complaint.
-            form.reporter = ReporterInput::Anonymous;
+            // Both fields left empty: a new complaint is anonymous, an edited one keeps its reporter.
+            form.reporter = if update { ReporterInput::Keep } else { ReporterInput::Anonymous };
         }
-        Ok(form)
+        if update && form.reporter == ReporterInput::Anonymous && key.is_none() {
+            return Err(locked());
+        }
+        Ok(AnyForm::Complaint(form))
     };
     Ok(match command {
-        Command::Create(AnyForm::Complaint(form)) => Command::Create(AnyForm::Complaint(seal_form(form)?)),
-        Command::Update { id, form: AnyForm::Complaint(form) } => {
-            Command::Update { id, form: AnyForm::Complaint(seal_form(form)?) }
-        }
+        Command::Create(AnyForm::Complaint(form)) => Command::Create(seal_form(form, false)?),
+        Command::Update { id, form: AnyForm::Complaint(form) } => Command::Update { id, form: seal_form(form, true)? },
         other => other,
     })
 }
@@ -65,7 +66,7 @@ mod tests {
     use super::*;
     use crate::doc::{RegisterDoc, Stamp};
     use crate::model::Template;
-    use crate::rules::{ComplaintForm, UnitForm};
+    use crate::rules::{ComplaintForm, Form, UnitForm};
 
     const NAME: &str = "欧阳举报人";
     const CONTACT: &str = "13912345678";
@@ -135,5 +136,21 @@ mod tests {
             ..ComplaintForm::default()
         }));
         doc.run(&Stamp::default(), seal_command(anonymous, None, &register).unwrap()).unwrap();
+
+        // Removing the recorded reporter takes the passphrase too; empty fields in an edit keep it.
+        let stored = ComplaintForm::from_target(&doc.register().complaints[&id]);
+        let edit = |reporter| Command::Update {
+            id: id.clone(),
+            form: AnyForm::Complaint(ComplaintForm { reporter, ..stored.clone() }),
+        };
+        let refused = seal_command(edit(ReporterInput::Anonymous), None, &register);
+        assert!(matches!(refused, Err(DocError::Invalid(ref i)) if i[0].reason == Reason::Locked));
+        let blank = ReporterInput::Plain { name: String::new(), contact: String::new() };
+        doc.run(&Stamp::default(), seal_command(edit(blank), None, &register).unwrap()).unwrap();
+        assert!(doc.register().complaints[&id].reporter.is_some());
+        doc.run(&Stamp::default(), seal_command(edit(ReporterInput::Anonymous), Some(&key), &register).unwrap())
+            .unwrap();
+        assert_eq!(doc.register().complaints[&id].reporter, None);
+        assert!(reporters(doc.register(), &key).is_empty());
     }
 }

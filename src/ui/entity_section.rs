@@ -2,6 +2,7 @@
 //! organisation and plan section shares.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::conflicts::ConflictPanel;
 use super::entity_history::entity_history;
@@ -40,6 +41,17 @@ pub struct Scope<E, F> {
     pub blank: fn(&str) -> F,
 }
 
+/// A link on the rows it is `shown` for: its label's locale key, and its address given the
+/// register's id and the entity's.
+pub struct RowLink<E> {
+    /// Locale key of the label.
+    pub label: &'static str,
+    /// Whether a row gets the link.
+    pub shown: fn(&E) -> bool,
+    /// The address.
+    pub href: fn(&str, &str) -> String,
+}
+
 /// A section listing entities of kind `E`, edited through form `F`.
 pub struct Section<E: 'static, F: 'static> {
     /// Locale key of the heading.
@@ -54,6 +66,8 @@ pub struct Section<E: 'static, F: 'static> {
     pub fields: Fields<F>,
     /// `None` lists every entity of the kind.
     pub scope: Option<Scope<E, F>>,
+    /// A link on some rows to another page (raise a warning from a spot check's findings).
+    pub link: Option<RowLink<E>>,
 }
 
 /// The section's list, its add/edit form, archive and restore, and the edited entity's
@@ -63,7 +77,7 @@ where
     E: StoredEntity,
     F: EntityForm + Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
 {
-    let Section { title, prefix, columns, order, fields, scope } = section;
+    let Section { title, prefix, columns, order, fields, scope, link } = section;
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let columns = StoredValue::new(columns);
@@ -73,6 +87,8 @@ where
     let editing = RwSignal::new(None::<Id>);
     let show_archived = RwSignal::new(false);
 
+    let link_label = link.as_ref().map(|l| l.label);
+    let link = StoredValue::new(link);
     let scope = StoredValue::new(scope.map(|s| (s.owner, s.belongs, s.blank)));
     let owner = move || scope.with_value(|s| s.as_ref().map(|(owner, _, _)| owner.get()));
     let blank = move || match scope.with_value(|s| s.as_ref().map(|(owner, _, blank)| (owner.get(), *blank))) {
@@ -84,10 +100,11 @@ where
         let locale = tr.locale();
         let owner = owner();
         let belongs = scope.with_value(|s| s.as_ref().map(|(_, belongs, _)| *belongs));
+        let rid = session.open_id.get().unwrap_or_default();
         session
             .with(|register| {
                 let context = CellContext { register, locale, today: today() };
-                let mut rows: Vec<(String, Id, Vec<String>)> = E::all(register)
+                let mut rows: Vec<(String, Id, Vec<String>, Option<String>)> = E::all(register)
                     .iter()
                     .filter(|(_, e)| e.is_active() != archived)
                     .filter(|(_, e)| match (&owner, belongs) {
@@ -97,7 +114,9 @@ where
                     })
                     .map(|(id, e)| {
                         let cells = columns.with_value(|c| c.iter().map(|(_, cell)| cell(&context, e)).collect());
-                        (order(e), id.clone(), cells)
+                        let href =
+                            link.with_value(|link| link.as_ref().filter(|l| (l.shown)(e)).map(|l| (l.href)(&rid, id)));
+                        (order(e), id.clone(), cells, href)
                     })
                     .collect();
                 rows.sort();
@@ -162,7 +181,7 @@ where
                         <For
                             each=rows
                             key=|row| row.clone()
-                            children=move |(_, id, cells)| {
+                            children=move |(_, id, cells, href)| {
                                 let (edit_id, archive_id) = (id.clone(), id.clone());
                                 let archived = show_archived.get_untracked();
                                 let conflicted = {
@@ -180,6 +199,9 @@ where
                                             </Show>
                                         </td>
                                         <td class="row-actions">
+                                            {href.zip(link_label).map(|(href, label)| view! {
+                                                <A href=href attr:class="button" attr:data-testid=format!("{prefix}-link")>{move || tr.t(label)}</A>
+                                            })}
                                             <Show when=move || !archived>
                                                 <button type="button" data-testid=format!("{prefix}-edit") on:click={
                                                     let id = edit_id.clone();

@@ -170,7 +170,13 @@ impl Form for WarningForm {
         if source.is_none() {
             c.refuse("source", Reason::Choice);
         }
-        if source == Some(Source::Complaint) && !register.complaints.contains_key(self.source_id.trim()) {
+        let source_id = self.source_id.trim();
+        let known = match source {
+            Some(Source::Complaint) => register.complaints.contains_key(source_id),
+            Some(Source::Check) => source_id.is_empty() || register.checks.contains_key(source_id),
+            _ => true,
+        };
+        if !known {
             c.refuse("source_id", Reason::Unknown);
         }
         let target = Target::from_code(self.target.trim());

@@ -6,7 +6,10 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::warnings::{target_name, warning_level_key};
 use crate::engine::{AnyForm, Command, Outcome};
-use crate::model::{Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, StepKind, Target, Warning};
+use crate::model::{
+    Complaint, Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, SpotCheck, StepKind, Target,
+    Warning,
+};
 use crate::rules::{
     Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, warning_department,
 };
@@ -19,7 +22,7 @@ use crate::ui::widgets::{
 };
 
 /// `/r/<id>/warnings/<warning id>`, or `/r/<id>/warnings/new` (`?complaint=<id>` raises it
-/// from a complaint).
+/// from a complaint, `?check=<id>` from a spot check's findings).
 #[component]
 pub fn CasePage() -> impl IntoView {
     let app = use_app();
@@ -36,26 +39,16 @@ pub fn CasePage() -> impl IntoView {
         move || match warning_id() {
             Some(id) => session.entity::<Warning>(&id).map(|w| (Some(id), WarningForm::from_target(&w))),
             None => {
-                let complaint = query.with(|q| q.get("complaint"));
-                let from = complaint.as_ref().and_then(|id| session.entity::<crate::model::Complaint>(id));
-                let blank = WarningForm {
-                    level: if from.is_some() { "2".into() } else { String::new() },
-                    source: if from.is_some() { Source::Complaint } else { Source::Manual }.code().into(),
-                    source_id: complaint.clone().unwrap_or_default(),
-                    target: if from.as_ref().is_some_and(|c| c.person.is_empty()) {
-                        Target::Department
-                    } else {
-                        Target::Person
-                    }
-                    .code()
-                    .into(),
-                    target_id: from
-                        .as_ref()
-                        .map(|c| if c.person.is_empty() { c.department.clone() } else { c.person.clone() })
-                        .unwrap_or_default(),
-                    problem: from.map(|c| c.content.as_str().to_string()).unwrap_or_default(),
-                    raised: today().to_string(),
-                };
+                let from = |key: &str| query.with(|q| q.get(key));
+                let blank = match (from("complaint"), from("check")) {
+                    (Some(id), _) => session.entity::<Complaint>(&id).map(|c| from_complaint(id, &c)),
+                    (None, Some(id)) => session
+                        .entity::<SpotCheck>(&id)
+                        .map(|c| from_check(id, &c, session.entity::<RiskPoint>(&c.risk).map(|r| r.level))),
+                    (None, None) => None,
+                }
+                .unwrap_or_else(|| WarningForm { source: Source::Manual.code().into(), ..WarningForm::default() });
+                let blank = WarningForm { raised: today().to_string(), ..blank };
                 Some((None, blank))
             }
         },
@@ -122,6 +115,36 @@ pub fn CasePage() -> impl IntoView {
             })}
             <div class="no-print">{entity_history::<WarningForm>(Signal::derive(warning_id))}</div>
         </Show>
+    }
+}
+
+/// A warning raised from complaint `id`: 二级 by default, about the person it names, or else its
+/// department, stating what it says.
+fn from_complaint(id: String, c: &Complaint) -> WarningForm {
+    let (target, target_id) =
+        if c.person.is_empty() { (Target::Department, &c.department) } else { (Target::Person, &c.person) };
+    WarningForm {
+        level: RiskLevel::Two.code().into(),
+        source: Source::Complaint.code().into(),
+        source_id: id,
+        target: target.code().into(),
+        target_id: target_id.clone(),
+        problem: c.content.as_str().to_string(),
+        ..WarningForm::default()
+    }
+}
+
+/// A warning raised from spot check `id`'s findings: about the risk point checked, at that
+/// point's level.
+fn from_check(id: String, c: &SpotCheck, level: Option<RiskLevel>) -> WarningForm {
+    WarningForm {
+        level: level.map(|l| l.code().to_string()).unwrap_or_default(),
+        source: Source::Check.code().into(),
+        source_id: id,
+        target: Target::Risk.code().into(),
+        target_id: c.risk.clone(),
+        problem: c.findings.as_str().to_string(),
+        ..WarningForm::default()
     }
 }
 
@@ -326,10 +349,11 @@ fn Notice(id: String) -> impl IntoView {
                     .collect();
                 same_year.sort();
                 let number = same_year.iter().position(|(_, i)| **i == id).map_or(0, |n| n + 1);
-                let disposal = case.timeline.iter().rev().find(|s| s.applied && s.step.kind == StepKind::Dispose);
-                let measures =
-                    disposal.map(|s| s.step.measures.iter().map(|m| m.measure.clone()).collect::<Vec<_>>().join("、"));
-                let due = disposal.map(|s| s.step.due.clone()).unwrap_or_default();
+                // The notice states the measures and the deadline: until the case is disposed
+                // there is nothing to notify.
+                let disposal = case.timeline.iter().rev().find(|s| s.applied && s.step.kind == StepKind::Dispose)?;
+                let measures = disposal.step.measures.iter().map(|m| m.measure.clone()).collect::<Vec<_>>().join("、");
+                let due = disposal.step.due.clone();
                 let leader =
                     r.leading_group.leader.as_ref().and_then(|l| r.person_name(l)).unwrap_or_default().to_string();
                 Some((
@@ -337,7 +361,7 @@ fn Notice(id: String) -> impl IntoView {
                     format!("{year}-{number:03}"),
                     target_name(r, w.target, &w.target_id),
                     w.problem.as_str().to_string(),
-                    measures.unwrap_or_default(),
+                    measures,
                     due,
                     leader,
                     case.level.code().to_string(),
@@ -347,9 +371,14 @@ fn Notice(id: String) -> impl IntoView {
     });
     view! {
         <section class="card">
-            <div class="actions no-print">
-                <button data-testid="notice-print" on:click=move |_| { let _ = window().print(); }>{move || tr.t("notice.print")}</button>
-            </div>
+            <Show
+                when=move || notice.with(Option::is_some)
+                fallback=move || view! { <p class="hint no-print" data-testid="notice-pending">{move || tr.t("notice.pending")}</p> }
+            >
+                <div class="actions no-print">
+                    <button data-testid="notice-print" on:click=move |_| { let _ = window().print(); }>{move || tr.t("notice.print")}</button>
+                </div>
+            </Show>
             {move || notice.get().map(|(unit, number, target, problem, measures, due, leader, level)| view! {
                 <article class="notice-sheet print-only-page" data-testid="warning-notice">
                     <h2 class="sheet-title">{unit.clone()} " " {move || tr.t("notice.title")}</h2>

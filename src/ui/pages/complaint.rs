@@ -72,6 +72,14 @@ pub fn ComplaintPage() -> impl IntoView {
             }
         });
     };
+    let remove_reporter = move |_| {
+        let Some(id) = complaint_id() else { return };
+        if !window().confirm_with_message(tr.t("complaint.remove_reporter_confirm")).unwrap_or(false) {
+            return;
+        }
+        let input = ComplaintForm { reporter: ReporterInput::Anonymous, ..form.get_untracked() };
+        save_entity(tr, session, Some(id), AnyForm::Complaint(input), errors, notice, |_| {});
+    };
     view! {
         <Show
             when=exists
@@ -120,6 +128,12 @@ pub fn ComplaintPage() -> impl IntoView {
                                     on:input=move |ev| reporter.update(|r| r.1 = event_target_value(&ev))
                                 />
                             </label>
+                            <Show when=move || session.unlocked.get() && sealed()>
+                                <button type="button" data-testid="complaint-remove-reporter" on:click=remove_reporter>
+                                    {move || tr.t("complaint.remove_reporter")}
+                                </button>
+                                <p class="hint">{move || tr.t("complaint.remove_reporter_hint")}</p>
+                            </Show>
                         </fieldset>
                         <div class="actions">
                             <button type="submit" class="primary" data-testid="complaint-save">{move || tr.t("form.save")}</button>

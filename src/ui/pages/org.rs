@@ -51,6 +51,7 @@ pub fn OrgPage() -> impl IntoView {
                     .into_any()
             },
             scope: None,
+            link: None,
         })}
         {entity_section::<Department, DepartmentForm>(Section {
             title: "org.departments",
@@ -71,6 +72,7 @@ pub fn OrgPage() -> impl IntoView {
                     .into_any()
             },
             scope: None,
+            link: None,
         })}
         {entity_section::<Post, PostForm>(Section {
             title: "org.posts",
@@ -95,6 +97,7 @@ pub fn OrgPage() -> impl IntoView {
                     .into_any()
             },
             scope: None,
+            link: None,
         })}
         {entity_section::<RiskKind, RiskKindForm>(Section {
             title: "org.risk_kinds",
@@ -105,6 +108,7 @@ pub fn OrgPage() -> impl IntoView {
                 view! { <TextField form lens=lens!(name) errors field="name" label="kind.name" prefix="kind" required=true/> }.into_any()
             },
             scope: None,
+            link: None,
         })}
     }
 }

@@ -34,6 +34,7 @@ pub fn PlanPage() -> impl IntoView {
                     .into_any()
             },
             scope: None,
+            link: None,
         })}
     }
 }

@@ -12,7 +12,7 @@ use crate::rules::{
     BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal as WarningSignal, SpotCheckForm, WarningForm, signals,
     unchecked_risks,
 };
-use crate::ui::entity_section::{Section, entity_section};
+use crate::ui::entity_section::{RowLink, Section, entity_section};
 use crate::ui::hooks::today;
 use crate::ui::tr::Tr;
 use crate::ui::use_app;
@@ -99,6 +99,11 @@ fn spot_checks() -> impl IntoView {
                 .into_any()
             },
             scope: None,
+            link: Some(RowLink {
+                label: "check.raise",
+                shown: |c| !c.done.is_empty() && !c.findings.as_str().trim().is_empty(),
+                href: |rid, id| format!("/r/{rid}/warnings/new?check={id}"),
+            }),
         })}
     }
 }

@@ -61,5 +61,6 @@ pub fn measures_panel(id: Signal<Option<String>>) -> impl IntoView {
                 ..MeasureForm::default()
             },
         }),
+        link: None,
     })
 }
