@@ -2,12 +2,14 @@
 //! per-department self-check form as tables (shown, printed, exported to CSV and XLSX), and the
 //! register as readable JSON.
 
+mod bulletin;
 mod csv;
 mod json;
 mod table;
 mod warnings;
 mod xlsx;
 
+pub use bulletin::{Bulletin, bulletin, closed_cases, mask};
 pub use csv::to_csv;
 pub use json::register_json;
 pub use table::{Table, catalogue_table, self_check_table};

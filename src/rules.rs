@@ -31,5 +31,5 @@ pub use validation::{
     OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm,
     RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reporter_of,
 };
-pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, warning_department};
+pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

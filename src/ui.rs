@@ -68,6 +68,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("publicity") view=pages::PublicityPage/>
                         <Route path=path!("catalogue") view=pages::CataloguePage/>
                         <Route path=path!("warnings") view=pages::WarningsPage/>
+                        <Route path=path!("bulletin") view=pages::BulletinPage/>
                         <Route path=path!("warnings/:id") view=pages::CasePage/>
                         <Route path=path!("complaints/:id") view=pages::ComplaintPage/>
                     </ParentRoute>

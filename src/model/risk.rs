@@ -48,6 +48,15 @@ impl RiskLevel {
             RiskLevel::Three => "level.three",
         }
     }
+
+    /// The locale key of the warning of this level: 一级预警 ….
+    pub fn warning_key(self) -> &'static str {
+        match self {
+            RiskLevel::One => "warning.level.1",
+            RiskLevel::Two => "warning.level.2",
+            RiskLevel::Three => "warning.level.3",
+        }
+    }
 }
 
 /// 层级: whose risk it is.

@@ -29,17 +29,8 @@ pub fn warning_summary(register: &Register, from: Date, to: Date, today: Date, l
         );
         cells
     };
-    let mut rows: Vec<Vec<String>> = RiskLevel::ALL
-        .iter()
-        .map(|l| {
-            let key = match l {
-                RiskLevel::One => "warning.level.1",
-                RiskLevel::Two => "warning.level.2",
-                RiskLevel::Three => "warning.level.3",
-            };
-            row(text(locale, key).to_string(), Some(*l))
-        })
-        .collect();
+    let mut rows: Vec<Vec<String>> =
+        RiskLevel::ALL.iter().map(|l| row(text(locale, l.warning_key()).to_string(), Some(*l))).collect();
     rows.push(row(text(locale, "summary.total").to_string(), None));
     let mut headers = vec![text(locale, "warning.level").to_string(), text(locale, "summary.count").to_string()];
     headers.extend(SOURCES.iter().map(|s| text(locale, s.label_key()).to_string()));

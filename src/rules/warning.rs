@@ -6,7 +6,7 @@
 //! steps always merge; a step that no longer fits where the case stands once they are merged
 //! (two disposals at once, say) stays in the timeline, marked as not applied.
 
-use crate::model::{Date, Id, Register, RiskLevel, RiskPoint, Scope, Step, StepKind, Target, Warning};
+use crate::model::{Date, Entity, Id, Register, RiskLevel, RiskPoint, Scope, Step, StepKind, Target, Warning};
 use crate::rules::{GradedResponsibility, WorkCalendar, graded_responsibility};
 
 /// Where a case stands.
@@ -97,6 +97,15 @@ pub struct Case {
     pub sent_back: u32,
     /// Every step, in order.
     pub timeline: Vec<TimelineStep>,
+}
+
+/// The name of a warning's target: a person's or department's name, a risk point's label.
+pub fn target_name(r: &Register, target: Target, id: &str) -> String {
+    match target {
+        Target::Person => r.person_name(id).unwrap_or_default().to_string(),
+        Target::Department => r.departments.get(id).map(|d| d.name.clone()).unwrap_or_default(),
+        Target::Risk => r.risks.get(id).map(Entity::label).unwrap_or_default(),
+    }
 }
 
 /// One level higher: 三级 → 二级 → 一级 (一级 stays).

@@ -1,5 +1,6 @@
 //! One file per page, named by what it shows.
 
+mod bulletin;
 mod case;
 mod catalogue;
 mod complaint;
@@ -16,6 +17,7 @@ mod risks;
 mod sync;
 mod warnings;
 
+pub use bulletin::BulletinPage;
 pub use case::CasePage;
 pub use catalogue::CataloguePage;
 pub use complaint::ComplaintPage;

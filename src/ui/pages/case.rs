@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::warnings::{target_name, warning_level_key};
+use super::warnings::warning_level_key;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{
     Complaint, Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, SpotCheck, StepKind, Target,
     Warning,
 };
 use crate::rules::{
-    Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, warning_department,
+    Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, target_name, warning_department,
 };
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;

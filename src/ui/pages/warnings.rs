@@ -7,10 +7,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
-use crate::model::{Complaint, Entity, Person, Register, RiskPoint, SpotCheck, Target};
+use crate::model::{Complaint, Entity, Person, RiskLevel, RiskPoint, SpotCheck};
 use crate::rules::{
     BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal as WarningSignal, SpotCheckForm, WarningForm, signals,
-    unchecked_risks,
+    target_name, unchecked_risks,
 };
 use crate::ui::entity_section::{RowLink, Section, entity_section};
 use crate::ui::hooks::today;
@@ -28,6 +28,9 @@ pub fn WarningsPage() -> impl IntoView {
         <div class="title-row">
             <h1 class="page-title">{move || tr.t("warnings.title")}</h1>
             <div class="actions">
+                <A href=move || format!("/r/{}/bulletin", rid()) attr:class="button" attr:data-testid="open-bulletin">
+                    {move || tr.t("bulletin.page_title")}
+                </A>
                 <A href=move || format!("/r/{}/complaints/new", rid()) attr:class="button" attr:data-testid="add-complaint">
                     {move || tr.t("complaints.add")}
                 </A>
@@ -142,15 +145,6 @@ fn CaseSettings() -> impl IntoView {
     }
 }
 
-/// The name of a warning's target.
-pub fn target_name(r: &Register, target: Target, id: &str) -> String {
-    match target {
-        Target::Person => r.person_name(id).unwrap_or_default().to_string(),
-        Target::Department => r.departments.get(id).map(|d| d.name.clone()).unwrap_or_default(),
-        Target::Risk => r.risks.get(id).map(Entity::label).unwrap_or_default(),
-    }
-}
-
 /// The cases by column.
 #[component]
 fn Board() -> impl IntoView {
@@ -214,11 +208,7 @@ fn Board() -> impl IntoView {
 
 /// The locale key of a warning level's name ("1" → 一级预警).
 pub fn warning_level_key(code: &str) -> &'static str {
-    match code {
-        "1" => "warning.level.1",
-        "2" => "warning.level.2",
-        _ => "warning.level.3",
-    }
+    RiskLevel::from_code(code).unwrap_or_default().warning_key()
 }
 
 /// A signal's reason in the page's language.
