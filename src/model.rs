@@ -29,4 +29,6 @@ pub use review::{Degree, Rating, ReviewAction, ReviewEntry, ReviewStage};
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
 pub use template::{Template, TemplatePhase, TemplateRisk};
-pub use warning::{Channel, Complaint, Disposal, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning};
+pub use warning::{
+    Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
+};

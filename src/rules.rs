@@ -27,9 +27,10 @@ pub use review::{
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
-    CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MeasureForm,
-    OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason, ReporterInput, RiskForm,
-    RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reporter_of,
+    CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS,
+    MatterForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason,
+    ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reported_in_time,
+    reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

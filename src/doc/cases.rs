@@ -157,6 +157,39 @@ mod tests {
     }
 
     #[test]
+    fn a_major_matter_is_reported_a_week_ahead_unless_urgent_with_a_reason() {
+        let (mut doc, _) = doc();
+        let person = doc
+            .create_entity(&Stamp::default(), &crate::rules::PersonForm { name: "王校长".into(), ..Default::default() })
+            .unwrap();
+        let form = |planned: &str, urgent: bool, reason: &str| crate::rules::MatterForm {
+            kind: "funds".into(),
+            topic: "校舍维修资金使用".into(),
+            person: person.clone(),
+            reported: "2026-11-02".into(),
+            planned: planned.into(),
+            urgent,
+            urgent_reason: reason.into(),
+            ..Default::default()
+        };
+        let refused = |doc: &mut RegisterDoc, f| match doc.create_entity(&Stamp::default(), &f) {
+            Err(DocError::Invalid(i)) => i.into_iter().map(|i| (i.field, i.reason)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        // Six days ahead is late; so is a matter carried out before it was reported.
+        assert_eq!(refused(&mut doc, form("2026-11-08", false, "")), [("planned", Reason::TooLate { days: 7 })]);
+        assert_eq!(refused(&mut doc, form("2026-11-01", false, "")), [("planned", Reason::TooLate { days: 7 })]);
+        // Urgent, but with no reason given.
+        assert_eq!(refused(&mut doc, form("2026-11-08", true, " ")), [("urgent_reason", Reason::Required)]);
+        assert!(doc.register().matters.is_empty());
+        // Seven days ahead is in time; a late one marked urgent with its reason is taken.
+        doc.create_entity(&Stamp::default(), &form("2026-11-09", false, "")).unwrap();
+        doc.create_entity(&Stamp::default(), &form("2026-11-04", true, "上级要求本周内完成")).unwrap();
+        assert_eq!(doc.register().matters.len(), 2);
+        assert!(crate::rules::reported_in_time("2026-11-02".parse().unwrap(), "2026-11-09".parse().unwrap()));
+    }
+
+    #[test]
     fn a_second_sending_back_raises_the_warning_a_level() {
         let (mut doc, id) = doc();
         // All within one second: the order is the order they were taken in.

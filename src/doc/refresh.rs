@@ -8,8 +8,8 @@ use autosurgeon::{MaybeMissing, hydrate_prop};
 
 use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, RiskKind, RiskPoint,
-    SpotCheck, Warning,
+    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Post, Publicity, RiskKind,
+    RiskPoint, SpotCheck, Warning,
 };
 
 /// What a set of patches changed, in model terms.
@@ -81,6 +81,7 @@ impl RegisterDoc {
                 EntityKind::Complaint => self.refresh_entity::<Complaint>(id)?,
                 EntityKind::Warning => self.refresh_entity::<Warning>(id)?,
                 EntityKind::Check => self.refresh_entity::<SpotCheck>(id)?,
+                EntityKind::Matter => self.refresh_entity::<MatterReport>(id)?,
             }
         }
         Ok(())

@@ -19,7 +19,7 @@ use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-pub(super) const COLLECTIONS: [&str; 18] = [
+pub(super) const COLLECTIONS: [&str; 19] = [
     "people",
     "departments",
     "posts",
@@ -40,6 +40,7 @@ pub(super) const COLLECTIONS: [&str; 18] = [
     // Added after registers were first made: older registers get it on first use, and
     // `fold_split_maps` keeps both copies' records if two made it at once.
     "checks",
+    "matters",
 ];
 
 /// Why the document could not be opened, merged or changed.

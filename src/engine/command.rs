@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{
-    CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm,
-    PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm,
-    WarningForm,
+    CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm, MeasureForm, OpinionForm,
+    PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm,
+    UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -58,6 +58,10 @@ macro_rules! with_kind {
                 type $e = crate::model::SpotCheck;
                 $body
             }
+            EntityKind::Matter => {
+                type $e = crate::model::MatterReport;
+                $body
+            }
         }
     };
 }
@@ -87,6 +91,8 @@ pub enum AnyForm {
     Warning(WarningForm),
     /// 督查
     Check(SpotCheckForm),
+    /// 重大事项报告
+    Matter(MatterForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -126,6 +132,7 @@ entity_forms! {
     ComplaintForm => Complaint,
     WarningForm => Warning,
     SpotCheckForm => Check,
+    MatterForm => Matter,
 }
 
 /// A change asked of the register.
@@ -296,6 +303,7 @@ impl RegisterDoc {
                     EntityKind::Complaint => self.restore_entity::<ComplaintForm>(stamp, &id, hash),
                     EntityKind::Warning => self.restore_entity::<WarningForm>(stamp, &id, hash),
                     EntityKind::Check => self.restore_entity::<SpotCheckForm>(stamp, &id, hash),
+                    EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, Register,
-    RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Post, Publicity,
+    Register, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// One entity as it now stands.
@@ -34,6 +34,8 @@ pub enum EntityValue {
     Warning(Warning),
     /// 督查
     Check(SpotCheck),
+    /// 重大事项报告
+    Matter(MatterReport),
 }
 
 /// A change to the view of a register.
@@ -86,6 +88,7 @@ impl ViewPatch {
             EntityKind::Complaint => entity_value(register, id, EntityValue::Complaint),
             EntityKind::Warning => entity_value(register, id, EntityValue::Warning),
             EntityKind::Check => entity_value(register, id, EntityValue::Check),
+            EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -105,6 +108,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Complaint(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Warning(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Check(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -116,6 +120,7 @@ impl ViewPatch {
                 (EntityKind::Complaint, None) => put::<Complaint>(view, id, None),
                 (EntityKind::Warning, None) => put::<Warning>(view, id, None),
                 (EntityKind::Check, None) => put::<SpotCheck>(view, id, None),
+                (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

@@ -13,7 +13,7 @@ use reactive_stores::{AtKeyed, KeyedSubfield, Store};
 
 use super::view::{EntityValue, ViewPatch};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, Measure, Person, Phase, Post, Publicity, Register,
+    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Post, Publicity, Register,
     RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
 };
 use leptos::prelude::{GetUntracked, Set, Track, WithUntracked, Write};
@@ -57,6 +57,7 @@ stored!(
     Complaint => complaints,
     Warning => warnings,
     SpotCheck => checks,
+    MatterReport => matters,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -91,6 +92,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Complaint(e)) => put(store, id, e),
             Some(EntityValue::Warning(e)) => put(store, id, e),
             Some(EntityValue::Check(e)) => put(store, id, e),
+            Some(EntityValue::Matter(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -103,6 +105,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Complaint => remove::<Complaint>(store, &id),
                 EntityKind::Warning => remove::<Warning>(store, &id),
                 EntityKind::Check => remove::<SpotCheck>(store, &id),
+                EntityKind::Matter => remove::<MatterReport>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

@@ -49,11 +49,13 @@ pub enum EntityKind {
     Warning,
     /// 督查
     Check,
+    /// 重大事项报告
+    Matter,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 11] = [
+    pub const ALL: [EntityKind; 12] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -65,6 +67,7 @@ impl EntityKind {
         EntityKind::Complaint,
         EntityKind::Warning,
         EntityKind::Check,
+        EntityKind::Matter,
     ];
 
     /// The key of this kind's map at the document root.
@@ -81,6 +84,7 @@ impl EntityKind {
             EntityKind::Complaint => "complaints",
             EntityKind::Warning => "warnings",
             EntityKind::Check => "checks",
+            EntityKind::Matter => "matters",
         }
     }
 
@@ -103,6 +107,7 @@ impl EntityKind {
             EntityKind::Complaint => "entity.complaint",
             EntityKind::Warning => "entity.warning",
             EntityKind::Check => "entity.check",
+            EntityKind::Matter => "entity.matter",
         }
     }
 }

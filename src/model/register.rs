@@ -7,8 +7,8 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, Measure, Person, Phase, Post, Publicity, RiskKind,
-    RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Post, Publicity,
+    RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -67,6 +67,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub checks: BTreeMap<Id, SpotCheck>,
+    /// 重大事项报告
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub matters: BTreeMap<Id, MatterReport>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -96,6 +101,7 @@ impl Register {
             EntityKind::Complaint => label::<Complaint>(self, id),
             EntityKind::Warning => label::<Warning>(self, id),
             EntityKind::Check => label::<SpotCheck>(self, id),
+            EntityKind::Matter => label::<MatterReport>(self, id),
         }
     }
 

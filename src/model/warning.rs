@@ -227,3 +227,48 @@ entity!(SpotCheck, EntityKind::Check, checks, |c| {
     let short: String = text.chars().take(30).collect();
     if short.len() < text.len() { format!("{short}…") } else { short }
 });
+
+/// The kind of a major matter (三重一大, and the other matters the plans name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub enum MatterKind {
+    /// 重大事项决策
+    #[default]
+    Decision,
+    /// 重要人事任免
+    Appointment,
+    /// 重大项目安排
+    Project,
+    /// 大额资金使用
+    Funds,
+    /// 其他重要事项 (出国出境考察、公车购置 …)
+    Other,
+}
+coded!(MatterKind, "matter_kind", [Decision => "decision", Appointment => "appointment", Project => "project", Funds => "funds", Other => "other"]);
+
+/// 重大事项报告: a major matter reported before it is carried out, answered with a
+/// 廉政提醒卡 to the person in charge (廉政提醒机制).
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct MatterReport {
+    /// What kind of matter.
+    pub kind: MatterKind,
+    /// 事项: what is to be done.
+    pub topic: String,
+    /// The person in charge, who receives the card.
+    pub person: Id,
+    /// The day it was reported, `YYYY-MM-DD`.
+    pub reported: String,
+    /// The day it is to be carried out, `YYYY-MM-DD`.
+    pub planned: String,
+    /// Reported less than a week ahead because it could not wait.
+    pub urgent: bool,
+    /// Why it could not wait.
+    pub urgent_reason: String,
+    /// The leading group's reminders beyond the standard ones for its kind.
+    #[serde(with = "super::text_serde")]
+    pub reminders: Text,
+    /// The day the 廉政提醒卡 was issued ("" until then).
+    pub issued: String,
+    /// Set when archived.
+    pub archived: Option<Archived>,
+}
+entity!(MatterReport, EntityKind::Matter, matters, |m| m.topic.clone());

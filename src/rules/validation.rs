@@ -15,7 +15,8 @@ use crate::rules::rating::{Judgement, propose_level};
 
 mod cases;
 pub use cases::{
-    CaseSettingsForm, ComplaintForm, DisposalForm, ReporterInput, SpotCheckForm, StepForm, WarningForm, reporter_of,
+    CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
+    StepForm, WarningForm, reported_in_time, reporter_of,
 };
 
 /// Why a field was refused.
@@ -75,6 +76,12 @@ pub enum Reason {
     /// A step the case does not allow where it stands.
     #[error("not allowed now")]
     NotNow,
+    /// A major matter reported less than the days it must be reported ahead.
+    #[error("report at least {days} days ahead")]
+    TooLate {
+        /// The days ahead required.
+        days: i64,
+    },
     /// A number outside the range allowed.
     #[error("not a number from {min} to {max}")]
     Range {
@@ -107,6 +114,7 @@ impl Reason {
             Reason::Locked => "invalid.locked",
             Reason::NotNow => "invalid.not_now",
             Reason::Range { .. } => "invalid.range",
+            Reason::TooLate { .. } => "invalid.too_late",
         }
     }
 }

@@ -7,7 +7,7 @@ use super::time::format_time;
 use super::use_app;
 use crate::engine::Command;
 use crate::i18n;
-use crate::model::{EntityKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope};
+use crate::model::{EntityKind, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope};
 
 /// The locale prefix of an entity kind's field names (`risk.power_item`).
 fn field_prefix(kind: EntityKind) -> &'static str {
@@ -23,6 +23,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Complaint => "complaint",
         EntityKind::Warning => "warning",
         EntityKind::Check => "check",
+        EntityKind::Matter => "matter",
     }
 }
 
@@ -30,10 +31,12 @@ fn field_prefix(kind: EntityKind) -> &'static str {
 fn describe(r: &Register, field: &str, raw: &str, tr: super::tr::Tr) -> String {
     let person = || r.person_name(raw).map(str::to_string);
     let named = match field {
-        "head" | "leader_in_charge" | "owner" | "leader" | "by" => person(),
+        "head" | "leader_in_charge" | "owner" | "leader" | "by" | "person" | "who" => person(),
         "department" => r.departments.get(raw).map(|d| d.name.clone()),
         "post" => r.posts.get(raw).map(|p| p.name.clone()),
-        "kind" => r.risk_kinds.get(raw).map(|k| k.name.clone()),
+        "kind" => r.risk_kinds.get(raw).map(|k| k.name.clone()).or_else(|| {
+            MatterKind::ALL.iter().find(|k| format!("{k:?}") == raw).map(|k| tr.t(k.label_key()).to_string())
+        }),
         "level" => {
             RiskLevel::ALL.into_iter().find(|l| format!("{l:?}") == raw).map(|l| tr.t(l.label_key()).to_string())
         }

@@ -130,7 +130,9 @@ pub fn reason_text(reason: &Reason) -> String {
     let tr = use_app().tr;
     match reason {
         Reason::TooLong { max } => tr.f(reason.label_key(), &[("max", &max.to_string())]),
-        Reason::TooShort { days } => tr.f(reason.label_key(), &[("days", &days.to_string())]),
+        Reason::TooShort { days } | Reason::TooLate { days } => {
+            tr.f(reason.label_key(), &[("days", &days.to_string())])
+        }
         Reason::Range { min, max } => tr.f(reason.label_key(), &[("min", &min.to_string()), ("max", &max.to_string())]),
         other => tr.t(other.label_key()).to_string(),
     }

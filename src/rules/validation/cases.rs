@@ -2,8 +2,8 @@
 
 use super::{Check, Form, Invalid, LINE_MAX, NAME_MAX, Reason, TEXT_MAX};
 use crate::model::{
-    Channel, Complaint, Date, Department, Disposal, Person, Register, RiskLevel, RiskPoint, Sealed, Source, SpotCheck,
-    Step, StepKind, Target, Warning,
+    Channel, Complaint, Date, Department, Disposal, MatterKind, MatterReport, Person, Register, RiskLevel, RiskPoint,
+    Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
 };
 
 /// The reporter of a complaint, as the form carries it. Its `Debug` never shows a typed name.
@@ -404,6 +404,102 @@ impl Form for SpotCheckForm {
         check.what.update(what);
         check.findings.update(findings);
         check.follow_up = follow_up;
+        Ok(())
+    }
+}
+
+/// How many days before it is carried out a major matter must be reported (实施一周前).
+pub const MATTER_NOTICE_DAYS: i64 = 7;
+
+/// Whether a matter reported on `reported` for `planned` was reported a week ahead.
+pub fn reported_in_time(reported: Date, planned: Date) -> bool {
+    reported.days_until(planned) >= MATTER_NOTICE_DAYS
+}
+
+/// 重大事项报告: a major matter reported ahead.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatterForm {
+    /// The kind's code (required).
+    pub kind: String,
+    /// 事项 (required).
+    pub topic: String,
+    /// 负责人: a person id (required: the card is addressed to them).
+    pub person: String,
+    /// 报告日期 (required).
+    pub reported: String,
+    /// 拟实施日期 (required, a week after the report unless urgent).
+    pub planned: String,
+    /// 紧急事项.
+    pub urgent: bool,
+    /// 紧急理由 (required when urgent and late).
+    pub urgent_reason: String,
+    /// 提醒意见, beyond the standard ones.
+    pub reminders: String,
+    /// 提醒卡回复日期.
+    pub issued: String,
+}
+
+impl Form for MatterForm {
+    type Target = MatterReport;
+
+    fn from_target(m: &MatterReport) -> Self {
+        Self {
+            kind: m.kind.code().to_string(),
+            topic: m.topic.clone(),
+            person: m.person.clone(),
+            reported: m.reported.clone(),
+            planned: m.planned.clone(),
+            urgent: m.urgent,
+            urgent_reason: m.urgent_reason.clone(),
+            reminders: m.reminders.as_str().to_string(),
+            issued: m.issued.clone(),
+        }
+    }
+
+    fn apply(&self, matter: &mut MatterReport, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let kind = MatterKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            c.refuse("kind", Reason::Choice);
+        }
+        let topic = c.text("topic", &self.topic, true, LINE_MAX);
+        let current = (!matter.person.is_empty()).then_some(&matter.person);
+        let person = c.required_reference::<Person>("person", &self.person, current, register);
+        let reported = c.date("reported", &self.reported);
+        if self.reported.trim().is_empty() {
+            c.refuse("reported", Reason::Required);
+        }
+        let planned = c.date("planned", &self.planned);
+        if self.planned.trim().is_empty() {
+            c.refuse("planned", Reason::Required);
+        }
+        let urgent_reason = c.text("urgent_reason", &self.urgent_reason, false, LINE_MAX);
+        if let (Some(reported), Some(planned)) = (reported, planned)
+            && !reported_in_time(reported, planned)
+        {
+            if !self.urgent {
+                c.refuse("planned", Reason::TooLate { days: MATTER_NOTICE_DAYS });
+            } else if urgent_reason.is_empty() {
+                c.refuse("urgent_reason", Reason::Required);
+            }
+        }
+        let reminders = c.text("reminders", &self.reminders, false, TEXT_MAX);
+        let issued = c.date("issued", &self.issued);
+        if let (Some(reported), Some(issued)) = (reported, issued)
+            && issued < reported
+        {
+            c.refuse("issued", Reason::EndBeforeStart);
+        }
+        c.finish()?;
+        matter.kind = kind.unwrap_or_default();
+        matter.topic = topic;
+        matter.person = person;
+        matter.reported = reported.map(|d| d.to_string()).unwrap_or_default();
+        matter.planned = planned.map(|d| d.to_string()).unwrap_or_default();
+        matter.urgent = self.urgent;
+        matter.urgent_reason = urgent_reason;
+        matter.reminders.update(reminders);
+        matter.issued = issued.map(|d| d.to_string()).unwrap_or_default();
         Ok(())
     }
 }

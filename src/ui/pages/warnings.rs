@@ -28,6 +28,9 @@ pub fn WarningsPage() -> impl IntoView {
         <div class="title-row">
             <h1 class="page-title">{move || tr.t("warnings.title")}</h1>
             <div class="actions">
+                <A href=move || format!("/r/{}/matters", rid()) attr:class="button" attr:data-testid="open-matters">
+                    {move || tr.t("matter.title")}
+                </A>
                 <A href=move || format!("/r/{}/bulletin", rid()) attr:class="button" attr:data-testid="open-bulletin">
                     {move || tr.t("bulletin.page_title")}
                 </A>
