@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Profile, expectText, eventually } from './harness.mjs';
+import { Profile, expectCount, expectText, eventually } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
 const REPORTER = '欧阳举报人';
@@ -84,9 +84,9 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
 
     // The notice prints alone, without the complaint or its reporter.
     await wang.page.emulateMedia({ media: 'print' });
-    assert.ok(await wang.id('warning-notice').isVisible());
+    assert.ok(await wang.id('notice-sheet').isVisible());
     assert.ok(!(await wang.id('case-next').isVisible()));
-    const sheet = await wang.id('warning-notice').innerText();
+    const sheet = await wang.id('notice-sheet').innerText();
     assert.match(sheet, /预警通知书/);
     assert.match(sheet, /二级预警/);
     assert.ok(!sheet.includes(REPORTER) && !sheet.includes(CONTACT));
@@ -128,5 +128,112 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
     await wangProfile.dispose();
     await zhuProfile.dispose();
     rmSync(files, { recursive: true, force: true });
+  }
+});
+
+function daysAhead(n) {
+  return daysAgo(-n);
+}
+
+test('a spot check raises a warning, closed cases make a 通报 with masked names, a major matter gets its reminder card', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    const page = app.page;
+    await app.createRegister({ name: '城关小学' });
+    await app.iAm('王家福');
+    await app.goto('warnings');
+    await app.id('lock-passphrase').fill(PASSPHRASE);
+    await app.id('lock-submit').click();
+    await expectText(app.id('lock-notice'), '密码已设置');
+
+    // A 督查 finding, raised as a warning in one click: about the risk point checked.
+    await app.id('check-risk').selectOption({ index: 1 });
+    await app.id('check-done').fill(daysAgo(2));
+    await app.id('check-what').fill('抽查食堂采购验收');
+    await app.id('check-findings').fill('三笔采购无验收签字');
+    await app.id('check-save').click();
+    await app.row('check', '抽查食堂采购验收').getByTestId('check-link').click();
+    await expectText(app.id('warning-source'), '督查');
+    await eventually(async () => assert.equal(await app.id('warning-problem').inputValue(), '三笔采购无验收签字'));
+    assert.equal(await app.id('warning-target').inputValue(), 'risk');
+    await app.id('warning-level').selectOption('3');
+    await app.id('warning-save').click();
+    await app.id('case-next').waitFor();
+    // No notice before the disposal: it would have no measures and no deadline.
+    await app.id('notice-pending').waitFor();
+    assert.equal(await app.id('notice-sheet').count(), 0);
+    await step(app, 'dispose', { measure: '限期整改' });
+    await app.id('notice-sheet').waitFor();
+    await step(app, 'answer', { text: '已补签验收单' });
+    await step(app, 'accept');
+
+    // A warning to a person, by hand, closed too.
+    await app.goto('warnings');
+    await app.id('add-warning').click();
+    await app.id('warning-level').selectOption('3');
+    await app.id('warning-target_id').selectOption({ label: '王家福' });
+    await app.id('warning-problem').fill('王家福未按规定公示贫困生补助名单');
+    await app.id('warning-save').click();
+    await app.id('case-next').waitFor();
+    await step(app, 'dispose', { measure: '批评教育' });
+    await step(app, 'answer', { text: '已补充公示' });
+    await step(app, 'accept');
+
+    // 通报: both cases chosen; the name is masked until it is chosen to be shown.
+    await app.goto('warnings');
+    await app.id('open-bulletin').click();
+    await expectCount(app.id('bulletin-case'), 2);
+    for (const box of await app.id('bulletin-choose').all()) await box.check();
+    const sheet = app.id('bulletin-sheet');
+    await expectText(sheet, '王某某未按规定公示');
+    await expectText(sheet, '三笔采购无验收签字');
+    assert.ok(!(await sheet.innerText()).includes('王家福'));
+    await app.id('bulletin-case').filter({ hasText: '王家福' }).getByTestId('bulletin-name').check();
+    await expectText(sheet, '王家福未按规定公示');
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await sheet.isVisible());
+    assert.ok(!(await app.id('bulletin-print').isVisible()));
+    await page.emulateMedia({ media: 'screen' });
+
+    // A major matter reported three days ahead is refused unless urgent with a reason.
+    await app.goto('warnings');
+    await app.id('open-matters').click();
+    await app.id('matter-kind').selectOption('funds');
+    await app.id('matter-topic').fill('校舍维修资金使用');
+    await app.id('matter-person').selectOption({ label: '王家福' });
+    await app.id('matter-reported').fill(daysAgo(0));
+    await app.id('matter-planned').fill(daysAhead(3));
+    await app.id('matter-save').click();
+    await expectText(app.id('matter-section'), '7 天前报告');
+    await app.id('matter-urgent').check();
+    await app.id('matter-save').click();
+    await expectText(app.id('matter-section'), '必填');
+    await app.id('matter-urgent_reason').fill('汛期前必须完成屋面维修');
+    await app.id('matter-save').click();
+    await expectText(app.id('matter-notice'), '已保存');
+    await expectText(app.row('matter', '校舍维修资金使用'), '紧急');
+    await app.row('matter', '校舍维修资金使用').getByTestId('matter-link').click();
+    const card = app.id('matter-card');
+    await expectText(card, '廉政提醒卡');
+    await expectText(card, '校舍维修资金使用');
+    await expectText(card, '民主理财小组');
+
+    // A recorded reporter, removed by a member who gave the passphrase.
+    await app.goto('warnings');
+    await app.id('add-complaint').click();
+    await app.id('complaint-content').fill('有人反映补助发放不公');
+    await app.id('complaint-reporter_name').fill(REPORTER);
+    await app.id('complaint-save').click();
+    await expectText(app.id('complaint-notice'), '已保存');
+    page.once('dialog', (dialog) => dialog.accept());
+    await app.id('complaint-remove-reporter').click();
+    await eventually(async () => assert.equal(await app.id('complaint-remove-reporter').count(), 0));
+    await app.goto('warnings');
+    await expectText(app.row('complaint', '补助发放不公').getByTestId('complaint-reporter'), '匿名');
+
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
   }
 });

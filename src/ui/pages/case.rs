@@ -47,7 +47,11 @@ pub fn CasePage() -> impl IntoView {
                         .map(|c| from_check(id, &c, session.entity::<RiskPoint>(&c.risk).map(|r| r.level))),
                     (None, None) => None,
                 }
-                .unwrap_or_else(|| WarningForm { source: Source::Manual.code().into(), ..WarningForm::default() });
+                .unwrap_or_else(|| WarningForm {
+                    source: Source::Manual.code().into(),
+                    target: Target::Person.code().into(),
+                    ..WarningForm::default()
+                });
                 let blank = WarningForm { raised: today().to_string(), ..blank };
                 Some((None, blank))
             }
@@ -380,7 +384,7 @@ fn Notice(id: String) -> impl IntoView {
                 </div>
             </Show>
             {move || notice.get().map(|(unit, number, target, problem, measures, due, leader, level)| view! {
-                <article class="notice-sheet print-only-page" data-testid="warning-notice">
+                <article class="notice-sheet print-only-page" data-testid="notice-sheet">
                     <h2 class="sheet-title">{unit.clone()} " " {move || tr.t("notice.title")}</h2>
                     <p class="sheet-number">{move || tr.f("notice.number", &[("n", &number)])}</p>
                     <p><strong>{target.clone()}</strong> "："</p>
