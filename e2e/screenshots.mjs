@@ -40,6 +40,31 @@ await app.id('step-measures').locator('select').nth(1).selectOption({ label: '�
 await app.id('step-dispose').click();
 await app.id('step-notice').waitFor();
 const casePath = new URL(page.url()).pathname;
+// A second case, closed, for the 通报; and a major matter reported ahead.
+await app.goto('warnings');
+await app.id('add-warning').click();
+await app.id('warning-level').selectOption('3');
+await app.id('warning-target_id').selectOption({ label: '陈继荣' });
+await app.id('warning-problem').fill('陈继荣经手的办公用品采购未按规定比价');
+await app.id('warning-save').click();
+for (const [kind, text] of [['dispose', ''], ['answer', '已补做三家比价并公示'], ['accept', '']]) {
+  await app.id(`step-${kind}`).waitFor();
+  if (kind === 'dispose') await app.id('step-measures').locator('select').first().selectOption({ label: '批评教育' });
+  if (text) await app.id('step-text').fill(text);
+  await app.id(`step-${kind}`).click();
+  await page.waitForTimeout(300);
+}
+await app.goto('warnings');
+await app.id('open-matters').click();
+await app.id('matter-kind').selectOption('project');
+await app.id('matter-topic').fill('教学楼屋面防水维修工程');
+await app.id('matter-person').selectOption({ label: '朱忠云' });
+const ahead = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+await app.id('matter-reported').fill(ahead(0));
+await app.id('matter-planned').fill(ahead(10));
+await app.id('matter-reminders').fill('工程款在竣工验收合格后支付，预留质量保证金');
+await app.id('matter-save').click();
+await app.id('matter-row').first().waitFor();
 for (const locale of ['zh-CN', 'en']) {
   await app.id('lang-switch').selectOption(locale);
   await app.goto('risks');
@@ -65,6 +90,20 @@ for (const locale of ['zh-CN', 'en']) {
   await app.id('complaint-link').first().click();
   await app.id('complaint-form').waitFor();
   await page.screenshot({ path: `${out}/complaint-${locale}.png`, fullPage: true });
+  await app.goto('warnings');
+  await app.id('open-bulletin').click();
+  await app.id('bulletin-choose').first().check();
+  await app.id('bulletin-sheet').waitFor();
+  await page.screenshot({ path: `${out}/bulletin-${locale}.png`, fullPage: true });
+  await app.goto('warnings');
+  await app.id('open-matters').click();
+  await app.id('matter-link').first().click();
+  await app.id('matter-card').waitFor();
+  await page.screenshot({ path: `${out}/matter-card-${locale}.png`, fullPage: true });
+  await app.goto('warnings');
+  await app.id('open-matters').click();
+  await app.id('matter-row').first().waitFor();
+  await page.screenshot({ path: `${out}/matters-${locale}.png`, fullPage: true });
   await app.goto('warnings');
   await app.id('case-settings').locator('summary').click();
   await page.screenshot({ path: `${out}/warning-settings-${locale}.png`, fullPage: true });
