@@ -3,7 +3,7 @@
 use super::measures::overdue_measures;
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
-use super::signals::signals;
+use super::signals::{signals, unchecked_risks};
 use super::warning::{BoardColumn, Case};
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
 
@@ -44,6 +44,8 @@ pub struct Dashboard {
     pub overdue_answers: usize,
     /// Warning signals waiting to be raised or dismissed.
     pub signals: usize,
+    /// 一级 and 二级 points not spot-checked within the year (每年至少抽查一次).
+    pub unchecked: usize,
 }
 
 /// The index of a level in [`LevelCounts`].
@@ -126,6 +128,7 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
         }
     }
     d.signals = signals(register, today).len();
+    d.unchecked = unchecked_risks(register, today).len();
     d
 }
 
@@ -178,7 +181,7 @@ mod tests {
         assert_eq!(d.current_phase.as_deref(), Some("p2"));
         assert_eq!(d.phases_done, (1, 2));
         // The 一级 point has had no spot check this year: one signal.
-        assert_eq!((d.open_cases, d.overdue_answers, d.signals), (0, 0, 1));
+        assert_eq!((d.open_cases, d.overdue_answers, d.signals, d.unchecked), (0, 0, 1, 1));
 
         // One case awaiting its answer, one overdue, one closed; a measure 40 days late signals.
         let step = |kind, seq, due: &str| Step { kind, seq, due: due.into(), ..Step::default() };

@@ -104,6 +104,10 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="tile-figure">{move || figures.with(|f| f.signals)}</span>
                     <span class="tile-label">{move || tr.t("dashboard.signals")}</span>
                 </A>
+                <A href=move || format!("/r/{}/warnings#unchecked", rid()) attr:class="tile link warn" attr:data-testid="count-unchecked">
+                    <span class="tile-figure">{move || figures.with(|f| f.unchecked)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.unchecked")}</span>
+                </A>
                 <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link" attr:data-testid="count-phases">
                     <span class="tile-figure">{move || figures.with(|f| format!("{}/{}", f.phases_done.0, f.phases_done.1))}</span>
                     <span class="tile-label">{move || tr.t("dashboard.phases_done")}</span>

@@ -67,7 +67,7 @@ fn spot_checks() -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <section class="card" data-testid="unchecked">
+        <section class="card" id="unchecked" data-testid="unchecked">
             <h2>{move || tr.t("check.unchecked_title")}</h2>
             <p class="hint">{move || tr.t("check.rule")}</p>
             <Show when=move || unchecked.with(Vec::is_empty)>
