@@ -5,8 +5,11 @@ export TRUNK_OFFLINE=true
 export TRUNK_SKIP_VERSION_CHECK=true
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-auto}
 
-# Builds the web app into dist/ (release wasm, wasm-opt -Oz).
+# Builds the web app into dist/ (release wasm, wasm-opt -Oz), its service worker, and the
+# brotli and gzip copies the relay serves.
 build_app() {
   cargo fetch --quiet
   trunk build --release --dist dist
+  node scripts/service-worker.mjs dist
+  cargo run --quiet -p qingfeng-relay --bin qingfeng-precompress -- dist
 }

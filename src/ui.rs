@@ -1,6 +1,7 @@
 //! The Leptos app. Components render the model and dispatch to `doc`; every rule lives in
 //! `rules`, every string in `locales/`.
 
+mod app_update;
 mod conflicts;
 mod engine_link;
 mod entity_history;
@@ -49,9 +50,11 @@ fn App() -> impl IntoView {
     let tr = Tr::new(Prefs::locale().unwrap_or_default());
     let state = AppState { tr, session: Session::new(Prefs::registers()) };
     provide_context(state);
+    let update = app_update::AppUpdate::start();
     view! {
         <Router>
             <layout::Header/>
+            <app_update::UpdateBanner update/>
             <main class="page">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::RegistersPage/>

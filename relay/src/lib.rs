@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod config;
+mod precompress;
 mod routes;
 mod server;
 
@@ -24,5 +25,6 @@ pub use config::{
     Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA, ENV_DIST, ENV_TOKEN,
     USAGE,
 };
+pub use precompress::precompress_dir;
 pub use routes::{HEALTH_PATH, SYNC_PATH};
 pub use server::{Relay, RelayError, run};

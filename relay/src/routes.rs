@@ -5,11 +5,13 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use axum::extract::Request;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
@@ -36,12 +38,45 @@ pub(crate) struct AppState {
 /// Builds the router: `/health`, `/sync`, and the web app for every other path.
 pub(crate) fn router(state: AppState) -> Router {
     let index_fallback = get(app_index).with_state(state.clone());
-    let web_app = ServeDir::new(state.dist.as_path()).append_index_html_on_directories(true).fallback(index_fallback);
+    let files = ServeDir::new(state.dist.as_path())
+        .append_index_html_on_directories(true)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index_fallback);
+    let web_app = Router::new().fallback_service(files).layer(middleware::from_fn(cache_control));
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(SYNC_PATH, get(sync))
         .fallback_service(web_app)
         .with_state(state)
+}
+
+/// Files named by their content's hash never change: a year, immutable. Everything else
+/// (`index.html`, the service worker, the worker's unhashed files) is checked on every visit.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let value =
+        if hashed && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Whether the file at `path` is named by a hash, as Trunk names them:
+/// `app-0123456789abcdef.css`, `qingfeng-0123456789abcdef_bg.wasm`.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.match_indices('-').any(|(at, _)| {
+        let rest = &name[at + 1..];
+        rest.len() > 16
+            && rest.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit)
+            && matches!(rest.as_bytes()[16], b'.' | b'_')
+    })
+}
+
+/// Whether `path` names a file (its last segment has an extension) rather than a page.
+fn names_a_file(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.contains('.'))
 }
 
 /// Body of `GET /health`.
@@ -57,8 +92,12 @@ async fn health() -> Json<Health> {
 
 /// Serves `index.html` for any path that is not a file, so client-side routes
 /// such as `/r/<id>/risks` load the app; says so plainly when the app is not built.
-async fn app_index(State(state): State<AppState>) -> Response {
+async fn app_index(State(state): State<AppState>, uri: Uri) -> Response {
     let index = state.dist.join("index.html");
+    if names_a_file(uri.path()) && tokio::fs::try_exists(&index).await.unwrap_or(false) {
+        // A missing script or wasm must fail as missing, not load the page in its place.
+        return plain(StatusCode::NOT_FOUND, format!("Not found: {}\n", uri.path()));
+    }
     match tokio::fs::read(&index).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(error) if error.kind() == ErrorKind::NotFound => app_not_built(&index),
@@ -144,7 +183,20 @@ fn plain(status: StatusCode, body: String) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::same_secret;
+    use super::{is_hashed, names_a_file, same_secret};
+
+    #[test]
+    fn hashed_names_are_trunks() {
+        assert!(is_hashed("/app-32fbc689da8cdf87.css"));
+        assert!(is_hashed("/qingfeng-44ad8ff86e192179_bg.wasm"));
+        assert!(is_hashed("/qingfeng-19cafc323241ab0d.js.br"));
+        assert!(!is_hashed("/worker.js"));
+        assert!(!is_hashed("/sw.js"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/r/0123456789abcdef-0123/risks"));
+        assert!(!is_hashed("/app-32fbc689.css"));
+        assert!(names_a_file("/worker_bg.wasm") && !names_a_file("/r/abc/risks") && !names_a_file("/"));
+    }
 
     #[test]
     fn secrets_compare_exactly() {

@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use common::{config, get, start};
+use common::{config, get, get_with, start};
 use hyper::StatusCode;
 
 const INDEX: &str = "<!doctype html><title>清风</title><body>qingfeng-index</body>";
@@ -55,12 +55,72 @@ async fn client_side_routes_get_the_index() {
     let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
     let relay = start(config(dist.path(), data.path(), None)).await;
 
-    for path in ["/r/abc/risks", "/r/abc", "/settings?lang=en", "/no-such-file.js"] {
+    for path in ["/r/abc/risks", "/r/abc", "/settings?lang=en"] {
         let reply = get(relay.local_addr(), path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert!(reply.content_type().starts_with("text/html"), "{path}");
         assert_eq!(reply.text(), INDEX, "{path}");
     }
+
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_missing_file_is_404_not_the_page() {
+    let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
+    let relay = start(config(dist.path(), data.path(), None)).await;
+
+    for path in ["/qingfeng-0123456789abcdef_bg.wasm", "/no-such-file.js", "/r/abc/missing.css"] {
+        let reply = get(relay.local_addr(), path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!reply.text().contains("qingfeng-index"), "{path}");
+        assert_eq!(reply.headers["cache-control"], "no-cache", "{path}");
+    }
+
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn hashed_files_are_cached_for_a_year_and_the_rest_revalidated() {
+    let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
+    fs::write(dist.path().join("app-0123456789abcdef.css"), "body{}").unwrap();
+    fs::write(dist.path().join("sw.js"), "// service worker").unwrap();
+    let relay = start(config(dist.path(), data.path(), None)).await;
+
+    let cache = |reply: &common::Reply| reply.headers["cache-control"].to_str().unwrap().to_string();
+    let hashed = get(relay.local_addr(), "/app-0123456789abcdef.css").await;
+    assert_eq!(cache(&hashed), "public, max-age=31536000, immutable");
+    for path in ["/", "/index.html", "/sw.js", "/qingfeng.js", "/r/abc/risks"] {
+        let reply = get(relay.local_addr(), path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(cache(&reply), "no-cache", "{path}");
+    }
+
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn precompressed_copies_are_served_to_browsers_that_accept_them() {
+    let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
+    let js = "export const 清风 = 1;\n".repeat(500);
+    fs::write(dist.path().join("qingfeng-0123456789abcdef.js"), &js).unwrap();
+    qingfeng_relay::precompress_dir(dist.path()).unwrap();
+    let relay = start(config(dist.path(), data.path(), None)).await;
+    let path = "/qingfeng-0123456789abcdef.js";
+
+    let br = get_with(relay.local_addr(), path, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.headers["content-encoding"], "br");
+    assert!(br.content_type().starts_with("text/javascript"), "{}", br.content_type());
+    assert_eq!(br.body, fs::read(dist.path().join("qingfeng-0123456789abcdef.js.br")).unwrap());
+    assert!(br.body.len() < js.len() / 10);
+    assert_eq!(br.headers["cache-control"], "public, max-age=31536000, immutable");
+
+    let gz = get_with(relay.local_addr(), path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    let plain = get(relay.local_addr(), path).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(plain.text(), js);
 
     relay.shutdown().await.unwrap();
 }

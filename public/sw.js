@@ -1,0 +1,44 @@
+// Qingfeng's service worker: after one visit the app opens with the network off.
+//
+// `scripts/service-worker.mjs` writes the build's id and files into this template at build
+// time (dist/sw.js). Each build has a cache of its own; the page runs the build it was cached
+// with until the member takes an update (有新版本，点击更新), so a half-deployed build never mixes
+// files. Registers live in IndexedDB, not here: this cache holds only the app.
+const BUILD = '__QF_BUILD__';
+const FILES = __QF_FILES__;
+const CACHE = `qingfeng-app-${BUILD}`;
+
+self.addEventListener('install', (event) => {
+  // Fetched past the HTTP cache, so a build never caches another build's files.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: 'reload' })))),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('qingfeng-app-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// The page asks the waiting build to take over once its edits are stored.
+self.addEventListener('message', (event) => {
+  if (event.data === 'qingfeng-update') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The relay's own endpoints always go to the network.
+  if (url.pathname === '/health' || url.pathname.startsWith('/sync')) return;
+  if (request.mode === 'navigate') {
+    // Every page of the app is index.html: /r/<id>/risks as well as /.
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match('/index.html')).then((hit) => hit || fetch(request)));
+    return;
+  }
+  event.respondWith(caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })).then((hit) => hit || fetch(request)));
+});
