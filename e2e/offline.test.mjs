@@ -74,8 +74,7 @@ test('a new build is offered, and taking it keeps an edit typed just before', as
   try {
     await eventually(async () => assert.ok((await fetch(`${base}/health`)).ok), 10_000);
     const page = await profile.open();
-    const app = new App(page);
-    await page.goto(base);
+    const app = new App(page, base);
     await app.createRegister({ name: '更新小学' });
     await app.iAm('王家福');
     await cached(page);
@@ -84,12 +83,14 @@ test('a new build is offered, and taking it keeps an edit typed just before', as
     // Deploy: a changed index.html, and the service worker of that build.
     const index = join(dist, 'index.html');
     writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', '<!-- qingfeng-build-2 --></body>'));
-    rmSync(`${index}.br`, { force: true });
-    rmSync(`${index}.gz`, { force: true });
     await new Promise((resolve, reject) => {
       const build = spawn('node', ['scripts/service-worker.mjs', dist], { stdio: 'ignore' });
       build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`service-worker.mjs exited ${code}`))));
     });
+    // The compressed copies of the two changed files would otherwise still be served.
+    for (const file of ['index.html', 'sw.js']) {
+      for (const copy of ['br', 'gz']) rmSync(join(dist, `${file}.${copy}`), { force: true });
+    }
 
     // The old build still runs the page; the new one is offered.
     await page.reload();
