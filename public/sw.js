@@ -9,9 +9,10 @@ const FILES = __QF_FILES__;
 const CACHE = `qingfeng-app-${BUILD}`;
 
 self.addEventListener('install', (event) => {
-  // Fetched past the HTTP cache, so a build never caches another build's files.
+  // Hashed files come from the HTTP cache when the page has just loaded them (immutable); the
+  // others are served no-cache, so the browser revalidates them and never caches an older build's.
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: 'reload' })))),
+    caches.open(CACHE).then((cache) => cache.addAll(FILES)),
   );
 });
 

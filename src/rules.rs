@@ -4,6 +4,7 @@ mod catalogue;
 mod dashboard;
 mod listing;
 mod measures;
+mod onboarding;
 mod publicity;
 mod rating;
 mod responsibility;
@@ -17,6 +18,7 @@ pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{is_overdue, measures_of, overdue_measures};
+pub use onboarding::{GuideStep, guide};
 pub use publicity::{
     MIN_DAYS, PublicityMark, RoundState, content_hash, may_close, publicity_mark, round_state, window_long_enough,
 };

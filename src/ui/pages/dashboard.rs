@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::{ReviewStage, RiskLevel, Unit};
-use crate::rules::dashboard;
+use crate::rules::{dashboard, guide};
 use crate::ui::heat_map::HeatMap;
 use crate::ui::hooks::today;
 use crate::ui::use_app;
@@ -27,7 +27,28 @@ pub fn DashboardPage() -> impl IntoView {
             .flatten()
     };
     let rid = move || session.open_id.get().unwrap_or_default();
+    let steps = Memo::new(move |_| session.with(guide).unwrap_or_default());
+    let remaining = move || steps.with(|s| s.iter().filter(|s| !s.done).count());
     view! {
+        <Show when=move || remaining() != 0>
+            <section class="card guide" data-testid="guide">
+                <h2>{move || tr.t("guide.title")}</h2>
+                <p class="hint">{move || tr.f("guide.left", &[("n", &remaining().to_string())])}</p>
+                <ol class="guide-steps">
+                    {move || steps.get().into_iter().map(|step| {
+                        let (name, hint) = step.label_keys();
+                        view! {
+                            <li class:done=step.done data-testid=format!("guide-{}", step.code) data-done=step.done.to_string()>
+                                <span class="guide-mark" aria-hidden="true">{if step.done { "✓" } else { "" }}</span>
+                                <A href=format!("/r/{}{}", rid(), step.page)>{move || tr.t(name)}</A>
+                                <span class="sr-only">{move || tr.t(if step.done { "guide.done" } else { "guide.todo" })}</span>
+                                <span class="hint">{move || tr.t(hint)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        </Show>
         <section class="card">
             <h1 data-testid="dashboard-unit">{move || unit().name}</h1>
             <dl class="facts">
