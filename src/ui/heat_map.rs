@@ -12,13 +12,18 @@ const LABEL_W: f64 = 170.0;
 
 /// Rows of (name, counts per level) as a grid of shaded cells with the counts written in.
 #[component]
-pub fn HeatMap(#[prop(into)] rows: Signal<Vec<(String, LevelCounts)>>, testid: &'static str) -> impl IntoView {
+pub fn HeatMap(
+    #[prop(into)] rows: Signal<Vec<(String, LevelCounts)>>,
+    testid: &'static str,
+    /// Locale key of what it shows, read out for the image.
+    label: &'static str,
+) -> impl IntoView {
     let tr = use_app().tr;
     let height = move || CELL_H * (rows.with(Vec::len) as f64 + 1.0);
     let max = move || rows.with(|r| r.iter().flat_map(|(_, c)| c.iter().copied()).max().unwrap_or(0)).max(1);
     view! {
         <svg class="heat-map" data-testid=testid width=LABEL_W + CELL_W * 3.0 height=height
-             viewBox=move || format!("0 0 {} {}", LABEL_W + CELL_W * 3.0, height()) role="img">
+             viewBox=move || format!("0 0 {} {}", LABEL_W + CELL_W * 3.0, height()) role="img" aria-label=move || tr.t(label)>
             {RiskLevel::ALL.into_iter().enumerate().map(|(i, level)| view! {
                 <text x=LABEL_W + CELL_W * (i as f64 + 0.5) y=CELL_H * 0.65 text-anchor="middle" class="heat-head">
                     {move || tr.t(level.label_key())}

@@ -14,6 +14,8 @@ pub fn Header() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let unit_name = move || session.with_unit(|u| u.name.clone());
+    // On a phone the sections fold into a menu (菜单); choosing one folds it again.
+    let menu_open = RwSignal::new(false);
     let nav = move || {
         session.open_id.get().map(|rid| {
             let link = move |path: &str, key: &'static str, testid: &'static str| {
@@ -22,7 +24,11 @@ pub fn Header() -> impl IntoView {
                 view! { <A href=format!("/r/{rid}{path}") exact attr:data-testid=testid>{move || tr.t(key)}</A> }
             };
             view! {
-                <nav class="nav">
+                <button type="button" class="menu-toggle" data-testid="menu-toggle" aria-controls="site-nav"
+                    aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|o| *o = !*o)>
+                    {move || tr.t("nav.menu")}
+                </button>
+                <nav class="nav" id="site-nav" class:open=move || menu_open.get() on:click=move |_| menu_open.set(false)>
                     {link("", "nav.dashboard", "nav-dashboard")}
                     {link("/risks", "nav.risks", "nav-risks")}
                     {link("/review", "nav.review", "nav-review")}

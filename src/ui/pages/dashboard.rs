@@ -35,11 +35,11 @@ pub fn DashboardPage() -> impl IntoView {
                 <h2>{move || tr.t("guide.title")}</h2>
                 <p class="hint">{move || tr.f("guide.left", &[("n", &remaining().to_string())])}</p>
                 <ol class="guide-steps">
-                    {move || steps.get().into_iter().map(|step| {
+                    {move || steps.get().into_iter().enumerate().map(|(n, step)| {
                         let (name, hint) = step.label_keys();
                         view! {
                             <li class:done=step.done data-testid=format!("guide-{}", step.code) data-done=step.done.to_string()>
-                                <span class="guide-mark" aria-hidden="true">{if step.done { "✓" } else { "" }}</span>
+                                <span class="guide-mark" aria-hidden="true">{if step.done { "✓".to_string() } else { format!("{}.", n + 1) }}</span>
                                 <A href=format!("/r/{}{}", rid(), step.page)>{move || tr.t(name)}</A>
                                 <span class="sr-only">{move || tr.t(if step.done { "guide.done" } else { "guide.todo" })}</span>
                                 <span class="hint">{move || tr.t(hint)}</span>
@@ -87,11 +87,11 @@ pub fn DashboardPage() -> impl IntoView {
             <div class="heat-maps">
                 <figure>
                     <figcaption>{move || tr.t("dashboard.kind_by_level")}</figcaption>
-                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_kind.clone())) testid="heat-kind"/>
+                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_kind.clone())) testid="heat-kind" label="dashboard.kind_by_level"/>
                 </figure>
                 <figure>
                     <figcaption>{move || tr.t("dashboard.department_by_level")}</figcaption>
-                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_department.clone())) testid="heat-department"/>
+                    <HeatMap rows=Signal::derive(move || figures.with(|f| f.by_department.clone())) testid="heat-department" label="dashboard.department_by_level"/>
                 </figure>
             </div>
             <p>

@@ -186,6 +186,7 @@ fn LevelMatrix() -> impl IntoView {
                                 view! {
                                     <td>
                                         <select data-testid=format!("matrix-{}x{}", l.score(), s.score())
+                                            aria-label=move || tr.f("matrix.cell", &[("likelihood", tr.t(l.label_key())), ("severity", tr.t(s.label_key()))])
                                             class=move || format!("level-{}", current().code())
                                             on:change=move |ev| set(l, s, event_target_value(&ev))>
                                             {RiskLevel::ALL.into_iter().map(|level| view! {

@@ -1,0 +1,101 @@
+// Issue 12: every page, in zh-CN and en, has no serious or critical accessibility violation as
+// axe-core finds them; and a risk point can be created with the keyboard alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { Profile, eventually } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'org', 'plan', 'history', 'sync'];
+
+/** The serious and critical violations on the page as it is now. */
+async function violations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
+test('no serious or critical accessibility violation on any page, in either language', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    const page = app.page;
+    const report = [];
+    await app.home();
+    report.push(...(await violations(page)).map((v) => `start page: ${v}`));
+    await app.createRegister({ name: '无障碍小学' });
+    await app.iAm('王家福');
+    await app.addRisk({ scope: 'unit', kind: '思想道德风险', level: '2', description: '理想信念淡化' });
+    for (const locale of ['zh-CN', 'en']) {
+      await app.id('lang-switch').selectOption(locale);
+      for (const name of PAGES) {
+        await app.goto(name);
+        await page.waitForTimeout(300);
+        report.push(...(await violations(page)).map((v) => `${locale} ${name}: ${v}`));
+      }
+      await app.goto('risks');
+      await app.id('risk-row-link').first().click();
+      await app.id('accountable').waitFor();
+      report.push(...(await violations(page)).map((v) => `${locale} risk: ${v}`));
+      for (const sub of ['add-complaint', 'add-warning', 'open-matters', 'open-bulletin']) {
+        await app.goto('warnings');
+        await app.id(sub).click();
+        await page.waitForTimeout(300);
+        report.push(...(await violations(page)).map((v) => `${locale} ${sub}: ${v}`));
+      }
+    }
+    assert.deepEqual(report, []);
+  } finally {
+    await profile.dispose();
+  }
+});
+
+test('a risk point can be created with the keyboard alone', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    const page = app.page;
+    await app.createRegister({ name: '键盘小学' });
+    await app.iAm('王家福');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    // Tab until the element is focused, as a keyboard user would.
+    const tabTo = async (testid) => {
+      for (let i = 0; i < 80 && (await focused()) !== testid; i++) await page.keyboard.press('Tab');
+      assert.equal(await focused(), testid, `Tab reaches ${testid}`);
+    };
+    const choose = async (testid, value) => {
+      await tabTo(testid);
+      for (let i = 0; i < 30 && (await app.id(testid).inputValue()) !== value; i++) await page.keyboard.press('ArrowDown');
+      assert.equal(await app.id(testid).inputValue(), value, testid);
+    };
+    await page.keyboard.press('Tab');
+    await tabTo('nav-risks');
+    await page.keyboard.press('Enter');
+    await tabTo('add-risk');
+    await page.keyboard.press('Enter');
+    await choose('risk-scope', 'unit');
+    await tabTo('risk-kind');
+    await page.keyboard.press('ArrowDown');
+    await choose('risk-level', '2');
+    await tabTo('risk-description');
+    await page.keyboard.type('键盘录入的风险点');
+    await tabTo('risk-save');
+    await page.keyboard.press('Enter');
+    await eventually(async () => assert.match(page.url(), /\/risks\/[0-9a-f-]{36}$/));
+    await app.goto('risks');
+    await eventually(async () => assert.match((await app.riskRows()).join('\n'), /键盘录入的风险点/));
+    // Focus is drawn: the outline of a focused control is not "none".
+    await tabTo('add-risk');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none');
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
