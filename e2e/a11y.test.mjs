@@ -99,3 +99,32 @@ test('a risk point can be created with the keyboard alone', async () => {
     await profile.dispose();
   }
 });
+
+test('on a 360 px phone no page scrolls sideways; wide tables scroll inside their box', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    const page = app.page;
+    await page.setViewportSize({ width: 360, height: 740 });
+    await app.createRegister({ name: '手机小学' });
+    await app.iAm('王家福');
+    await app.addRisk({ scope: 'unit', kind: '思想道德风险', level: '2', description: '理想信念淡化' });
+    const wide = [];
+    for (const name of PAGES) {
+      await app.goto(name);
+      await page.waitForTimeout(300);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) wide.push(`${name}: ${width} px`);
+    }
+    for (const sub of ['add-complaint', 'add-warning', 'open-matters', 'open-bulletin']) {
+      await app.goto('warnings');
+      await app.id(sub).click();
+      await page.waitForTimeout(300);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) wide.push(`${sub}: ${width} px`);
+    }
+    assert.deepEqual(wide, []);
+  } finally {
+    await profile.dispose();
+  }
+});

@@ -105,7 +105,7 @@ pub fn CataloguePage() -> impl IntoView {
                     <span>{move || tr.f("catalogue.date", &[("date", &today().to_string())])}</span>
                 </p>
             </header>
-            <table class="table form-table" data-testid="catalogue-table">
+            <div class="table-wrap"><table class="table form-table" data-testid="catalogue-table">
                 <thead>
                     <tr>{move || table.with(|t| t.headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view())}</tr>
                 </thead>
@@ -114,7 +114,7 @@ pub fn CataloguePage() -> impl IntoView {
                         <tr data-testid="catalogue-row">{row.iter().map(|cell| view! { <td>{cell.clone()}</td> }).collect_view()}</tr>
                     }).collect_view())}
                 </tbody>
-            </table>
+            </table></div>
             <Show when=move || table.with(|t| t.rows.is_empty())>
                 <p class="empty" data-testid="catalogue-empty">{move || tr.t("catalogue.empty")}</p>
             </Show>

@@ -30,7 +30,7 @@ pub fn PublicityPage() -> impl IntoView {
         <h1 class="page-title">{move || tr.t("publicity.title")}</h1>
         <section class="card">
             <h2>{move || tr.t("publicity.rounds")}</h2>
-            <table class="table compact" data-testid="publicity-table">
+            <div class="table-wrap"><table class="table compact" data-testid="publicity-table">
                 <thead><tr>
                     <th>{move || tr.t("publicity.round_title")}</th>
                     <th>{move || tr.t("phase.start")}</th>
@@ -58,7 +58,7 @@ pub fn PublicityPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
         {move || chosen.get().map(|id| view! { <RoundDetail id/> })}
         <NewRound chosen/>

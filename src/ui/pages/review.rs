@@ -170,7 +170,7 @@ fn LevelMatrix() -> impl IntoView {
         <section class="card" data-testid="level-matrix">
             <h2>{move || tr.t("matrix.title")}</h2>
             <p class="hint">{move || tr.t("matrix.hint")}</p>
-            <table class="table compact matrix">
+            <div class="table-wrap"><table class="table compact matrix">
                 <thead>
                     <tr>
                         <th>{move || tr.t("matrix.corner")}</th>
@@ -199,7 +199,7 @@ fn LevelMatrix() -> impl IntoView {
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }
