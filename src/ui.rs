@@ -58,6 +58,7 @@ fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::RegistersPage/>
+                    <Route path=path!("/help") view=pages::HelpPage/>
                     <ParentRoute path=path!("/r/:rid") view=pages::RegisterShell>
                         <Route path=path!("") view=pages::DashboardPage/>
                         <Route path=path!("risks") view=pages::RisksPage/>

@@ -94,6 +94,7 @@ pub fn Header() -> impl IntoView {
                     {move || status().1}
                 </span>
             </Show>
+            <A href="/help" attr:class="help-link" attr:data-testid="nav-help">{move || tr.t("help.link")}</A>
             <select
                 class="lang"
                 data-testid="lang-switch"
