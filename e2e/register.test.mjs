@@ -78,6 +78,9 @@ test('a school register: template, organisation, risk points, several registers'
     assert.equal(await app.id('duty-leader_in_charge').getAttribute('data-gap'), 'true');
     await app.addRisk({ scope: 'department', department: '党支部', kind: '思想道德风险', level: '3', description: '理想信念淡化' });
     await app.addRisk({ scope: 'unit', kind: '重大决策类风险（三重一大）', level: '1', description: '“一把手”直接分管基建、采购' });
+    // A point of the whole unit is the principal leader's: no department head to be missing.
+    await expectText(app.id('duty-principal_leader'), '王家福');
+    await expectCount(app.id('duty-department_head'), 0);
 
     // The list: sorted by level, filtered by level, kind, department and text, sorted by a column.
     await app.goto('risks');

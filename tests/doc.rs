@@ -260,6 +260,12 @@ fn bytes_that_are_not_a_register_are_refused_with_distinct_errors() {
     let mut newer = automerge::AutoCommit::load(&bytes).unwrap();
     newer.put(automerge::ROOT, "schema", 99_u64).unwrap();
     assert!(matches!(RegisterDoc::load(&newer.save()), Err(DocError::NewerSchema(99))));
+    // A merge checks the layout as loading does, and changes nothing when it refuses.
+    let before = s.doc.register().clone();
+    let heads = s.doc.save();
+    assert!(matches!(s.doc.merge_bytes(&newer.save()), Err(DocError::NewerSchema(99))));
+    assert_eq!(s.doc.register(), &before);
+    assert_eq!(s.doc.save(), heads);
 }
 
 #[test]

@@ -318,11 +318,16 @@ impl RegisterDoc {
     /// Merges saved bytes of a copy of this register.
     pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<MergeReport, DocError> {
         let mut other = AutoCommit::load(bytes).map_err(DocError::NotAutomerge)?;
-        register_schema(&other)?;
         self.merge_automerge(&mut other)
     }
 
+    /// Merges `other` into this register, refusing a copy of another register, or one that a
+    /// newer Qingfeng has written in a layout this build does not know (as loading does).
     fn merge_automerge(&mut self, other: &mut AutoCommit) -> Result<MergeReport, DocError> {
+        let schema = register_schema(other)?;
+        if schema > SCHEMA_VERSION {
+            return Err(DocError::NewerSchema(schema));
+        }
         let other_id = match other.get(ROOT, "id") {
             Ok(Some((Value::Scalar(id), _))) => id.as_str().map(str::to_string),
             _ => None,

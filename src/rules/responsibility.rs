@@ -1,7 +1,7 @@
 //! Graded responsibility (分级负责): who answers for a risk point, derived from its level and
 //! department, never typed in.
 
-use crate::model::{Id, Register, RiskLevel, RiskPoint};
+use crate::model::{Id, Register, RiskLevel, RiskPoint, Scope};
 
 /// A role that answers for risk points of some level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,10 +91,12 @@ pub fn roles_for(level: RiskLevel) -> &'static [Role] {
     }
 }
 
-/// Who answers for `risk` in `register`.
+/// Who answers for `risk` in `register`. A point of the whole unit (a unit-wide 三重一大 point,
+/// say) has no department: the principal leader answers for it, at any level.
 pub fn graded_responsibility(register: &Register, risk: &RiskPoint) -> GradedResponsibility {
     let department = register.risk_department(risk).and_then(|id| register.departments.get(id));
-    let duties = roles_for(risk.level)
+    let roles = if risk.scope == Scope::Unit { &[Role::PrincipalLeader][..] } else { roles_for(risk.level) };
+    let duties = roles
         .iter()
         .map(|&role| {
             let named = match role {
@@ -119,7 +121,7 @@ pub fn graded_responsibility(register: &Register, risk: &RiskPoint) -> GradedRes
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Archived, Department, Person, Post, Scope};
+    use crate::model::{Archived, Department, Person, Post};
 
     fn person(name: &str) -> Person {
         Person { name: name.into(), ..Person::default() }
@@ -208,17 +210,18 @@ mod tests {
     }
 
     #[test]
-    fn a_unit_risk_without_department_still_reaches_the_principal() {
-        let r = school();
-        let risk = RiskPoint { scope: Scope::Unit, level: RiskLevel::One, ..RiskPoint::default() };
-        assert_eq!(
-            people(&graded_responsibility(&r, &risk)),
-            vec![
-                (Role::DepartmentHead, Err(Gap::NoDepartment)),
-                (Role::LeaderInCharge, Err(Gap::NoDepartment)),
-                (Role::PrincipalLeader, Ok("wang")),
-            ]
-        );
+    fn a_unit_risk_is_the_principal_leaders_at_every_level_and_no_gap() {
+        let mut r = school();
+        for level in RiskLevel::ALL {
+            let risk = RiskPoint { scope: Scope::Unit, level, ..RiskPoint::default() };
+            let g = graded_responsibility(&r, &risk);
+            assert_eq!(people(&g), vec![(Role::PrincipalLeader, Ok("wang"))], "{level:?}");
+            assert!(!g.has_gaps());
+        }
+        // With no 组长 set, that is the gap.
+        r.leading_group.leader = None;
+        let risk = RiskPoint { scope: Scope::Unit, level: RiskLevel::Three, ..RiskPoint::default() };
+        assert_eq!(people(&graded_responsibility(&r, &risk)), vec![(Role::PrincipalLeader, Err(Gap::NotAssigned))]);
     }
 
     #[test]
