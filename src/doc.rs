@@ -15,6 +15,7 @@ mod lifecycle;
 mod materialise;
 mod refresh;
 mod register_doc;
+mod staff;
 
 pub use change_note::{Action, ChangeNote, Stamp};
 pub use conflicts::{Conflict, ConflictValue};

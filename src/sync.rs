@@ -2,10 +2,15 @@
 
 mod file;
 mod import;
+mod staff;
 #[cfg(target_arch = "wasm32")]
 mod tabs;
 
 pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
 pub use import::{ImportError, ImportOutcome, import_into, read_file};
+pub use staff::{
+    RowProblem, STAFF_FIELDS, StaffColumns, StaffEntry, StaffFileError, StaffRow, StaffTable, guess_columns,
+    plan_staff, read_staff_file,
+};
 #[cfg(target_arch = "wasm32")]
 pub use tabs::{TabChannel, TabMessage};

@@ -12,6 +12,7 @@ mod hooks;
 mod import_zone;
 mod layout;
 mod pages;
+mod staff_import;
 mod time;
 mod tr;
 mod who_am_i;

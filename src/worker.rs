@@ -181,6 +181,14 @@ impl Engine {
                 Err(e) => keyed("catalogue.xlsx_failed", e.to_string()),
             },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
+            Request::StaffPlan { name, bytes, columns } => match crate::sync::read_staff_file(&name, &bytes) {
+                Ok(table) => self.read(|d| {
+                    let columns = columns.unwrap_or_else(|| crate::sync::guess_columns(&table.headers));
+                    let rows = crate::sync::plan_staff(d.register(), &table, &columns);
+                    Reply::StaffPlan { headers: table.headers.clone(), columns, rows }
+                }),
+                Err(e) => keyed(e.label_key(), e.to_string()),
+            },
             Request::SetPassphrase { passphrase, author, at } => {
                 self.set_passphrase(&passphrase.0, &Stamp::new(author, at))
             }

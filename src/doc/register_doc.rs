@@ -134,7 +134,7 @@ pub struct RegisterDoc {
     pub(super) doc: AutoCommit,
     register: Register,
     /// The entities local changes touched since [`RegisterDoc::take_written`].
-    written: Vec<(EntityKind, Id)>,
+    pub(super) written: Vec<(EntityKind, Id)>,
     /// What changed in the model since [`RegisterDoc::take_view_patches`], by any path.
     pub(super) unviewed: super::refresh::Touched,
     pub(super) history_cache: HistoryCache,
@@ -466,7 +466,7 @@ impl RegisterDoc {
     }
 
     /// The map of `kind`'s records, made now if the register predates the kind.
-    fn collection_for_write(&mut self, kind: EntityKind) -> Result<ObjId, DocError> {
+    pub(super) fn collection_for_write(&mut self, kind: EntityKind) -> Result<ObjId, DocError> {
         match self.doc.get(ROOT, kind.collection()).map_err(write_error)? {
             Some((Value::Object(ObjType::Map), id)) => Ok(id),
             Some(_) => Err(DocError::NotARegister(format!("`{}` is not a map", kind.collection()))),

@@ -178,6 +178,8 @@ pub enum Command {
     },
     /// Adds the member at this browser as a person, the change signed by that person.
     AddMember(PersonForm),
+    /// Adds a staff list's people and their posts as one change.
+    ImportStaff(Vec<crate::sync::StaffEntry>),
     /// Edits the unit's details.
     UpdateUnit(UnitForm),
     /// Sets the leading group.
@@ -268,6 +270,13 @@ pub enum Outcome {
     Reviewed(ReviewStage),
     /// What a merged file brought.
     Merged(MergeReport),
+    /// A staff list was imported: how many people, and how many new posts.
+    Staff {
+        /// People added.
+        people: usize,
+        /// Posts made.
+        posts: usize,
+    },
 }
 
 impl RegisterDoc {
@@ -311,6 +320,10 @@ impl RegisterDoc {
                 Outcome::Done
             }
             Command::AddMember(form) => Outcome::Created(self.add_member(stamp.at, &form)?),
+            Command::ImportStaff(entries) => {
+                let (people, posts) = self.import_staff(stamp, &entries)?;
+                Outcome::Staff { people, posts }
+            }
             Command::UpdateUnit(form) => {
                 self.update_unit(stamp, &form)?;
                 Outcome::Done

@@ -82,6 +82,16 @@ pub enum Request {
     Lock,
     /// The reporters the kept key opens.
     Reporters,
+    /// Read a staff list (`.xlsx`, `.xls`, `.csv`) and check its rows against the open register,
+    /// through `columns`, or through the columns its headers name.
+    StaffPlan {
+        /// The file's name.
+        name: String,
+        /// Its bytes.
+        bytes: Vec<u8>,
+        /// The columns chosen on the page.
+        columns: Option<crate::sync::StaffColumns>,
+    },
     /// Import a `.qingfeng` file, with the journals of the register it holds.
     Import {
         /// The file.
@@ -171,6 +181,15 @@ pub enum Reply {
     Imported(Imported),
     /// The reporters the passphrase opens, by complaint id.
     Reporters(std::collections::BTreeMap<Id, crate::engine::sealing::Reporter>),
+    /// A staff list as it would be imported.
+    StaffPlan {
+        /// The file's header row.
+        headers: Vec<String>,
+        /// The columns used.
+        columns: crate::sync::StaffColumns,
+        /// Each row, checked.
+        rows: Vec<crate::sync::StaffRow>,
+    },
 }
 
 /// What the engine says on its own.

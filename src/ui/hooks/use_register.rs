@@ -418,6 +418,25 @@ impl Session {
         });
     }
 
+    /// The staff list `name` read and checked against the open register, through `columns` or
+    /// the columns its headers name: (headers, columns, rows), or the locale key of why not.
+    pub fn staff_plan(
+        &self,
+        name: String,
+        bytes: Vec<u8>,
+        columns: Option<crate::sync::StaffColumns>,
+        done: impl FnOnce(Result<(Vec<String>, crate::sync::StaffColumns, Vec<crate::sync::StaffRow>), &'static str>)
+        + 'static,
+    ) {
+        self.request(Request::StaffPlan { name, bytes, columns }, move |reply| {
+            done(match reply {
+                Reply::StaffPlan { headers, columns, rows } => Ok((headers, columns, rows)),
+                Reply::Failed(e) => Err(e.into_doc_error().label_key()),
+                _ => Err("staff.unreadable"),
+            })
+        });
+    }
+
     /// The open register as readable JSON (not for importing).
     pub fn export_json(&self) -> Option<(String, String)> {
         self.shows_open().then(|| {

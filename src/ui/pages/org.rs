@@ -31,6 +31,7 @@ pub fn OrgPage() -> impl IntoView {
         <h1 class="page-title">{move || tr.t("org.title")}</h1>
         <UnitSection/>
         <LeadingGroupSection/>
+        <crate::ui::staff_import::StaffImport/>
         {entity_section::<Person, PersonForm>(Section {
             title: "org.people",
             prefix: "person",
