@@ -77,6 +77,14 @@ for (const locale of ['zh-CN', 'en']) {
   await page.screenshot({ path: `${out}/dashboard-${locale}.png`, fullPage: true });
   await app.goto('org');
   await page.screenshot({ path: `${out}/org-${locale}.png`, fullPage: true });
+  await app.id('staff-file').setInputFiles('e2e/fixtures/staff.xlsx');
+  await app.id('staff-summary').waitFor();
+  await app.id('staff-import').screenshot({ path: `${out}/staff-import-${locale}.png` });
+  await app.id('staff-cancel').click();
+  await app.goto('help');
+  await app.id('help').waitFor();
+  await page.screenshot({ path: `${out}/help-${locale}.png`, fullPage: true });
+  await page.goBack();
   await app.goto('warnings');
   await app.id('case-card').first().waitFor();
   await page.screenshot({ path: `${out}/warnings-${locale}.png`, fullPage: true });

@@ -27,7 +27,7 @@ test('a staff list is previewed, checked and imported once, from xlsx and from c
     assert.equal(await app.id('staff-column-department').locator('option:checked').innerText(), '部门');
     await expectText(app.id('staff-summary'), '可导入 57 人；重复 1 人；有错误 2 行');
     await expectCount(app.id('staff-row'), 60);
-    await expectText(app.id('staff-row').filter({ hasText: '后勤处' }), '台账中没有"后勤处"这个部门');
+    await expectText(app.id('staff-row').filter({ hasText: '后勤处' }), '台账中没有“后勤处”这个部门');
     await expectText(app.id('staff-row').nth(9), '缺少姓名');
     await expectText(app.id('staff-row').nth(29), '与第 6 行重复');
     assert.equal(await people(), before);

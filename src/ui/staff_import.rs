@@ -109,6 +109,12 @@ pub fn StaffImport() -> impl IntoView {
                         }));
                         tr.f("staff.summary", &[("new", &new.to_string()), ("duplicates", &duplicates.to_string()), ("errors", &errors.to_string())])
                     }}</p>
+                    <div class="actions">
+                        <button class="primary" data-testid="staff-confirm" prop:disabled=move || ready() == 0 on:click=confirm>
+                            {move || tr.f("staff.confirm", &[("n", &ready().to_string())])}
+                        </button>
+                        <button data-testid="staff-cancel" on:click=move |_| plan.set(None)>{move || tr.t("form.cancel")}</button>
+                    </div>
                     <div class="table-wrap">
                         <table class="table compact">
                             <thead><tr>
@@ -150,12 +156,6 @@ pub fn StaffImport() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
-                    <div class="actions">
-                        <button class="primary" data-testid="staff-confirm" prop:disabled=move || ready() == 0 on:click=confirm>
-                            {move || tr.f("staff.confirm", &[("n", &ready().to_string())])}
-                        </button>
-                        <button data-testid="staff-cancel" on:click=move |_| plan.set(None)>{move || tr.t("form.cancel")}</button>
                     </div>
                 }
             })}
