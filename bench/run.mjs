@@ -30,7 +30,8 @@ try {
   // 1. The core in wasm against the reference implementation, same page, same bytes.
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => progress(m.text()));
-  await page.goto(`${BENCH}/bench.html?size=${SIZE}`);
+  // Trunk writes bench.html as dist-bench/index.html.
+  await page.goto(`${BENCH}/?size=${SIZE}`);
   const ours = await page.waitForFunction(() => window.__qingfengBench, null, { timeout: 600_000 }).then((h) => h.jsonValue());
   if (ours.error) throw new Error(`bench page: ${JSON.stringify(ours.error)}`);
   progress('reference @automerge/automerge');
