@@ -30,7 +30,7 @@ pub use review::{
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
     CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS,
-    MatterForm, MeasureForm, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason,
+    MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason,
     ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reported_in_time,
     reporter_of,
 };

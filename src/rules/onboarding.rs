@@ -8,25 +8,12 @@ use crate::model::{Entity, Register, ReviewStage};
 pub struct GuideStep {
     /// Its name in test ids.
     pub code: &'static str,
+    /// The locale keys of its name and of what it asks.
+    pub keys: (&'static str, &'static str),
     /// The page that does it, after `/r/<id>`.
     pub page: &'static str,
     /// Whether the register shows it done.
     pub done: bool,
-}
-
-impl GuideStep {
-    /// The locale keys of its name and of what it asks.
-    pub fn label_keys(self) -> (&'static str, &'static str) {
-        match self.code {
-            "people" => ("guide.people", "guide.people_hint"),
-            "departments" => ("guide.departments", "guide.departments_hint"),
-            "group" => ("guide.group", "guide.group_hint"),
-            "posts" => ("guide.posts", "guide.posts_hint"),
-            "drafts" => ("guide.drafts", "guide.drafts_hint"),
-            "review" => ("guide.review", "guide.review_hint"),
-            _ => ("guide.publicity", "guide.publicity_hint"),
-        }
-    }
 }
 
 /// The guide for `register`: 录入人员 → 设置部门负责人和分管领导 → 设置领导小组 → 设置岗位 →
@@ -36,30 +23,43 @@ pub fn guide(register: &Register) -> Vec<GuideStep> {
     let people = register.people.values().filter(|p| p.is_active()).count();
     let risks = || register.risks.values().filter(|r| r.is_active());
     let group = &register.leading_group;
-    let step = |code, page, done| GuideStep { code, page, done };
+    let step = |code, keys, page, done| GuideStep { code, keys, page, done };
     vec![
         // At least one person for each department: the staff list, not only the member.
-        step("people", "/org", people >= departments.len().max(2)),
+        step("people", ("guide.people", "guide.people_hint"), "/org", people >= departments.len().max(2)),
         step(
             "departments",
+            ("guide.departments", "guide.departments_hint"),
             "/org",
             !departments.is_empty() && departments.iter().all(|d| d.head.is_some() && d.leader_in_charge.is_some()),
         ),
         step(
             "group",
+            ("guide.group", "guide.group_hint"),
             "/org",
             group.leader.is_some() && group.deputies.values().chain(group.members.values()).any(|in_group| *in_group),
         ),
-        step("posts", "/org", register.posts.values().any(|p| p.is_active())),
+        step("posts", ("guide.posts", "guide.posts_hint"), "/org", register.posts.values().any(|p| p.is_active())),
         // The template's typical points are each taken up or archived.
-        step("drafts", "/risks", risks().all(|r| r.review != ReviewStage::Draft)),
+        step(
+            "drafts",
+            ("guide.drafts", "guide.drafts_hint"),
+            "/risks",
+            risks().all(|r| r.review != ReviewStage::Draft),
+        ),
         step(
             "review",
+            ("guide.review", "guide.review_hint"),
             "/review",
             risks()
                 .any(|r| matches!(r.review, ReviewStage::Organisation | ReviewStage::Approved | ReviewStage::Rejected)),
         ),
-        step("publicity", "/publicity", register.publicity.values().any(|p| p.is_active())),
+        step(
+            "publicity",
+            ("guide.publicity", "guide.publicity_hint"),
+            "/publicity",
+            register.publicity.values().any(|p| p.is_active()),
+        ),
     ]
 }
 

@@ -167,7 +167,8 @@ pub trait Form {
     fn apply(&self, target: &mut Self::Target, register: &Register) -> Result<(), Vec<Invalid>>;
 }
 
-const NAME_MAX: usize = 50;
+/// The longest name of a person, unit, post … (a staff list is checked against it too).
+pub const NAME_MAX: usize = 50;
 const LINE_MAX: usize = 200;
 const TEXT_MAX: usize = 5_000;
 

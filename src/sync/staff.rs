@@ -10,7 +10,7 @@ use std::io::Cursor;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Entity, Id, Register};
-use crate::rules::PersonForm;
+use crate::rules::{NAME_MAX, PersonForm};
 
 /// Why a staff file cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,15 +122,16 @@ pub struct StaffColumns {
     pub cadre: Option<usize>,
 }
 
-/// The fields a column can be matched to, with the header words that name each.
-pub const STAFF_FIELDS: [(&str, &[&str]); 7] = [
-    ("name", &["姓名", "名字", "教师姓名", "职工姓名", "name"]),
-    ("title", &["职务", "现任职务", "title"]),
-    ("department", &["部门", "科室", "处室", "股室", "所在部门", "所在科室", "department"]),
-    ("post", &["岗位", "工作岗位", "岗位名称", "post"]),
-    ("rank", &["职级", "级别", "rank"]),
-    ("party_member", &["政治面貌", "党员", "是否党员", "party"]),
-    ("cadre", &["干部", "是否干部", "中层干部", "cadre"]),
+/// The fields a column can be matched to: each with the locale key of its name and the header
+/// words that name it in a file.
+pub const STAFF_FIELDS: [(&str, &str, &[&str]); 7] = [
+    ("name", "staff.field.name", &["姓名", "名字", "教师姓名", "职工姓名", "name"]),
+    ("title", "staff.field.title", &["职务", "现任职务", "title"]),
+    ("department", "staff.field.department", &["部门", "科室", "处室", "股室", "所在部门", "所在科室", "department"]),
+    ("post", "staff.field.post", &["岗位", "工作岗位", "岗位名称", "post"]),
+    ("rank", "staff.field.rank", &["职级", "级别", "rank"]),
+    ("party_member", "staff.field.party_member", &["政治面貌", "党员", "是否党员", "party"]),
+    ("cadre", "staff.field.cadre", &["干部", "是否干部", "中层干部", "cadre"]),
 ];
 
 impl StaffColumns {
@@ -166,7 +167,7 @@ impl StaffColumns {
 /// its words, ignoring spaces and case; the first match wins).
 pub fn guess_columns(headers: &[String]) -> StaffColumns {
     let mut columns = StaffColumns::default();
-    for (field, words) in STAFF_FIELDS {
+    for (field, _, words) in STAFF_FIELDS {
         let found = headers.iter().position(|h| {
             let h: String = h.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
             words.iter().any(|w| h == *w)
@@ -206,6 +207,15 @@ impl RowProblem {
         }
     }
 
+    /// What its message names: the earlier line, or the department as written ("" otherwise).
+    pub fn detail(&self) -> String {
+        match self {
+            RowProblem::EarlierLine(line) => line.to_string(),
+            RowProblem::UnknownDepartment(name) => name.clone(),
+            _ => String::new(),
+        }
+    }
+
     /// Whether it is a duplicate rather than an error in the row.
     pub fn is_duplicate(&self) -> bool {
         matches!(self, RowProblem::InRegister | RowProblem::EarlierLine(_))
@@ -237,9 +247,6 @@ pub struct StaffRow {
     /// Why it would not be (`None`: it would).
     pub problem: Option<RowProblem>,
 }
-
-/// Longest name a person may have (as the person form allows).
-const NAME_MAX: usize = 50;
 
 /// Each row of `table` read through `columns`, checked against `register`.
 pub fn plan_staff(register: &Register, table: &StaffTable, columns: &StaffColumns) -> Vec<StaffRow> {

@@ -56,7 +56,17 @@ pub fn StaffImport() -> impl IntoView {
         current.columns.set(field, value.parse().ok());
         read(current.name, current.bytes, Some(current.columns));
     };
-    let ready = move || plan.with(|p| p.as_ref().map_or(0, |p| p.rows.iter().filter(|r| r.problem.is_none()).count()));
+    // Rows to import, duplicates, rows with errors.
+    let counts = Memo::new(move |_| {
+        plan.with(|p| {
+            p.as_ref().map_or((0, 0, 0), |p| {
+                let new = p.rows.iter().filter(|r| r.problem.is_none()).count();
+                let duplicates = p.rows.iter().filter(|r| r.problem.as_ref().is_some_and(|x| x.is_duplicate())).count();
+                (new, duplicates, p.rows.len() - new - duplicates)
+            })
+        })
+    });
+    let ready = move || counts.with(|c| c.0);
     let confirm = move |_| {
         let Some(current) = plan.get_untracked() else { return };
         let entries = current.rows.into_iter().filter(|r| r.problem.is_none()).map(|r| r.entry).collect();
@@ -84,10 +94,8 @@ pub fn StaffImport() -> impl IntoView {
                 view! {
                     <fieldset class="field-group" data-testid="staff-columns">
                         <legend>{move || tr.t("staff.columns")}</legend>
-                        {STAFF_FIELDS.iter().map(|(field, _)| {
-                            let field = *field;
+                        {STAFF_FIELDS.iter().map(|&(field, label, _)| {
                             let chosen = p.columns.get(field);
-                            let label = staff_field_key(field);
                             view! {
                                 <label class="field">
                                     <span class="field-label">{move || tr.t(label)}</span>
@@ -102,11 +110,7 @@ pub fn StaffImport() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <p data-testid="staff-summary">{move || {
-                        let (new, duplicates, errors) = plan.with(|p| p.as_ref().map_or((0, 0, 0), |p| {
-                            let dup = p.rows.iter().filter(|r| r.problem.as_ref().is_some_and(|x| x.is_duplicate())).count();
-                            let new = p.rows.iter().filter(|r| r.problem.is_none()).count();
-                            (new, dup, p.rows.len() - new - dup)
-                        }));
+                        let (new, duplicates, errors) = counts.get();
                         tr.f("staff.summary", &[("new", &new.to_string()), ("duplicates", &duplicates.to_string()), ("errors", &errors.to_string())])
                     }}</p>
                     <div class="actions">
@@ -129,14 +133,7 @@ pub fn StaffImport() -> impl IntoView {
                                 {p.rows.into_iter().map(|row| {
                                     let status = match &row.problem {
                                         None => tr.t("staff.new").to_string(),
-                                        Some(problem) => {
-                                            let detail = match problem {
-                                                crate::sync::RowProblem::EarlierLine(line) => line.to_string(),
-                                                crate::sync::RowProblem::UnknownDepartment(name) => name.clone(),
-                                                _ => String::new(),
-                                            };
-                                            tr.f(problem.label_key(), &[("detail", &detail)])
-                                        }
+                                        Some(problem) => tr.f(problem.label_key(), &[("detail", &problem.detail())]),
                                     };
                                     let class = match &row.problem {
                                         None => "staff-new",
@@ -160,18 +157,5 @@ pub fn StaffImport() -> impl IntoView {
                 }
             })}
         </section>
-    }
-}
-
-/// The locale key of a field's name.
-fn staff_field_key(field: &str) -> &'static str {
-    match field {
-        "name" => "staff.field.name",
-        "title" => "staff.field.title",
-        "department" => "staff.field.department",
-        "post" => "staff.field.post",
-        "rank" => "staff.field.rank",
-        "party_member" => "staff.field.party_member",
-        _ => "staff.field.cadre",
     }
 }

@@ -36,7 +36,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <p class="hint">{move || tr.f("guide.left", &[("n", &remaining().to_string())])}</p>
                 <ol class="guide-steps">
                     {move || steps.get().into_iter().enumerate().map(|(n, step)| {
-                        let (name, hint) = step.label_keys();
+                        let (name, hint) = step.keys;
                         view! {
                             <li class:done=step.done data-testid=format!("guide-{}", step.code) data-done=step.done.to_string()>
                                 <span class="guide-mark" aria-hidden="true">{if step.done { "✓".to_string() } else { format!("{}.", n + 1) }}</span>
