@@ -6,6 +6,7 @@
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Default listening address.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -34,10 +35,22 @@ OPTIONS:
     --addr <host:port>   address to listen on          [env QINGFENG_ADDR, default 127.0.0.1:8080]
     --dist <folder>      folder of the built web app   [env QINGFENG_DIST, default dist]
     --data <folder>      document storage folder       [env QINGFENG_DATA, default data/relay]
-    --token <secret>     require ?token=<secret> on the /sync WebSocket
+    --token <secret>     require ?token=<secret> on the /sync WebSocket (an outer gate for the
+                         whole relay; each register has its own secret as well)
                                                        [env QINGFENG_TOKEN, default: no token]
+    --max-frame <size>   largest WebSocket message      [default 64M]
+    --max-documents <n>  documents on one connection   [default 64]
+    --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
+    --max-storage <size> refuse changes once --data holds this much   [default 20G]
+    --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
     -h, --help           print this help
     -V, --version        print the version
+
+COMMANDS (instead of running):
+    qingfeng-relay documents [--data <folder>]
+                         list the documents: id, register, size, last change, claimed, peers
+    qingfeng-relay revoke <document or register id> [--data <folder>]
+                         forget the document's secret: the next member who brings it claims it
 
 ENDPOINTS:
     GET /          the web app (any path that is not a file gets index.html)
@@ -58,6 +71,35 @@ pub struct Config {
     pub data: PathBuf,
     /// Shared secret required as `?token=` on `/sync`; `None` leaves `/sync` open.
     pub token: Option<String>,
+    /// What one peer may do.
+    pub limits: Limits,
+}
+
+/// What one peer may do; each has a flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest WebSocket message, in bytes (`--max-frame`).
+    pub max_frame: usize,
+    /// Documents one connection may sync (`--max-documents`).
+    pub documents_per_peer: usize,
+    /// Messages per second one peer may send, with bursts of twice that (`--max-rate`).
+    pub messages_per_second: u32,
+    /// Bytes under `--data` beyond which new changes are refused (`--max-storage`).
+    pub max_storage: u64,
+    /// Silence after which a peer counts as gone (`--idle-timeout`).
+    pub idle: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_frame: 64 << 20,
+            documents_per_peer: 64,
+            messages_per_second: 200,
+            max_storage: 20 << 30,
+            idle: Duration::from_secs(60),
+        }
+    }
 }
 
 impl Default for Config {
@@ -67,6 +109,7 @@ impl Default for Config {
             dist: PathBuf::from(DEFAULT_DIST),
             data: PathBuf::from(DEFAULT_DATA),
             token: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -78,6 +121,7 @@ impl fmt::Debug for Config {
             .field("dist", &self.dist)
             .field("data", &self.data)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -91,6 +135,18 @@ pub enum Command {
     Help,
     /// Print the version and exit.
     Version,
+    /// List the documents under this data folder.
+    Documents {
+        /// The data folder.
+        data: PathBuf,
+    },
+    /// Forget a document's secret.
+    Revoke {
+        /// The data folder.
+        data: PathBuf,
+        /// A document id or a register id.
+        id: String,
+    },
 }
 
 /// A command line or environment that cannot be turned into a [`Config`].
@@ -121,6 +177,17 @@ pub enum ConfigError {
     /// `--token` was given as an empty string.
     #[error("--token must not be empty; omit it to run without a token")]
     EmptyToken,
+    /// A limit that is not a positive number (with an optional K, M or G).
+    #[error("{flag} needs a positive number such as 64, 64M or 20G, not {value:?}")]
+    InvalidLimit {
+        /// The flag.
+        flag: String,
+        /// The value as given.
+        value: String,
+    },
+    /// `revoke` without the id of a document.
+    #[error("revoke needs a document id or a register id")]
+    MissingId,
 }
 
 impl Config {
@@ -141,8 +208,17 @@ impl Config {
         let mut dist = None;
         let mut data = None;
         let mut token = None;
+        let mut limits = Limits::default();
+        let mut subcommand: Option<String> = None;
+        let mut id = None;
 
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
+        if let Some(first) = args.next_if(|first| first == "documents" || first == "revoke") {
+            subcommand = Some(first);
+            if subcommand.as_deref() == Some("revoke") {
+                id = args.next_if(|next| !next.starts_with("--"));
+            }
+        }
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
                 Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
@@ -151,6 +227,20 @@ impl Config {
             match flag.as_str() {
                 "-h" | "--help" => return Ok(Command::Help),
                 "-V" | "--version" => return Ok(Command::Version),
+                "--max-frame" | "--max-documents" | "--max-rate" | "--max-storage" | "--idle-timeout" => {
+                    let value = match inline {
+                        Some(value) => value,
+                        None => args.next().ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
+                    };
+                    let n = size(&value).ok_or(ConfigError::InvalidLimit { flag: flag.clone(), value })?;
+                    match flag.as_str() {
+                        "--max-frame" => limits.max_frame = usize::try_from(n).unwrap_or(usize::MAX),
+                        "--max-documents" => limits.documents_per_peer = usize::try_from(n).unwrap_or(usize::MAX),
+                        "--max-rate" => limits.messages_per_second = u32::try_from(n).unwrap_or(u32::MAX),
+                        "--max-storage" => limits.max_storage = n,
+                        _ => limits.idle = Duration::from_secs(n),
+                    }
+                }
                 "--addr" | "--dist" | "--data" | "--token" => {
                     let value = match inline {
                         Some(value) => value,
@@ -174,6 +264,12 @@ impl Config {
 
         let env = |name: &str| env(name).filter(|value| !value.is_empty());
         let defaults = Config::default();
+        let data = data.or_else(|| env(ENV_DATA).map(PathBuf::from)).unwrap_or(defaults.data.clone());
+        match subcommand.as_deref() {
+            Some("documents") => return Ok(Command::Documents { data }),
+            Some(_) => return Ok(Command::Revoke { data, id: id.ok_or(ConfigError::MissingId)? }),
+            None => {}
+        }
         let addr = match addr.or_else(|| env(ENV_ADDR).map(|v| (ENV_ADDR.to_string(), v))) {
             Some((source_name, value)) => {
                 resolve(value.trim()).ok_or(ConfigError::InvalidAddr { source_name, value })?
@@ -183,10 +279,24 @@ impl Config {
         Ok(Command::Run(Config {
             addr,
             dist: dist.or_else(|| env(ENV_DIST).map(PathBuf::from)).unwrap_or(defaults.dist),
-            data: data.or_else(|| env(ENV_DATA).map(PathBuf::from)).unwrap_or(defaults.data),
+            data,
             token: token.or_else(|| env(ENV_TOKEN)),
+            limits,
         }))
     }
+}
+
+/// A positive whole number with an optional `K`, `M` or `G` (powers of 1024).
+fn size(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let (digits, shift) = match value.char_indices().last()? {
+        (at, 'k' | 'K') => (&value[..at], 10),
+        (at, 'm' | 'M') => (&value[..at], 20),
+        (at, 'g' | 'G') => (&value[..at], 30),
+        _ => (value, 0),
+    };
+    let n: u64 = digits.parse().ok().filter(|n| *n > 0)?;
+    n.checked_mul(1 << shift)
 }
 
 /// Parses `host:port`, resolving a host name such as `localhost` if needed.
@@ -259,6 +369,24 @@ mod tests {
             parse(&[], &[(ENV_ADDR, "localhost")]),
             Err(ConfigError::InvalidAddr { source_name, .. }) if source_name == ENV_ADDR
         ));
+    }
+
+    #[test]
+    fn limits_and_commands() {
+        let config = run(&["--max-frame", "1M", "--max-documents=3", "--max-rate", "5", "--max-storage", "2G"], &[]);
+        assert_eq!(config.limits.max_frame, 1 << 20);
+        assert_eq!(config.limits.documents_per_peer, 3);
+        assert_eq!(config.limits.messages_per_second, 5);
+        assert_eq!(config.limits.max_storage, 2 << 30);
+        assert_eq!(run(&["--idle-timeout", "2"], &[]).limits.idle, Duration::from_secs(2));
+        assert!(matches!(parse(&["--max-rate", "0"], &[]), Err(ConfigError::InvalidLimit { .. })));
+        assert!(matches!(parse(&["--max-frame", "lots"], &[]), Err(ConfigError::InvalidLimit { .. })));
+        assert_eq!(parse(&["documents", "--data", "/d"], &[]), Ok(Command::Documents { data: PathBuf::from("/d") }));
+        assert_eq!(
+            parse(&["revoke", "abc"], &[(ENV_DATA, "/e")]),
+            Ok(Command::Revoke { data: PathBuf::from("/e"), id: "abc".into() })
+        );
+        assert_eq!(parse(&["revoke"], &[]), Err(ConfigError::MissingId));
     }
 
     #[test]

@@ -16,14 +16,19 @@
 
 #![warn(missing_docs)]
 
+mod access;
+mod admin;
 mod config;
+mod gate;
+mod journal;
 mod precompress;
 mod routes;
 mod server;
 
+pub use admin::{Document, documents, documents_table, revoke};
 pub use config::{
     Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA, ENV_DIST, ENV_TOKEN,
-    USAGE,
+    Limits, USAGE,
 };
 pub use precompress::precompress_dir;
 pub use routes::{HEALTH_PATH, SYNC_PATH};

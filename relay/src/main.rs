@@ -23,6 +23,26 @@ async fn main() -> ExitCode {
             println!("qingfeng-relay {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        Ok(Command::Documents { data }) => {
+            print!("{}", qingfeng_relay::documents_table(&data));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Revoke { data, id }) => {
+            return match qingfeng_relay::revoke(&data, &id) {
+                Ok((document, true)) => {
+                    println!("revoked the secret of {document}: the next member who brings it claims it");
+                    ExitCode::SUCCESS
+                }
+                Ok((document, false)) => {
+                    println!("{document} had no secret; nothing changed");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("qingfeng-relay: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Err(error) => {
             eprintln!("qingfeng-relay: {error}");
             return ExitCode::from(2);

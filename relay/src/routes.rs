@@ -33,6 +33,8 @@ pub(crate) struct AppState {
     pub(crate) dist: Arc<PathBuf>,
     /// Secret required as `?token=` on `/sync`, if any.
     pub(crate) token: Option<Arc<str>>,
+    /// What the gates of all connections share.
+    pub(crate) shared: Arc<crate::gate::Shared>,
 }
 
 /// Builds the router: `/health`, `/sync`, and the web app for every other path.
@@ -127,7 +129,7 @@ struct SyncQuery {
     token: Option<String>,
 }
 
-/// Checks the token, then hands the WebSocket to samod.
+/// Checks the token, then hands the WebSocket to its gate, which hands it to samod.
 async fn sync(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -154,18 +156,15 @@ async fn sync(
         Err(rejection) => return rejection.into_response(),
     };
     let acceptor = state.acceptor.clone();
+    let shared = state.shared.clone();
+    let max = shared.limits.max_frame;
     upgrade
+        .max_message_size(max)
+        .max_frame_size(max)
         .on_failed_upgrade(move |error| {
             tracing::warn!(?remote, %error, "WebSocket upgrade failed");
         })
-        .on_upgrade(move |socket| async move {
-            match acceptor.accept_axum(socket, None) {
-                Ok(_) => tracing::debug!(?remote, "WebSocket handed to the sync repo"),
-                Err(samod::Stopped) => {
-                    tracing::warn!(?remote, "sync repo is stopping; WebSocket dropped");
-                }
-            }
-        })
+        .on_upgrade(move |socket| crate::gate::serve(socket, acceptor, shared, remote))
 }
 
 /// Compares secrets without stopping at the first differing byte.

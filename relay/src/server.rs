@@ -3,7 +3,8 @@
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -13,7 +14,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::access::Access;
 use crate::config::Config;
+use crate::gate::{Shared, disk_usage};
+use crate::journal::Journal;
 use crate::routes::{self, AppState, SYNC_PATH};
 
 /// How long open HTTP connections may take to finish once shutdown starts.
@@ -72,6 +76,9 @@ pub struct Relay {
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<io::Result<()>>,
     connection_log: JoinHandle<()>,
+    bookkeeping: JoinHandle<()>,
+    shared: Arc<Shared>,
+    data: PathBuf,
 }
 
 impl Relay {
@@ -81,6 +88,12 @@ impl Relay {
     /// [`Relay::local_addr`].
     pub async fn start(config: Config) -> Result<Self, RelayError> {
         check_data_dir(&config.data).await?;
+        let journal = Journal::new(&config.data);
+        let data_error = |source| RelayError::DataDir { path: config.data.clone(), source };
+        let replayed = journal.replay(&config.data).map_err(data_error)?;
+        if replayed > 0 {
+            tracing::info!(documents = replayed, "recovered journaled changes after an unclean stop");
+        }
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| RelayError::Bind { addr: config.addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| RelayError::Bind { addr: config.addr, source })?;
@@ -93,12 +106,22 @@ impl Relay {
         let url = Url::parse(&format!("ws://{local_addr}{SYNC_PATH}")).expect("a socket address makes a valid URL");
         let acceptor = repo.make_acceptor(url).map_err(|_| RelayError::RepoStopped)?;
         let connection_log = tokio::spawn(log_connections(acceptor.clone()));
+        let shared = Arc::new(Shared {
+            access: Access::new(&config.data),
+            journal,
+            limits: config.limits.clone(),
+            relay_peer: repo.peer_id().to_string(),
+            storage_used: AtomicU64::new(disk_usage(&config.data)),
+            peers: Mutex::default(),
+        });
+        let bookkeeping = tokio::spawn(keep_books(shared.clone(), config.data.clone()));
 
         let app_built = config.dist.join("index.html").is_file();
         let app = routes::router(AppState {
             acceptor,
             dist: Arc::new(config.dist.clone()),
             token: config.token.as_deref().map(Arc::from),
+            shared: shared.clone(),
         });
         let (shutdown, shutdown_requested) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -123,7 +146,16 @@ impl Relay {
                 "the web app is not built (no index.html); pages answer 503 until it is"
             );
         }
-        Ok(Self { local_addr, repo, shutdown: Some(shutdown), server, connection_log })
+        Ok(Self {
+            local_addr,
+            repo,
+            shutdown: Some(shutdown),
+            server,
+            connection_log,
+            bookkeeping,
+            shared,
+            data: config.data,
+        })
     }
 
     /// The address the relay actually listens on.
@@ -143,7 +175,7 @@ impl Relay {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        self.repo.stop().await;
+        self.stop_repo().await;
         let result = match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server).await {
             Ok(joined) => joined?.map_err(RelayError::Serve),
             Err(_) => {
@@ -154,6 +186,15 @@ impl Relay {
         };
         tracing::info!("relay stopped");
         result
+    }
+
+    /// Stops samod (it writes what it holds), flushes its files and retires the journals.
+    async fn stop_repo(&self) {
+        self.repo.stop().await;
+        self.bookkeeping.abort();
+        if let Err(error) = self.shared.journal.retire(&self.data) {
+            tracing::error!(%error, "cannot flush the stored documents; the journals stay for the next start");
+        }
     }
 
     /// Serves until Ctrl-C or SIGTERM, then shuts down cleanly.
@@ -169,7 +210,7 @@ impl Relay {
         match ended {
             Ended::Signal => self.shutdown().await,
             Ended::Server(joined) => {
-                self.repo.stop().await;
+                self.stop_repo().await;
                 joined?.map_err(RelayError::Serve)?;
                 Err(RelayError::ServerExited)
             }
@@ -181,6 +222,7 @@ impl Drop for Relay {
     fn drop(&mut self) {
         self.server.abort();
         self.connection_log.abort();
+        self.bookkeeping.abort();
     }
 }
 
@@ -197,6 +239,25 @@ async fn check_data_dir(path: &Path) -> Result<(), RelayError> {
     let probe = path.join(format!(".qingfeng-relay-write-check-{}", std::process::id()));
     tokio::fs::write(&probe, b"ok").await.map_err(error)?;
     tokio::fs::remove_file(&probe).await.map_err(error)
+}
+
+/// Every few seconds: writes the peer counts for `qingfeng-relay documents`; every minute,
+/// recounts the bytes under `--data` for the storage limit.
+async fn keep_books(shared: Arc<Shared>, data: PathBuf) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    for round in 0u64.. {
+        tick.tick().await;
+        let peers = shared.peers.lock().expect("peer counts").clone();
+        if let Err(error) = crate::admin::write_peers(&data, &peers) {
+            tracing::warn!(%error, "cannot write the peer counts");
+        }
+        if round % 12 == 11 {
+            let dir = data.clone();
+            if let Ok(used) = tokio::task::spawn_blocking(move || disk_usage(&dir)).await {
+                shared.storage_used.store(used, Ordering::Relaxed);
+            }
+        }
+    }
 }
 
 async fn log_connections(acceptor: AcceptorHandle) {

@@ -20,6 +20,7 @@ use hyper::body::Bytes;
 use hyper::{HeaderMap, Request, StatusCode, header};
 use hyper_util::rt::TokioIo;
 use qingfeng_relay::{Config, Relay, SYNC_PATH};
+use qingfeng_wire::Message as WireMessage;
 use samod::{BackoffConfig, DialError, Dialer, DialerHandle, Repo, Transport, Url};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -34,6 +35,7 @@ pub fn config(dist: &Path, data: &Path, token: Option<&str>) -> Config {
         dist: dist.to_path_buf(),
         data: data.to_path_buf(),
         token: token.map(str::to_string),
+        limits: Default::default(),
     }
 }
 
@@ -103,10 +105,16 @@ pub async fn get_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) ->
     .await
 }
 
+/// The secret test clients give for every document unless told otherwise.
+pub const SECRET: &str = "test-register-secret";
+
 /// A samod [`Dialer`] over a plain `ws://` WebSocket (tokio-tungstenite
-/// without TLS), carrying automerge-repo messages as binary frames.
+/// without TLS), carrying automerge-repo messages as binary frames. Before the
+/// first request or sync of each document it sends Qingfeng's access message
+/// with `secret`, as the browser client does.
 pub struct WsDialer {
     url: Url,
+    secret: String,
 }
 
 impl Dialer for WsDialer {
@@ -118,6 +126,7 @@ impl Dialer for WsDialer {
 
     fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Infallible>>> {
         let url = self.url.clone();
+        let secret = self.secret.clone();
         Box::pin(async move {
             let (socket, _response) =
                 tokio_tungstenite::connect_async(url.as_str()).await.map_err(DialError::transient)?;
@@ -128,20 +137,36 @@ impl Dialer for WsDialer {
                     _ => None,
                 }))
             });
-            let sink =
-                sink.with(|bytes: Vec<u8>| future::ready(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into()))));
+            let mut authed = std::collections::HashSet::new();
+            let sink = sink.with_flat_map(move |bytes: Vec<u8>| {
+                let mut frames = Vec::new();
+                if let Ok(WireMessage::Sync { document_id, .. } | WireMessage::Request { document_id, .. }) =
+                    WireMessage::decode(&bytes)
+                    && authed.insert(document_id.clone())
+                {
+                    let auth = WireMessage::Auth { document_id, secret: secret.clone(), new_secret: None };
+                    frames.push(Ok(Message::Binary(auth.encode().into())));
+                }
+                frames.push(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into())));
+                futures::stream::iter(frames)
+            });
             Ok(Transport::new(stream, sink))
         })
     }
 }
 
-/// A samod repo with in-memory storage, dialled to `url` and connected.
+/// A samod repo with in-memory storage, dialled to `url` and connected, giving [`SECRET`].
 pub async fn client(url: &Url) -> (Repo, DialerHandle) {
+    client_with_secret(url, SECRET).await
+}
+
+/// A samod repo with in-memory storage, dialled to `url` and connected, giving `secret`.
+pub async fn client_with_secret(url: &Url, secret: &str) -> (Repo, DialerHandle) {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
         .dial(
             BackoffConfig { max_retries: Some(3), ..BackoffConfig::default() },
-            Arc::new(WsDialer { url: url.clone() }),
+            Arc::new(WsDialer { url: url.clone(), secret: secret.to_string() }),
         )
         .expect("repo running");
     within("client connects to the relay", dialer.established()).await.expect("client connects to the relay");

@@ -1,0 +1,135 @@
+//! Per-register access: the first peer that brings a document with a secret claims it, and the
+//! relay keeps only a salted SHA-256 of that secret, one small file per document in
+//! `<data>/_qingfeng/access/`. Files are read on every check, so `qingfeng-relay revoke` takes
+//! effect on a running relay at once.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The relay's own folder inside `--data`. `_` is not a base58 character, so samod never takes
+/// it for a document.
+pub const OWN_DIR: &str = "_qingfeng";
+
+/// What the relay knows about a document's secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Nobody has claimed the document.
+    Unclaimed,
+    /// The secret is the document's.
+    Granted,
+    /// The document is claimed with another secret.
+    Refused,
+}
+
+/// The claims of one data folder.
+#[derive(Debug, Clone)]
+pub struct Access {
+    dir: PathBuf,
+}
+
+impl Access {
+    /// The claims kept under `data`.
+    pub fn new(data: &Path) -> Self {
+        Self { dir: data.join(OWN_DIR).join("access") }
+    }
+
+    fn path(&self, document: &str) -> PathBuf {
+        self.dir.join(document)
+    }
+
+    /// Checks `secret` against the document's claim. `document` must be a valid document id
+    /// (the caller checks), so it is a safe file name.
+    pub fn check(&self, document: &str, secret: &str) -> io::Result<Check> {
+        let stored = match std::fs::read_to_string(self.path(document)) {
+            Ok(stored) => stored,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Check::Unclaimed),
+            Err(e) => return Err(e),
+        };
+        let mut parts = stored.split_whitespace();
+        let (Some("v1"), Some(salt), Some(hash)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("unreadable claim for {document}")));
+        };
+        Ok(if same(&digest(salt, secret), hash) { Check::Granted } else { Check::Refused })
+    }
+
+    /// Claims the document for `secret`, replacing any claim: written to a temporary file,
+    /// flushed to disk and renamed, so a crash leaves the old claim or the new one.
+    pub fn claim(&self, document: &str, secret: &str) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| io::Error::other(e.to_string()))?;
+        let salt = hex(&salt);
+        let line = format!("v1 {salt} {}\n", digest(&salt, secret));
+        let temporary = self.dir.join(format!(".{document}.tmp"));
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(line.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, self.path(document))?;
+        sync_dir(&self.dir)
+    }
+
+    /// Removes the document's claim; the next peer that brings it with a secret claims it.
+    /// `false` when there was none.
+    pub fn revoke(&self, document: &str) -> io::Result<bool> {
+        match std::fs::remove_file(self.path(document)) {
+            Ok(()) => sync_dir(&self.dir).map(|()| true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the document is claimed.
+    pub fn is_claimed(&self, document: &str) -> bool {
+        self.path(document).is_file()
+    }
+}
+
+fn digest(salt: &str, secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update([0]);
+    hasher.update(secret.as_bytes());
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares without stopping at the first difference.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// Makes a rename or removal in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_check_and_revoke() {
+        let data = tempfile::tempdir().unwrap();
+        let access = Access::new(data.path());
+        let doc = "2xM1QpGWtPGGzXXgPwyDs3HM4VWb";
+        assert_eq!(access.check(doc, "s").unwrap(), Check::Unclaimed);
+        access.claim(doc, "right").unwrap();
+        assert_eq!(access.check(doc, "right").unwrap(), Check::Granted);
+        assert_eq!(access.check(doc, "wrong").unwrap(), Check::Refused);
+        assert_eq!(access.check(doc, "").unwrap(), Check::Refused);
+        let stored = std::fs::read_to_string(data.path().join(OWN_DIR).join("access").join(doc)).unwrap();
+        assert!(!stored.contains("right"), "only a hash is kept: {stored}");
+        // Another claim of the same secret is salted differently.
+        access.claim(doc, "right").unwrap();
+        let again = std::fs::read_to_string(data.path().join(OWN_DIR).join("access").join(doc)).unwrap();
+        assert_ne!(stored, again);
+        assert!(access.revoke(doc).unwrap());
+        assert!(!access.revoke(doc).unwrap());
+        assert_eq!(access.check(doc, "right").unwrap(), Check::Unclaimed);
+    }
+}

@@ -1,0 +1,347 @@
+//! The gate between one peer's WebSocket and the samod repo. It reads every message the peer
+//! sends and decides: pass it on, answer it itself, or close this one peer. It is where the
+//! relay enforces
+//! - per-register secrets ([`Message::Auth`], checked against [`Access`]): a request or sync
+//!   for a document without its secret is answered `doc-unavailable`, exactly as for a
+//!   document the relay does not hold;
+//! - the limits of [`Limits`] (frame size is set on the WebSocket itself);
+//! - the journal ([`Journal`]): changes are on disk before samod sees them.
+//!
+//! Malformed CBOR, an unknown message type, a sync for a document the peer gave no secret
+//! for, or a peer that stops answering pings closes that peer with a log line; the others
+//! are unaffected. Secrets are never logged.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::ws::{Message as Frame, WebSocket};
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use qingfeng_wire::Message;
+use samod::{AcceptorHandle, Transport};
+
+use crate::access::{Access, Check};
+use crate::config::Limits;
+use crate::journal::Journal;
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    pub(crate) access: Access,
+    pub(crate) journal: Journal,
+    pub(crate) limits: Limits,
+    /// The relay's peer id, to answer in its name.
+    pub(crate) relay_peer: String,
+    /// Bytes under `--data`, as last counted plus what was journaled since (twice: the journal
+    /// and samod's copy).
+    pub(crate) storage_used: AtomicU64,
+    /// How many connected peers hold each document.
+    pub(crate) peers: Mutex<HashMap<String, usize>>,
+}
+
+/// Message types passed on for a document the peer holds; anything else unknown closes it.
+const PASSED: [&str; 4] = ["ephemeral", "remote-subscription-change", "remote-heads-changed", "leave"];
+
+/// What to do with one message from the peer.
+enum Verdict {
+    Forward,
+    Answer(Message),
+    Drop,
+    Close(String),
+}
+
+/// One peer's state.
+struct Peer {
+    shared: Arc<Shared>,
+    remote: Option<SocketAddr>,
+    peer_id: Option<String>,
+    /// Secrets the peer gave, by document.
+    secrets: HashMap<String, String>,
+    /// Documents the peer may sync.
+    granted: HashSet<String>,
+    /// Token bucket for the message rate.
+    tokens: f64,
+    refilled: Instant,
+}
+
+/// Serves one peer until it leaves, breaks a rule or stops answering.
+pub(crate) async fn serve(
+    socket: WebSocket,
+    acceptor: AcceptorHandle,
+    shared: Arc<Shared>,
+    remote: Option<SocketAddr>,
+) {
+    let (to_repo, from_peer) = mpsc::unbounded::<Vec<u8>>();
+    let (to_peer, mut from_repo) = mpsc::unbounded::<Vec<u8>>();
+    let transport = Transport::new(from_peer.map(Ok::<_, std::io::Error>), to_peer);
+    if acceptor.accept(transport).is_err() {
+        tracing::warn!(?remote, "sync repo is stopping; WebSocket dropped");
+        return;
+    }
+    let burst = f64::from(shared.limits.messages_per_second) * 2.0;
+    let mut peer = Peer {
+        shared,
+        remote,
+        peer_id: None,
+        secrets: HashMap::new(),
+        granted: HashSet::new(),
+        tokens: burst,
+        refilled: Instant::now(),
+    };
+    let idle = peer.shared.limits.idle;
+    let mut ping = tokio::time::interval(idle / 3);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    let (mut sink, mut stream) = socket.split();
+    let ended: Option<String> = loop {
+        tokio::select! {
+            frame = stream.next() => {
+                heard = Instant::now();
+                let bytes = match frame {
+                    None | Some(Ok(Frame::Close(_))) => break None,
+                    Some(Ok(Frame::Binary(bytes))) => bytes,
+                    Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => continue,
+                    Some(Ok(Frame::Text(_))) => break Some("sent a text frame; the protocol is binary CBOR".into()),
+                    Some(Err(e)) => break Some(format!("broken or oversized frame: {e}")),
+                };
+                match peer.judge(&bytes).await {
+                    Verdict::Forward => {
+                        if to_repo.unbounded_send(bytes.to_vec()).is_err() {
+                            break Some("the sync repo closed the connection".into());
+                        }
+                    }
+                    Verdict::Answer(answer) => {
+                        if sink.send(Frame::Binary(answer.encode().into())).await.is_err() {
+                            break None;
+                        }
+                    }
+                    Verdict::Drop => {}
+                    Verdict::Close(reason) => break Some(reason),
+                }
+            }
+            out = from_repo.next() => match out {
+                Some(bytes) => {
+                    if sink.send(Frame::Binary(bytes.into())).await.is_err() {
+                        break None;
+                    }
+                }
+                None => break None,
+            },
+            _ = ping.tick() => {
+                if heard.elapsed() > idle {
+                    break Some(format!("no answer for {} s (half-open connection)", idle.as_secs()));
+                }
+                if sink.send(Frame::Ping(Default::default())).await.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    if let Some(reason) = ended {
+        tracing::warn!(remote = ?peer.remote, peer = ?peer.peer_id, %reason, "closed a peer");
+        let error = Message::Error { message: reason };
+        let _ = sink.send(Frame::Binary(error.encode().into())).await;
+    }
+    let _ = sink.send(Frame::Close(None)).await;
+    peer.leave();
+}
+
+impl Peer {
+    async fn judge(&mut self, bytes: &[u8]) -> Verdict {
+        if !self.take_token() {
+            return Verdict::Close(format!(
+                "over {} messages per second; reconnect later",
+                self.shared.limits.messages_per_second
+            ));
+        }
+        let message = match Message::decode(bytes) {
+            Ok(message) => message,
+            Err(e) => return Verdict::Close(format!("unreadable message: {e}")),
+        };
+        if let Some(document) = message.document_id()
+            && !qingfeng_wire::is_document_id(document)
+        {
+            return Verdict::Close(format!("{} for a malformed document id", message.kind()));
+        }
+        match message {
+            Message::Join { sender_id, .. } => {
+                if self.peer_id.is_some() {
+                    return Verdict::Close("joined twice".into());
+                }
+                self.peer_id = Some(sender_id);
+                Verdict::Forward
+            }
+            Message::Auth { document_id, secret, new_secret } => self.auth(document_id, secret, new_secret),
+            Message::Request { document_id, data, .. } => self.sync(document_id, &data, true).await,
+            Message::Sync { document_id, data, .. } => self.sync(document_id, &data, false).await,
+            Message::DocUnavailable { document_id, .. } => {
+                if self.granted.contains(&document_id) {
+                    Verdict::Forward
+                } else {
+                    Verdict::Drop
+                }
+            }
+            Message::Other { kind, document_id } if PASSED.contains(&kind.as_str()) => match document_id {
+                Some(document) if !self.granted.contains(&document) => Verdict::Drop,
+                _ => Verdict::Forward,
+            },
+            Message::Error { message } => {
+                Verdict::Close(format!("the peer reported an error: {}", message.chars().take(200).collect::<String>()))
+            }
+            Message::Peer { .. } => Verdict::Close("sent a peer message; only the relay answers joins".into()),
+            Message::Other { kind, .. } => {
+                Verdict::Close(format!("unknown message type {:?}", kind.chars().take(40).collect::<String>()))
+            }
+        }
+    }
+
+    fn take_token(&mut self) -> bool {
+        let rate = f64::from(self.shared.limits.messages_per_second);
+        let now = Instant::now();
+        let refill = now.duration_since(self.refilled).as_secs_f64() * rate;
+        self.tokens = (self.tokens + refill).min(rate * 2.0);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Keeps a secret for later requests; with `new_secret`, replaces the document's secret if
+    /// `secret` is the current one (or the document is unclaimed). Never answers, so a prober
+    /// learns nothing.
+    fn auth(&mut self, document: String, secret: String, new_secret: Option<String>) -> Verdict {
+        let Some(new_secret) = new_secret else {
+            self.secrets.insert(document, secret);
+            return Verdict::Drop;
+        };
+        match self.shared.access.check(&document, &secret) {
+            Ok(Check::Granted) => match self.shared.access.claim(&document, &new_secret) {
+                Ok(()) => {
+                    tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret");
+                    self.secrets.insert(document, new_secret);
+                }
+                Err(e) => tracing::error!(document = %document, error = %e, "cannot store a new secret"),
+            },
+            Ok(Check::Unclaimed | Check::Refused) => {
+                tracing::info!(document = %document, peer = ?self.peer_id, "refused to replace a secret: the old one is not the document's");
+                self.secrets.insert(document, new_secret);
+            }
+            Err(e) => tracing::error!(document = %document, error = %e, "cannot read the document's claim"),
+        }
+        Verdict::Drop
+    }
+
+    /// A request or sync: admitted with the document's secret, answered `doc-unavailable`
+    /// without it; changes go to the journal before samod sees them.
+    async fn sync(&mut self, document: String, data: &[u8], request: bool) -> Verdict {
+        let Some(peer_id) = self.peer_id.clone() else {
+            return Verdict::Close("sync before join".into());
+        };
+        if !self.granted.contains(&document) {
+            let Some(secret) = self.secrets.get(&document) else {
+                if request {
+                    return self.unavailable(document, peer_id);
+                }
+                return Verdict::Close("sync for a document the peer never joined (gave no secret for)".into());
+            };
+            let check = match self.shared.access.check(&document, secret) {
+                Ok(check) => check,
+                Err(e) => {
+                    tracing::error!(document = %document, error = %e, "cannot read the document's claim");
+                    return self.unavailable(document, peer_id);
+                }
+            };
+            match check {
+                Check::Granted => {}
+                // The first peer that brings the document claims it; asking for it claims nothing.
+                Check::Unclaimed if !request => {
+                    if let Err(e) = self.shared.access.claim(&document, secret) {
+                        tracing::error!(document = %document, error = %e, "cannot store a claim");
+                        return self.unavailable(document, peer_id);
+                    }
+                    tracing::info!(document = %document, peer = %peer_id, "a peer claimed a document");
+                }
+                Check::Unclaimed | Check::Refused => return self.unavailable(document, peer_id),
+            }
+            if self.granted.len() >= self.shared.limits.documents_per_peer {
+                return Verdict::Close(format!(
+                    "over {} documents on one connection",
+                    self.shared.limits.documents_per_peer
+                ));
+            }
+            self.granted.insert(document.clone());
+            *self.shared.peers.lock().expect("peer counts").entry(document.clone()).or_default() += 1;
+        }
+        self.journal(document, data).await
+    }
+
+    fn unavailable(&self, document_id: String, target_id: String) -> Verdict {
+        Verdict::Answer(Message::DocUnavailable { document_id, sender_id: self.shared.relay_peer.clone(), target_id })
+    }
+
+    /// Writes the message's changes to the journal (flushed) and lets it through.
+    async fn journal(&self, document: String, data: &[u8]) -> Verdict {
+        let message = match automerge::sync::Message::decode(data) {
+            Ok(message) => message,
+            Err(e) => return Verdict::Close(format!("unreadable automerge sync message: {e}")),
+        };
+        if message.changes.is_empty() {
+            return Verdict::Forward;
+        }
+        let size: u64 = message.changes.iter().map(|c| c.len() as u64).sum();
+        let used = self.shared.storage_used.load(Ordering::Relaxed);
+        if used.saturating_add(2 * size) > self.shared.limits.max_storage {
+            return Verdict::Close(format!(
+                "the relay's storage is full ({used} of {} bytes); ask its operator",
+                self.shared.limits.max_storage
+            ));
+        }
+        let shared = self.shared.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let chunks: Vec<&[u8]> = message.changes.iter().collect();
+            shared.journal.append(&document, &chunks)
+        })
+        .await;
+        match written {
+            Ok(Ok(bytes)) => {
+                self.shared.storage_used.fetch_add(2 * bytes, Ordering::Relaxed);
+                Verdict::Forward
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "cannot write the journal");
+                Verdict::Close("the relay cannot store changes right now".into())
+            }
+            Err(e) => Verdict::Close(format!("the relay's journal task failed: {e}")),
+        }
+    }
+
+    fn leave(&self) {
+        let mut peers = self.shared.peers.lock().expect("peer counts");
+        for document in &self.granted {
+            if let Some(count) = peers.get_mut(document) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    peers.remove(document);
+                }
+            }
+        }
+    }
+}
+
+/// Counts the bytes under `dir`.
+pub(crate) fn disk_usage(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => disk_usage(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
