@@ -297,6 +297,41 @@ impl RegisterDoc {
         self.report_since(&before)
     }
 
+    /// The next automerge sync message for a peer whose state is `state`, if there is one.
+    pub fn sync_message(&mut self, state: &mut automerge::sync::State) -> Option<automerge::sync::Message> {
+        use automerge::sync::SyncDoc as _;
+        self.doc.sync().generate_sync_message(state)
+    }
+
+    /// Applies a sync message from a peer (the relay), and refreshes what it touched. Refuses
+    /// changes that would make this another register or a newer layout than this build knows;
+    /// the message is applied by then, so the caller stops syncing and keeps nothing of it
+    /// (it is not saved before this returns).
+    pub fn receive_sync(
+        &mut self,
+        state: &mut automerge::sync::State,
+        message: automerge::sync::Message,
+    ) -> Result<MergeReport, DocError> {
+        use automerge::sync::SyncDoc as _;
+        let id = self.register.id.clone();
+        let before = self.doc.get_heads();
+        self.doc.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge)?;
+        let schema = register_schema(&self.doc)?;
+        if schema > SCHEMA_VERSION {
+            return Err(DocError::NewerSchema(schema));
+        }
+        let report = self.report_since(&before)?;
+        if self.register.id != id {
+            return Err(DocError::DifferentRegister);
+        }
+        Ok(report)
+    }
+
+    /// How many changes this copy has that a peer at `heads` lacks.
+    pub fn changes_after(&mut self, heads: &[ChangeHash]) -> usize {
+        self.doc.get_changes(heads).len()
+    }
+
     /// A second copy of this register that writes as another actor, as another member's
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
