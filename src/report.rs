@@ -5,6 +5,7 @@
 mod bulletin;
 mod csv;
 mod json;
+mod qr;
 mod table;
 mod warnings;
 mod xlsx;
@@ -12,6 +13,7 @@ mod xlsx;
 pub use bulletin::{Bulletin, bulletin, closed_cases, mask};
 pub use csv::to_csv;
 pub use json::register_json;
+pub use qr::qr_svg;
 pub use table::{Table, catalogue_table, self_check_table};
 pub use warnings::warning_summary;
 pub use xlsx::to_xlsx;

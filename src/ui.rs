@@ -11,6 +11,7 @@ mod heat_map;
 mod hooks;
 mod import_zone;
 mod layout;
+mod live;
 mod pages;
 mod staff_import;
 mod time;
@@ -60,6 +61,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::RegistersPage/>
                     <Route path=path!("/help") view=pages::HelpPage/>
+                    <Route path=path!("/join") view=live::JoinPage/>
                     <ParentRoute path=path!("/r/:rid") view=pages::RegisterShell>
                         <Route path=path!("") view=pages::DashboardPage/>
                         <Route path=path!("risks") view=pages::RisksPage/>

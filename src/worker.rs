@@ -8,6 +8,8 @@
 //! and `storage::Autosave`; this file only does what they say, with IndexedDB, timers, the
 //! `BroadcastChannel` to other tabs and the compactor Web Lock.
 
+mod live;
+
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -65,6 +67,8 @@ struct Engine {
     /// The key that opens the open register's reporters' names, once a member gave the
     /// passphrase: in memory only, forgotten when another register opens.
     seal_key: RefCell<Option<(Id, SealKey)>>,
+    /// Live sync of the open register through a relay, when it is on.
+    live: RefCell<Option<live::Live>>,
 }
 
 thread_local! {
@@ -121,6 +125,7 @@ pub fn start() {
     on_message.forget();
     let channel = TabChannel::open(|message| engine().receive(message));
     *engine().channel.borrow_mut() = channel;
+    live::watch_network();
     event(Event::Ready);
 }
 
@@ -181,6 +186,9 @@ impl Engine {
                 Err(e) => keyed("catalogue.xlsx_failed", e.to_string()),
             },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
+            Request::Live { share } => self.set_live(share),
+            Request::ReplaceSecret { secret } => self.replace_secret(&secret),
+            Request::Join { share, journals } => self.join(share, journals).await,
             Request::StaffPlan { name, bytes, columns } => match crate::sync::read_staff_file(&name, &bytes) {
                 Ok(table) => self.read(|d| {
                     let columns = columns.unwrap_or_else(|| crate::sync::guess_columns(&table.headers));
@@ -287,6 +295,10 @@ impl Engine {
         if self.key_for(&doc.register().id).is_none() {
             self.seal_key.borrow_mut().take();
         }
+        // The page turns live sync on again for the register it opens, if it should.
+        if self.live.borrow_mut().take().is_some() {
+            event(Event::Live(crate::sync::LiveStatus::Off));
+        }
         *self.saving.borrow_mut() = Saving::default();
         *self.doc.borrow_mut() = Some(doc);
         self.conflicts.borrow_mut().clear();
@@ -326,6 +338,7 @@ impl Engine {
             self.recheck_written();
         }
         self.note_edit();
+        self.live_changed();
         Ok(outcome)
     }
 
@@ -502,6 +515,7 @@ impl Engine {
                 drop(saving);
                 self.tell_patches(patches);
                 self.replace_conflicts(&entities, found);
+                self.live_changed();
             }
             Err(e) => web_sys::console::warn_1(&format!("changes from another tab could not be read: {e}").into()),
         }
@@ -563,10 +577,27 @@ impl Engine {
                 Err(e) => failed(&e),
             };
         }
-        let mut incoming = match read_file(&bytes) {
+        let incoming = match read_file(&bytes) {
             Ok(doc) => doc,
             Err(e) => return keyed(e.label_key(), e.to_string()),
         };
+        self.keep_incoming(incoming, journals).await
+    }
+
+    /// Keeps a register that came from outside (a file, a relay) and is not the open one:
+    /// merged into the copy kept here, or stored as new. On error nothing changes.
+    async fn keep_incoming(self: &Rc<Self>, mut incoming: RegisterDoc, journals: Vec<JournalEntry>) -> Reply {
+        if self.doc_id().as_deref() == Some(incoming.id()) {
+            let at = now_seconds();
+            let file = incoming.export_file();
+            return match self.run(Command::MergeFile(file), &Stamp::new(String::new(), at)) {
+                Ok(Outcome::Merged(report)) => {
+                    Reply::Imported(Imported::Merged { id: incoming.id().to_string(), report })
+                }
+                Ok(other) => keyed("error.write", format!("a merge answered {other:?}")),
+                Err(e) => failed(&e),
+            };
+        }
         let id = incoming.id().to_string();
         let name = incoming.register().unit.name.clone();
         let store = self.store().await;

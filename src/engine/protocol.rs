@@ -92,6 +92,23 @@ pub enum Request {
         /// The columns chosen on the page.
         columns: Option<crate::sync::StaffColumns>,
     },
+    /// Sync the open register live through a relay (`None`: stop).
+    Live {
+        /// The relay, register and secret.
+        share: Option<crate::sync::Share>,
+    },
+    /// Ask the relay to replace the open register's secret with `secret`.
+    ReplaceSecret {
+        /// The new secret.
+        secret: String,
+    },
+    /// Fetch a register by share link and keep it in this browser.
+    Join {
+        /// The link's relay, register and secret.
+        share: crate::sync::Share,
+        /// Journals of that register.
+        journals: Vec<JournalEntry>,
+    },
     /// Import a `.qingfeng` file, with the journals of the register it holds.
     Import {
         /// The file.
@@ -217,6 +234,8 @@ pub enum Event {
         /// Its conflicts.
         conflicts: Vec<Conflict>,
     },
+    /// Where live sync of the open register stands.
+    Live(crate::sync::LiveStatus),
     /// The changes not yet stored, for the journal the page writes as it closes (empty once
     /// everything is stored: the page's journals can then go).
     Unsaved {

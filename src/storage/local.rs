@@ -171,6 +171,13 @@ pub struct RegisterEntry {
     /// When this browser first kept it (Unix seconds).
     #[serde(default)]
     pub added_at: Option<i64>,
+    /// The relay and secret it is shared with, once shared or joined (kept in this browser
+    /// only, never in the register).
+    #[serde(default)]
+    pub share: Option<crate::sync::Share>,
+    /// Whether live sync is on here.
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// Preferences and the register index, kept in localStorage as JSON.

@@ -200,8 +200,8 @@ impl LiveFailure {
 pub trait Syncable {
     /// The next sync message for the relay, if any.
     fn sync_message(&mut self, state: &mut SyncState) -> Option<SyncMessage>;
-    /// Applies the relay's sync message; returns the changes it brought.
-    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<usize, DocError>;
+    /// Applies the relay's sync message; returns what it brought.
+    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<MergeReport, DocError>;
     /// The heads of this copy.
     fn heads(&mut self) -> Vec<ChangeHash>;
     /// How many changes this copy has beyond `heads`.
@@ -212,8 +212,8 @@ impl Syncable for RegisterDoc {
     fn sync_message(&mut self, state: &mut SyncState) -> Option<SyncMessage> {
         RegisterDoc::sync_message(self, state)
     }
-    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<usize, DocError> {
-        self.receive_sync(state, message).map(|report| report.changes)
+    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<MergeReport, DocError> {
+        self.receive_sync(state, message)
     }
     fn heads(&mut self) -> Vec<ChangeHash> {
         RegisterDoc::heads(self)
@@ -232,11 +232,11 @@ impl Syncable for Joining {
         use automerge::sync::SyncDoc as _;
         self.0.sync().generate_sync_message(state)
     }
-    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<usize, DocError> {
+    fn receive(&mut self, state: &mut SyncState, message: SyncMessage) -> Result<MergeReport, DocError> {
         use automerge::sync::SyncDoc as _;
         let before = self.0.get_heads();
         self.0.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge)?;
-        Ok(self.0.get_changes(&before).len())
+        Ok(MergeReport { changes: self.0.get_changes(&before).len(), ..MergeReport::default() })
     }
     fn heads(&mut self) -> Vec<ChangeHash> {
         self.0.get_heads()
@@ -363,11 +363,11 @@ impl Session {
                 if document_id == self.document =>
             {
                 let message = SyncMessage::decode(&data).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
-                let changes = doc.receive(&mut self.state, message).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
-                self.down += changes;
-                if changes > 0 {
+                let report = doc.receive(&mut self.state, message).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
+                self.down += report.changes;
+                if report.changes > 0 {
                     self.joining = false;
-                    step.merged = Some(MergeReport { changes, ..MergeReport::default() });
+                    step.merged = Some(report);
                 }
                 step.send.extend(self.next_message(doc));
             }

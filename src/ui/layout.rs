@@ -84,6 +84,7 @@ pub fn Header() -> impl IntoView {
                     </A>
                 })
             }}
+            <super::live::LiveBadge/>
             <Show when=move || session.open_id.get().is_some()>
                 <span
                     class=move || format!("save-status {}", status().0)

@@ -22,7 +22,7 @@ use crate::rules::UnitForm;
 use crate::seal::Passphrase;
 pub use crate::storage::SaveStatus;
 use crate::storage::{Journal, Prefs, RegisterEntry, decode_view};
-use crate::sync::{ImportError, RegisterFile, export_file_name};
+use crate::sync::{ImportError, LiveStatus, RegisterFile, Share, export_file_name};
 use crate::ui::engine_link::{self, EngineLink};
 
 /// Whether the register the route names is ready.
@@ -63,6 +63,8 @@ pub struct Session {
     pub unlocked: RwSignal<bool>,
     /// The open register's conflicted fields, as the worker found them.
     pub conflicts: RwSignal<Vec<Conflict>, LocalStorage>,
+    /// Where live sync of the open register stands.
+    pub live: RwSignal<LiveStatus>,
 }
 
 /// Now, in Unix seconds.
@@ -91,6 +93,7 @@ impl Session {
             persisted: RwSignal::new(None),
             conflicts: RwSignal::new_local(Vec::new()),
             unlocked: RwSignal::new(false),
+            live: RwSignal::new(LiveStatus::Off),
         };
         let on_failure = move |why| session.autosave.engine_stopped(why);
         session.link.set_value(EngineLink::start(move |event| session.on_event(event), on_failure));
@@ -133,6 +136,7 @@ impl Session {
                 self.remember(&register, &self.view.unit().with_untracked(|u| u.name.clone()));
             }
             Event::Status(status) => self.autosave.told(status),
+            Event::Live(status) => self.live.set(status),
             Event::Conflicts { register, conflicts } => {
                 if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
                     self.conflicts.set(conflicts);
@@ -264,13 +268,92 @@ impl Session {
         }
     }
 
-    /// Shows the view of the register just opened or created.
+    /// Shows the view of the register just opened or created, and turns live sync on if this
+    /// browser keeps it on for the register.
     fn show(&self, view: Register) {
         let (id, name) = (view.id.clone(), view.unit.name.clone());
         view_store::replace(self.view, view);
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Ready);
         self.remember(&id, &name);
+        if let Some(share) = self.entry().filter(|e| e.live).and_then(|e| e.share) {
+            self.request(Request::Live { share: Some(share) }, |_| {});
+        }
+    }
+
+    /// Turns live sync of the open register on through `relay` (keeping the secret it already
+    /// has there, or making one), or off.
+    pub fn set_live(&self, relay: Option<String>, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        let Some(entry) = self.entry() else { return done(Err(DocError::NotReady)) };
+        let share = relay.map(|relay| match entry.share {
+            Some(share) if share.relay == relay => share,
+            _ => Share { relay, register: entry.id.clone(), secret: Share::new_secret() },
+        });
+        let this = *self;
+        self.request(Request::Live { share: share.clone() }, move |reply| match reply {
+            Reply::Ran(_) => {
+                this.update_entry(|entry| {
+                    entry.live = share.is_some();
+                    if share.is_some() {
+                        entry.share = share;
+                    }
+                });
+                done(Ok(()));
+            }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("live sync answered {other:?}")))),
+        });
+    }
+
+    /// Replaces the open register's secret on its relay: the old link stops working for
+    /// members who have not joined yet.
+    pub fn replace_secret(&self, done: impl FnOnce(Result<(), DocError>) + 'static) {
+        let secret = Share::new_secret();
+        let this = *self;
+        self.request(Request::ReplaceSecret { secret: secret.clone() }, move |reply| match reply {
+            Reply::Ran(_) => {
+                this.update_entry(|entry| {
+                    if let Some(share) = entry.share.as_mut() {
+                        share.secret = secret;
+                    }
+                });
+                done(Ok(()));
+            }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("replacing the secret answered {other:?}")))),
+        });
+    }
+
+    /// Fetches a register by share link and keeps it here with live sync on; `done` gets its id.
+    pub fn join(&self, share: Share, done: impl FnOnce(Result<Id, DocError>) + 'static) {
+        let journals = self.autosave.journals_for_opening(&share.register);
+        let this = *self;
+        self.request(Request::Join { share: share.clone(), journals }, move |reply| match reply {
+            Reply::Imported(Imported::Added { id, name }) => {
+                this.keep_joined(&id, &name, share);
+                done(Ok(id));
+            }
+            Reply::Imported(Imported::Merged { id, .. }) => {
+                let name = this.registers.with_untracked(|list| {
+                    list.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default()
+                });
+                this.keep_joined(&id, &name, share);
+                done(Ok(id));
+            }
+            Reply::Failed(e) => done(Err(e.into_doc_error())),
+            other => done(Err(DocError::Write(format!("joining answered {other:?}")))),
+        });
+    }
+
+    fn keep_joined(&self, id: &str, name: &str, share: Share) {
+        self.remember(id, name);
+        self.registers.update(|list| {
+            if let Some(entry) = list.iter_mut().find(|e| e.id == id) {
+                entry.share = Some(share);
+                entry.live = true;
+            }
+        });
+        let _ = self.registers.with_untracked(|list| Prefs::set_registers(list));
     }
 
     /// Creates a register from the school template and opens it; `done` gets its id, or the

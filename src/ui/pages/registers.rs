@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 use crate::doc::DocError;
 use crate::rules::{Invalid, UnitForm};
 use crate::ui::import_zone::ImportZone;
+use crate::ui::live::JoinForm;
 use crate::ui::use_app;
 use crate::ui::widgets::{TextField, lens};
 
@@ -58,6 +59,11 @@ pub fn RegistersPage() -> impl IntoView {
             <h2>{move || tr.t("registers.import")}</h2>
             <p class="hint">{move || tr.t("registers.import_hint")}</p>
             <ImportZone/>
+        </section>
+        <section class="card">
+            <h2>{move || tr.t("live.join_title")}</h2>
+            <p class="hint">{move || tr.t("live.join_hint")}</p>
+            <JoinForm/>
         </section>
         <section class="card">
             <h2>{move || tr.t("registers.create")}</h2>

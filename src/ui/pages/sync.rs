@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::ui::files::download;
 use crate::ui::hooks::{SaveStatus, now_seconds, use_autosave};
 use crate::ui::import_zone::ImportZone;
+use crate::ui::live::LiveSection;
 use crate::ui::use_app;
 
 /// Days after which the page reminds the member to export a copy.
@@ -54,6 +55,7 @@ pub fn SyncPage() -> impl IntoView {
                 <p class=if ok { "notice ok" } else { "notice error" } data-testid="export-notice">{text}</p>
             })}
         </section>
+        <LiveSection/>
         <section class="card">
             <h2>{move || tr.t("sync.import")}</h2>
             <p class="hint">{move || tr.t("sync.import_hint")}</p>
