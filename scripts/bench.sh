@@ -4,11 +4,19 @@
 # Chromium. Long (the first run builds the registers: several minutes); not part of CI.
 #   scripts/bench.sh            everything
 #   scripts/bench.sh browser    only the browser bench
+#   scripts/bench.sh relay      only the relay load test (50 clients x 100 edits on loopback)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+target_dir=${CARGO_TARGET_DIR:-target}
+
+if [ "${1:-all}" = relay ]; then
+  cargo build --quiet --release -p qingfeng-relay
+  QINGFENG_RELAY_BIN="$target_dir/release/qingfeng-relay" cargo run --quiet --release --example relay_load
+  exit
+fi
+
 scripts/setup.sh --browser
 source scripts/env.sh
-target_dir=${CARGO_TARGET_DIR:-target}
 
 if [ "${1:-all}" != browser ]; then
   cargo bench --bench register

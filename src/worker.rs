@@ -69,6 +69,8 @@ struct Engine {
     seal_key: RefCell<Option<(Id, SealKey)>>,
     /// Live sync of the open register through a relay, when it is on.
     live: RefCell<Option<live::Live>>,
+    /// Whether the page last said the browser is online.
+    network: Cell<Option<bool>>,
 }
 
 thread_local! {
@@ -188,6 +190,15 @@ impl Engine {
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
             Request::Live { share } => self.set_live(share),
             Request::ReplaceSecret { secret } => self.replace_secret(&secret),
+            Request::Network { online } => {
+                self.network.set(Some(online));
+                if online {
+                    self.back_online()
+                } else {
+                    self.went_offline()
+                }
+                Reply::Ran(Outcome::Done)
+            }
             Request::Join { share, journals } => self.join(share, journals).await,
             Request::StaffPlan { name, bytes, columns } => match crate::sync::read_staff_file(&name, &bytes) {
                 Ok(table) => self.read(|d| {

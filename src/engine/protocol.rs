@@ -102,6 +102,11 @@ pub enum Request {
         /// The new secret.
         secret: String,
     },
+    /// The page's window went online or offline (a worker may not hear it itself).
+    Network {
+        /// Whether the browser is online.
+        online: bool,
+    },
     /// Fetch a register by share link and keep it in this browser.
     Join {
         /// The link's relay, register and secret.

@@ -93,8 +93,9 @@ fn peer_id() -> String {
     format!("qingfeng-{}", uuid::Uuid::new_v4())
 }
 
+/// Whether the browser is online, as the page last said, else as this worker sees it.
 fn online() -> bool {
-    scope().navigator().on_line()
+    super::engine().network.get().unwrap_or_else(|| scope().navigator().on_line())
 }
 
 impl Engine {

@@ -98,6 +98,13 @@ impl Session {
         let on_failure = move |why| session.autosave.engine_stopped(why);
         session.link.set_value(EngineLink::start(move |event| session.on_event(event), on_failure));
         leptos::task::spawn_local(async move { session.persisted.set(ask_persistence().await) });
+        for (name, online) in [("online", true), ("offline", false)] {
+            let tell = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                session.request(Request::Network { online }, |_| {});
+            });
+            let _ = window().add_event_listener_with_callback(name, wasm_bindgen::JsCast::unchecked_ref(tell.as_ref()));
+            tell.forget();
+        }
         session
     }
 

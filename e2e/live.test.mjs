@@ -1,0 +1,135 @@
+// Issue 10: live sync through the relay, with browser profiles on one relay this test starts (so
+// it can kill it): an edit shows in the other browser within 2 s; edits made offline meet when
+// the network returns; the relay killed and restarted mid-editing loses nothing and both
+// browsers reconnect by themselves; a wrong secret gets the reason and no data; a standard
+// automerge-repo peer in Node edits the register and the browser shows it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Profile, expectText, eventually } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+const PORT = Number(process.env.QINGFENG_LIVE_PORT ?? 18095);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const RELAY_BIN = process.env.QINGFENG_RELAY_BIN ?? 'target/debug/qingfeng-relay';
+
+/** Starts the relay on the test's own port and data folder; resolves once /health answers. */
+async function startRelay(data) {
+  const log = openSync(join(data, 'relay.log'), 'a');
+  const child = spawn(RELAY_BIN, ['--addr', `127.0.0.1:${PORT}`, '--dist', 'dist', '--data', join(data, 'store')], {
+    stdio: ['ignore', 'ignore', log],
+  });
+  await eventually(async () => assert.equal((await fetch(`${ORIGIN}/health`)).status, 200), 10000);
+  return child;
+}
+
+function kill9(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
+async function liveState(app) {
+  return app.id('live-status').getAttribute('data-state');
+}
+
+async function synced(app, timeout = 10000) {
+  await eventually(async () => assert.equal(await liveState(app), 'synced'), timeout);
+}
+
+/** The names on the org page's people list. */
+async function people(app) {
+  return app.page.getByTestId('person-row').allInnerTexts();
+}
+
+async function hasPerson(app, name, timeout) {
+  await eventually(async () => assert.ok((await people(app)).some((row) => row.includes(name)), `${name} missing`), timeout);
+}
+
+test('two browsers stay in sync through the relay, offline and across a relay crash', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'qingfeng-live-'));
+  let relay = await startRelay(data);
+  const profiles = [new Profile(), new Profile(), new Profile()];
+  try {
+    // A shares the register live: the relay is the server the app came from.
+    const a = new App(await profiles[0].open(), ORIGIN);
+    const id = await a.createRegister({ name: '清风小学', hotline: '8573065' });
+    await a.iAm('王家福');
+    await a.goto('sync');
+    await eventually(async () => assert.equal(await a.id('live-relay').inputValue(), `ws://127.0.0.1:${PORT}/sync`));
+    await a.id('live-on').click();
+    await synced(a);
+    const link = await a.id('share-link').inputValue();
+    assert.match(link, new RegExp(`^${ORIGIN}/join#relay=ws%3A%2F%2F127\\.0\\.0\\.1%3A${PORT}%2Fsync&r=${id}&k=[A-Za-z0-9_-]{22}$`));
+    assert.match(await a.id('share-qr').innerHTML(), /^<svg/);
+    const secret = new URL(link).hash.match(/k=([^&]+)/)[1];
+
+    // B opens the link: the register arrives, the secret leaves the address bar.
+    const b = new App(await profiles[1].open(), ORIGIN);
+    await b.page.goto(link);
+    await eventually(async () => assert.equal(b.registerId(), id), 15000);
+    assert.ok(!b.page.url().includes('#'), 'the link is gone from the address bar');
+    await expectText(b.id('current-unit'), '清风小学');
+    await synced(b);
+    await b.iAm('王家福');
+
+    // An edit in A shows in B within 2 s.
+    await b.goto('org');
+    await a.goto('org');
+    await a.addPerson('谭小红');
+    const start = Date.now();
+    await hasPerson(b, '谭小红', 2000);
+    console.log(`live edit reached the other browser in ${Date.now() - start} ms`);
+
+    // B goes offline and edits; A edits; B comes back: both have both edits.
+    await b.page.context().setOffline(true);
+    await eventually(async () => assert.equal(await liveState(b), 'offline'));
+    await b.addPerson('离线录入');
+    await b.saved();
+    await a.addPerson('在线录入');
+    await b.page.context().setOffline(false);
+    for (const app of [a, b]) {
+      await hasPerson(app, '离线录入', 10000);
+      await hasPerson(app, '在线录入', 10000);
+    }
+
+    // The relay dies mid-editing and comes back on the same data: nothing is lost, and both
+    // reconnect by themselves.
+    await a.addPerson('崩溃前甲');
+    await b.addPerson('崩溃前乙');
+    await kill9(relay);
+    await eventually(async () => assert.equal(await liveState(a), 'failed'), 5000);
+    await a.addPerson('中继停时甲');
+    await b.addPerson('中继停时乙');
+    relay = await startRelay(data);
+    for (const app of [a, b]) {
+      for (const name of ['崩溃前甲', '崩溃前乙', '中继停时甲', '中继停时乙']) await hasPerson(app, name, 20000);
+      await synced(app, 20000);
+    }
+    assert.deepEqual((await people(a)).sort(), (await people(b)).sort());
+
+    // A standard automerge-repo peer with the id and secret renames the unit; A shows it.
+    const out = execFileSync('node', ['e2e/interop-peer.mjs', `ws://127.0.0.1:${PORT}/sync`, id, decodeURIComponent(secret), '清风小学（外部修改）'], {
+      encoding: 'utf8',
+    });
+    assert.equal(JSON.parse(out).id, id);
+    await expectText(a.id('current-unit'), '清风小学（外部修改）', 5000);
+
+    // A third browser with a wrong secret: the reason, and no register.
+    const c = new App(await profiles[2].open(), ORIGIN);
+    await c.page.goto(link.replace(/k=[^&]+/, 'k=AAAAAAAAAAAAAAAAAAAAAA'));
+    await expectText(c.id('join-state'), '共享密钥不对或已更换', 10000);
+    await c.home();
+    assert.equal(await c.id('register-item').count(), 0);
+
+    for (const profile of profiles) assert.deepEqual(profile.errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e)), []);
+  } finally {
+    for (const profile of profiles) await profile.dispose();
+    await kill9(relay);
+    rmSync(data, { recursive: true, force: true });
+  }
+});
