@@ -61,10 +61,16 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
                     continue;
                 }
                 let at = now_ms();
-                for (other, value) in doc.0.map_range(ROOT, ..).filter_map(|item| Some((item.key.to_string(), item.value.to_str()?.to_string()))) {
-                    if other == key {
-                        continue;
-                    }
+                let others: Vec<(String, String)> = doc
+                    .0
+                    .keys(ROOT)
+                    .filter(|other| other.starts_with('c') && *other != key)
+                    .filter_map(|other| {
+                        let (value, _) = doc.0.get(ROOT, &other).ok()??;
+                        Some((other, value.as_str()?.to_string()))
+                    })
+                    .collect();
+                for (other, value) in others {
                     let Some((n, sent)) = value.split_once(':') else { continue };
                     let (n, sent): (u32, u64) = (n.parse().unwrap(), sent.parse().unwrap());
                     let last = seen.entry(other).or_default();
