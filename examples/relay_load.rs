@@ -38,6 +38,9 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut made = 0;
     let mut tick = tokio::time::interval(EDIT_EVERY);
+    // Answers and edits gathered into one message, as the worker does.
+    let mut flush = tokio::time::interval(Duration::from_millis(u64::from(qingfeng::sync::REPLY_DELAY_MS)));
+    let mut owed = false;
     let key = format!("c{me}");
     let done = |seen: &HashMap<String, u32>, made: u32| {
         made == EDITS && seen.len() == PER_REGISTER - 1 && seen.values().all(|&n| n == EDITS)
@@ -47,6 +50,10 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
             _ = tick.tick(), if made < EDITS => {
                 made += 1;
                 doc.0.put(ROOT, &key, format!("{made}:{}", now_ms())).unwrap();
+                owed = true;
+            }
+            _ = flush.tick(), if owed => {
+                owed = false;
                 for frame in session.changed(&mut doc, 0) {
                     socket.send(Message::Binary(frame.into())).await.unwrap();
                 }
@@ -57,6 +64,7 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
                 for frame in step.send {
                     socket.send(Message::Binary(frame.into())).await.unwrap();
                 }
+                owed |= step.reply;
                 if step.merged.is_none() {
                     continue;
                 }

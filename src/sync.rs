@@ -10,8 +10,8 @@ mod tabs;
 pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
 pub use import::{ImportError, ImportOutcome, import_into, read_file};
 pub use live::{
-    JOIN_PATH, Joining, LinkError, LiveFailure, LiveStatus, Session, Share, Step, Syncable, is_relay_address,
-    relay_for_origin,
+    JOIN_PATH, Joining, LinkError, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step, Syncable,
+    is_relay_address, relay_for_origin,
 };
 pub use staff::{
     RowProblem, STAFF_FIELDS, StaffColumns, StaffEntry, StaffFileError, StaffRow, StaffTable, guess_columns,

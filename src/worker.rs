@@ -502,7 +502,7 @@ impl Engine {
 
     /// Another tab stored changes: apply them if that register is open here. They are stored
     /// already, so this tab does not write them again.
-    fn receive(&self, message: TabMessage) {
+    fn receive(self: &Rc<Self>, message: TabMessage) {
         if self.doc_id().as_deref() != Some(message.register.as_str()) {
             return;
         }

@@ -80,6 +80,10 @@ impl Member {
                 let Message::Binary(bytes) = frame else { continue };
                 let step = self.session.received(&bytes, doc, 1)?;
                 self.send(step.send).await;
+                if step.reply {
+                    let frames = self.session.changed(doc, 1);
+                    self.send(frames).await;
+                }
             }
             Ok(())
         })

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
@@ -24,15 +25,36 @@ pub enum Check {
 }
 
 /// The claims of one data folder.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Access {
     dir: PathBuf,
+    /// Held from a check to the write it decides, so that two peers bringing one document at
+    /// once cannot both claim it.
+    writing: Mutex<()>,
 }
 
 impl Access {
     /// The claims kept under `data`.
     pub fn new(data: &Path) -> Self {
-        Self { dir: data.join(OWN_DIR).join("access") }
+        Self { dir: data.join(OWN_DIR).join("access"), writing: Mutex::default() }
+    }
+
+    /// Checks `secret`; an unclaimed document is claimed for it (and then granted).
+    pub fn check_or_claim(&self, document: &str, secret: &str) -> io::Result<Check> {
+        let _held = self.writing.lock().expect("claims lock");
+        match self.check(document, secret)? {
+            Check::Unclaimed => self.write(document, secret).map(|()| Check::Granted),
+            known => Ok(known),
+        }
+    }
+
+    /// Replaces the secret if `old` is the current one. Returns whether it did.
+    pub fn replace(&self, document: &str, old: &str, new: &str) -> io::Result<bool> {
+        let _held = self.writing.lock().expect("claims lock");
+        if self.check(document, old)? != Check::Granted {
+            return Ok(false);
+        }
+        self.write(document, new).map(|()| true)
     }
 
     fn path(&self, document: &str) -> PathBuf {
@@ -56,13 +78,13 @@ impl Access {
 
     /// Claims the document for `secret`, replacing any claim: written to a temporary file,
     /// flushed to disk and renamed, so a crash leaves the old claim or the new one.
-    pub fn claim(&self, document: &str, secret: &str) -> io::Result<()> {
+    fn write(&self, document: &str, secret: &str) -> io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| io::Error::other(e.to_string()))?;
         let salt = hex(&salt);
         let line = format!("v1 {salt} {}\n", digest(&salt, secret));
-        let temporary = self.dir.join(format!(".{document}.tmp"));
+        let temporary = self.dir.join(format!(".{document}.{salt}.tmp"));
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(line.as_bytes())?;
         file.sync_all()?;
@@ -73,6 +95,7 @@ impl Access {
     /// Removes the document's claim; the next peer that brings it with a secret claims it.
     /// `false` when there was none.
     pub fn revoke(&self, document: &str) -> io::Result<bool> {
+        let _held = self.writing.lock().expect("claims lock");
         match std::fs::remove_file(self.path(document)) {
             Ok(()) => sync_dir(&self.dir).map(|()| true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -118,16 +141,31 @@ mod tests {
         let access = Access::new(data.path());
         let doc = "2xM1QpGWtPGGzXXgPwyDs3HM4VWb";
         assert_eq!(access.check(doc, "s").unwrap(), Check::Unclaimed);
-        access.claim(doc, "right").unwrap();
+        assert_eq!(access.check_or_claim(doc, "right").unwrap(), Check::Granted);
+        assert_eq!(access.check_or_claim(doc, "second").unwrap(), Check::Refused, "the first claim stands");
         assert_eq!(access.check(doc, "right").unwrap(), Check::Granted);
         assert_eq!(access.check(doc, "wrong").unwrap(), Check::Refused);
         assert_eq!(access.check(doc, "").unwrap(), Check::Refused);
         let stored = std::fs::read_to_string(data.path().join(OWN_DIR).join("access").join(doc)).unwrap();
         assert!(!stored.contains("right"), "only a hash is kept: {stored}");
-        // Another claim of the same secret is salted differently.
-        access.claim(doc, "right").unwrap();
+        // A replaced secret is salted afresh; a wrong old secret replaces nothing.
+        assert!(!access.replace(doc, "wrong", "x").unwrap());
+        assert!(access.replace(doc, "right", "right").unwrap());
         let again = std::fs::read_to_string(data.path().join(OWN_DIR).join("access").join(doc)).unwrap();
         assert_ne!(stored, again);
+        // Many peers bringing one document at once: exactly one secret wins.
+        let other = "3xM1QpGWtPGGzXXgPwyDs3HM4VWb";
+        let access = std::sync::Arc::new(access);
+        let granted: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|n| {
+                    let access = access.clone();
+                    scope.spawn(move || access.check_or_claim(other, &format!("secret {n}")).unwrap() == Check::Granted)
+                })
+                .collect();
+            handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum()
+        });
+        assert_eq!(granted, 1);
         assert!(access.revoke(doc).unwrap());
         assert!(!access.revoke(doc).unwrap());
         assert_eq!(access.check(doc, "right").unwrap(), Check::Unclaimed);

@@ -104,7 +104,15 @@ pub(crate) async fn serve(
                     Some(Ok(Frame::Binary(bytes))) => bytes,
                     Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => continue,
                     Some(Ok(Frame::Text(_))) => break Some("sent a text frame; the protocol is binary CBOR".into()),
-                    Some(Err(e)) => break Some(format!("broken or oversized frame: {e}")),
+                    Some(Err(e)) => {
+                        let e = e.to_string();
+                        if e.contains("Space limit") || e.contains("too long") {
+                            break Some(format!("oversized frame: {e}"));
+                        }
+                        // The peer went away without a closing handshake: nothing it did wrong.
+                        tracing::debug!(remote = ?peer.remote, error = %e, "a peer's connection broke");
+                        break None;
+                    }
                 };
                 match peer.judge(&bytes).await {
                     Verdict::Forward => {
@@ -219,20 +227,16 @@ impl Peer {
             self.secrets.insert(document, secret);
             return Verdict::Drop;
         };
-        match self.shared.access.check(&document, &secret) {
-            Ok(Check::Granted) => match self.shared.access.claim(&document, &new_secret) {
-                Ok(()) => {
-                    tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret");
-                    self.secrets.insert(document, new_secret);
-                }
-                Err(e) => tracing::error!(document = %document, error = %e, "cannot store a new secret"),
-            },
-            Ok(Check::Unclaimed | Check::Refused) => {
-                tracing::info!(document = %document, peer = ?self.peer_id, "refused to replace a secret: the old one is not the document's");
-                self.secrets.insert(document, new_secret);
+        match self.shared.access.replace(&document, &secret, &new_secret) {
+            Ok(true) => {
+                tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret")
             }
-            Err(e) => tracing::error!(document = %document, error = %e, "cannot read the document's claim"),
+            Ok(false) => tracing::info!(
+                document = %document, peer = ?self.peer_id, "refused to replace a secret: the old one is not the document's"
+            ),
+            Err(e) => tracing::error!(document = %document, error = %e, "cannot store a new secret"),
         }
+        self.secrets.insert(document, new_secret);
         Verdict::Drop
     }
 
@@ -249,24 +253,17 @@ impl Peer {
                 }
                 return Verdict::Close("sync for a document the peer never joined (gave no secret for)".into());
             };
-            let check = match self.shared.access.check(&document, secret) {
-                Ok(check) => check,
+            // The first peer that brings the document claims it; asking for it claims nothing.
+            let access = &self.shared.access;
+            let check =
+                if request { access.check(&document, secret) } else { access.check_or_claim(&document, secret) };
+            match check {
+                Ok(Check::Granted) => {}
+                Ok(Check::Unclaimed | Check::Refused) => return self.unavailable(document, peer_id),
                 Err(e) => {
-                    tracing::error!(document = %document, error = %e, "cannot read the document's claim");
+                    tracing::error!(document = %document, error = %e, "cannot read or store the document's claim");
                     return self.unavailable(document, peer_id);
                 }
-            };
-            match check {
-                Check::Granted => {}
-                // The first peer that brings the document claims it; asking for it claims nothing.
-                Check::Unclaimed if !request => {
-                    if let Err(e) = self.shared.access.claim(&document, secret) {
-                        tracing::error!(document = %document, error = %e, "cannot store a claim");
-                        return self.unavailable(document, peer_id);
-                    }
-                    tracing::info!(document = %document, peer = %peer_id, "a peer claimed a document");
-                }
-                Check::Unclaimed | Check::Refused => return self.unavailable(document, peer_id),
             }
             if self.granted.len() >= self.shared.limits.documents_per_peer {
                 return Verdict::Close(format!(

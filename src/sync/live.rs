@@ -260,11 +260,18 @@ impl Joining {
 /// What one incoming message asks the worker to do.
 #[derive(Debug, Default)]
 pub struct Step {
-    /// Frames to send to the relay.
+    /// Frames to send to the relay now.
     pub send: Vec<Vec<u8>>,
+    /// The relay is owed an answer: call [`Session::changed`] soon. Answers are the driver's to
+    /// pace: answering every message at once lets two busy peers ping-pong as fast as the
+    /// network allows, so the worker gathers them ([`REPLY_DELAY_MS`]).
+    pub reply: bool,
     /// What the relay's changes did to the document (`None` when it sent none).
     pub merged: Option<MergeReport>,
 }
+
+/// How long the worker gathers answers and local edits before sending one sync message.
+pub const REPLY_DELAY_MS: u32 = 30;
 
 /// One register's session with one relay, across reconnects.
 pub struct Session {
@@ -369,7 +376,7 @@ impl Session {
                     self.joining = false;
                     step.merged = Some(report);
                 }
-                step.send.extend(self.next_message(doc));
+                step.reply = true;
             }
             Message::DocUnavailable { document_id, .. } if document_id == self.document => {
                 return Err(LiveFailure::Refused);

@@ -19,7 +19,7 @@ use crate::doc::{DocError, MergeReport};
 use crate::engine::Outcome;
 use crate::engine::protocol::{Event, JournalEntry, Reply};
 use crate::model::{EntityKind, Id};
-use crate::sync::{Joining, LiveFailure, LiveStatus, Session, Share, Step};
+use crate::sync::{Joining, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step};
 
 /// The first wait before reconnecting, and the longest.
 const FIRST_DELAY_MS: u32 = 1_000;
@@ -82,6 +82,8 @@ pub(super) struct Live {
     session: Session,
     socket: Option<Socket>,
     retry: Option<Timeout>,
+    /// The sync message being gathered.
+    flush: Option<Timeout>,
     delay_ms: u32,
     /// Counts connections, so that a late event of a closed one is ignored.
     generation: u32,
@@ -118,6 +120,7 @@ impl Engine {
             session,
             socket: None,
             retry: None,
+            flush: None,
             delay_ms: FIRST_DELAY_MS,
             generation: 0,
             told: None,
@@ -199,9 +202,9 @@ impl Engine {
             let mut doc = self.doc.borrow_mut();
             let Some(doc) = doc.as_mut() else { return };
             self.current(generation, |live| {
-                let result = live.session.received(bytes, doc, now_seconds());
-                if let (Ok(Step { send, .. }), Some(socket)) = (&result, &live.socket) {
-                    socket.send(send.clone());
+                let mut result = live.session.received(bytes, doc, now_seconds());
+                if let (Ok(Step { send, .. }), Some(socket)) = (&mut result, &live.socket) {
+                    socket.send(std::mem::take(send));
                 }
                 if matches!(live.session.status(), LiveStatus::Synced { .. }) {
                     live.delay_ms = FIRST_DELAY_MS;
@@ -211,8 +214,15 @@ impl Engine {
         };
         match result {
             None => {}
-            Some(Ok(Step { merged: Some(report), .. })) => self.took_from_relay(report),
-            Some(Ok(_)) => self.tell_live(),
+            Some(Ok(step)) => {
+                if step.reply {
+                    self.live_changed();
+                }
+                match step.merged {
+                    Some(report) => self.took_from_relay(report),
+                    None => self.tell_live(),
+                }
+            }
             Some(Err(failure)) => self.live_closed(generation, Some(failure)),
         }
     }
@@ -274,9 +284,23 @@ impl Engine {
         self.tell_live();
     }
 
-    /// The document changed here (a command, another tab): send what the relay lacks.
-    pub(super) fn live_changed(&self) {
+    /// The document changed here (a command, another tab), or the relay is owed an answer:
+    /// one sync message a moment later carries whatever gathered by then.
+    pub(super) fn live_changed(self: &Rc<Self>) {
+        let mut live = self.live.borrow_mut();
+        let Some(live) = live.as_mut() else { return };
+        if live.socket.is_none() || live.flush.is_some() {
+            return;
+        }
+        let this = self.clone();
+        live.flush = Some(Timeout::new(REPLY_DELAY_MS, move || this.live_flush()));
+    }
+
+    fn live_flush(&self) {
         {
+            if let Some(live) = self.live.borrow_mut().as_mut() {
+                live.flush = None;
+            }
             let mut doc = self.doc.borrow_mut();
             let Some(doc) = doc.as_mut() else { return };
             let mut live = self.live.borrow_mut();
@@ -331,8 +355,12 @@ impl Engine {
                     let mut session = session.borrow_mut();
                     match session.received(&bytes, &mut *joining.borrow_mut(), now_seconds()) {
                         Ok(step) => {
+                            let mut frames = step.send;
+                            if step.reply {
+                                frames.extend(session.changed(&mut *joining.borrow_mut(), now_seconds()));
+                            }
                             if let Some(socket) = socket.borrow().as_ref() {
-                                socket.send(step.send);
+                                socket.send(frames);
                             }
                             if session.joined() {
                                 outcome.borrow_mut().get_or_insert(Ok(()));
