@@ -27,6 +27,10 @@ fn now_ms() -> u64 {
 }
 
 /// One client: edits its own key, and records the delay of every other client's edits.
+/// Each client's edits made and the fewest it has seen of any other client, for a run that
+/// does not finish.
+static PROGRESS: std::sync::Mutex<Vec<(usize, u32, u32)>> = std::sync::Mutex::new(Vec::new());
+
 async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u64> {
     let (mut socket, _) = tokio_tungstenite::connect_async(&relay).await.expect("connect");
     let mut session = Session::new(&share, format!("load-{me}"), false).unwrap();
@@ -41,11 +45,24 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
     // Answers and edits gathered into one message, as the worker does.
     let mut flush = tokio::time::interval(Duration::from_millis(u64::from(qingfeng::sync::REPLY_DELAY_MS)));
     let mut owed = false;
+
     let key = format!("c{me}");
-    let done = |seen: &HashMap<String, u32>, made: u32| {
-        made == EDITS && seen.len() == PER_REGISTER - 1 && seen.values().all(|&n| n == EDITS)
+    // Done when every edit was made and the relay has them all, and every other client's last
+    // edit has arrived.
+    let done = |seen: &HashMap<String, u32>, made: u32, owed: bool, session: &Session| {
+        made == EDITS
+            && !owed
+            && matches!(session.status(), qingfeng::sync::LiveStatus::Synced { .. })
+            && seen.len() == PER_REGISTER - 1
+            && seen.values().all(|&n| n == EDITS)
     };
-    while !done(&seen, made) {
+    while !done(&seen, made, owed, &session) {
+        {
+            let fewest = if seen.len() == PER_REGISTER - 1 { seen.values().copied().min().unwrap_or(0) } else { 0 };
+            let mut progress = PROGRESS.lock().unwrap();
+            progress.retain(|p| p.0 != me);
+            progress.push((me, made, fewest));
+        }
         tokio::select! {
             _ = tick.tick(), if made < EDITS => {
                 made += 1;
@@ -59,7 +76,11 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
                 }
             }
             frame = socket.next() => {
-                let Some(Ok(Message::Binary(bytes))) = frame else { continue };
+                let bytes = match frame {
+                    Some(Ok(Message::Binary(bytes))) => bytes,
+                    Some(Ok(_)) => continue,
+                    other => panic!("client {me}: the relay closed the connection: {other:?}"),
+                };
                 let step = session.received(&bytes, &mut doc, 0).expect("the relay answers");
                 for frame in step.send {
                     socket.send(Message::Binary(frame.into())).await.unwrap();
@@ -90,6 +111,7 @@ async fn client(relay: String, share: Share, me: usize, start: Vec<u8>) -> Vec<u
             }
         }
     }
+    PROGRESS.lock().unwrap().retain(|p| p.0 != me);
     latencies
 }
 
@@ -140,6 +162,11 @@ async fn main() {
     let _ = relay.wait();
     let Ok(results) = all else {
         eprintln!("the load test did not finish within {LIMIT:?}");
+        let mut progress = PROGRESS.lock().unwrap().clone();
+        progress.sort();
+        for (client, made, fewest) in progress.iter().filter(|p| p.1 < EDITS || p.2 < EDITS) {
+            eprintln!("client {client}: made {made}, has seen at least {fewest} of each other's");
+        }
         std::process::exit(1);
     };
     let mut latencies: Vec<u64> = results.into_iter().flat_map(|r| r.expect("a client failed")).collect();

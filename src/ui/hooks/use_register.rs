@@ -105,6 +105,7 @@ impl Session {
             let _ = window().add_event_listener_with_callback(name, wasm_bindgen::JsCast::unchecked_ref(tell.as_ref()));
             tell.forget();
         }
+        session.request(Request::Network { online: window().navigator().on_line() }, |_| {});
         session
     }
 
