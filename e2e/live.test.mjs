@@ -71,7 +71,10 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
     // B opens the link: the register arrives, the secret leaves the address bar.
     const b = new App(await profiles[1].open(), ORIGIN);
     await b.page.goto(link);
-    await eventually(async () => assert.equal(b.registerId(), id), 15000);
+    await eventually(async () => assert.equal(b.registerId(), id), 15000).catch(async (e) => {
+      const state = await b.id('join-state').allInnerTexts();
+      throw new Error(`B did not open the register: ${state.join(' / ')}; ${profiles[1].errors.join(' / ')}`, { cause: e });
+    });
     assert.ok(!b.page.url().includes('#'), 'the link is gone from the address bar');
     await expectText(b.id('current-unit'), '清风小学');
     await synced(b);

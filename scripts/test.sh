@@ -34,4 +34,6 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$data/relay.log"; echo "the relay did not start" >&2; exit 1; }
-QINGFENG_URL="http://127.0.0.1:$port" QINGFENG_E2E_DATA=target/e2e-data npm run --silent e2e
+# live.test.mjs starts (and kills) a relay of its own on another port, from the same binary.
+QINGFENG_URL="http://127.0.0.1:$port" QINGFENG_E2E_DATA=target/e2e-data \
+  QINGFENG_RELAY_BIN="${CARGO_TARGET_DIR:-target}/debug/qingfeng-relay" npm run --silent e2e

@@ -353,11 +353,12 @@ impl Engine {
                     (session.clone(), socket.clone(), outcome.clone(), joining.clone());
                 move |bytes| {
                     let mut session = session.borrow_mut();
-                    match session.received(&bytes, &mut *joining.borrow_mut(), now_seconds()) {
+                    let mut joining = joining.borrow_mut();
+                    match session.received(&bytes, &mut *joining, now_seconds()) {
                         Ok(step) => {
                             let mut frames = step.send;
                             if step.reply {
-                                frames.extend(session.changed(&mut *joining.borrow_mut(), now_seconds()));
+                                frames.extend(session.changed(&mut *joining, now_seconds()));
                             }
                             if let Some(socket) = socket.borrow().as_ref() {
                                 socket.send(frames);
