@@ -84,12 +84,7 @@ impl Access {
         getrandom::fill(&mut salt).map_err(|e| io::Error::other(e.to_string()))?;
         let salt = hex(&salt);
         let line = format!("v1 {salt} {}\n", digest(&salt, secret));
-        let temporary = self.dir.join(format!(".{document}.{salt}.tmp"));
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(line.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, self.path(document))?;
-        sync_dir(&self.dir)
+        write_durably(&self.dir, document, line.as_bytes())
     }
 
     /// Removes the document's claim; the next peer that brings it with a secret claims it.
@@ -124,6 +119,19 @@ fn hex(bytes: &[u8]) -> String {
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// Writes `bytes` as `dir/name` through a flushed temporary file and a rename, so a crash
+/// leaves the old file or the new one, never half of one.
+pub fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let mut salt = [0u8; 8];
+    getrandom::fill(&mut salt).map_err(|e| io::Error::other(e.to_string()))?;
+    let temporary = dir.join(format!(".{name}.{}.tmp", hex(&salt)));
+    let mut file = std::fs::File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, dir.join(name))?;
+    sync_dir(dir)
 }
 
 /// Makes a rename or removal in `dir` durable.

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::access::{OWN_DIR, sync_dir};
+use crate::access::{OWN_DIR, sync_dir, write_durably};
 
 /// The journals of one data folder.
 #[derive(Debug, Default)]
@@ -112,12 +112,7 @@ fn write_chunk(data: &Path, document: &str, changes: &[u8]) -> io::Result<()> {
     let dir = data.join(first).join(rest).join("incremental");
     std::fs::create_dir_all(&dir)?;
     let name: String = Sha256::digest(changes).iter().map(|b| format!("{b:02x}")).collect();
-    let temporary = dir.join(format!(".{name}.tmp"));
-    let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(changes)?;
-    file.sync_all()?;
-    std::fs::rename(&temporary, dir.join(name))?;
-    sync_dir(&dir)
+    write_durably(&dir, &name, changes)
 }
 
 /// Flushes every file and folder under `dir`, except `skip`.

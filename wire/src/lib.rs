@@ -155,18 +155,7 @@ impl Message {
         let mut d = Decoder::new(bytes);
         let mut fields = Fields::default();
         let len = d.map().map_err(|_| WireError::NotAMap)?;
-        let mut index = 0u64;
-        loop {
-            match len {
-                Some(len) if index == len => break,
-                None if d.datatype()? == Type::Break => {
-                    d.skip()?;
-                    break;
-                }
-                _ => {}
-            }
-            index += 1;
-            let key = d.str()?;
+        each_entry(&mut d, len, |d, key| {
             match key {
                 "type" => fields.kind = Some(d.str()?.to_string()),
                 "senderId" => fields.sender_id = Some(d.str()?.to_string()),
@@ -176,7 +165,7 @@ impl Message {
                 "message" => fields.message = Some(d.str()?.to_string()),
                 "secret" => fields.secret = Some(d.str()?.to_string()),
                 "newSecret" => fields.new_secret = Some(d.str()?.to_string()),
-                "data" => fields.data = Some(read_bytes(&mut d)?),
+                "data" => fields.data = Some(read_bytes(d)?),
                 "supportedProtocolVersions" => {
                     let mut versions = Vec::new();
                     for version in d.array_iter::<&str>()? {
@@ -184,10 +173,11 @@ impl Message {
                     }
                     fields.versions = Some(versions);
                 }
-                "peerMetadata" => read_metadata(&mut d, &mut fields)?,
+                "peerMetadata" => read_metadata(d, &mut fields)?,
                 _ => d.skip()?,
             }
-        }
+            Ok(())
+        })?;
         if d.position() != bytes.len() {
             return Err(WireError::Trailing);
         }
@@ -208,24 +198,34 @@ fn read_metadata(d: &mut Decoder<'_>, fields: &mut Fields) -> Result<(), WireErr
         return Ok(d.skip()?);
     }
     let len = d.map()?;
-    let mut index = 0u64;
-    loop {
-        match len {
-            Some(len) if index == len => break,
-            None if d.datatype()? == Type::Break => {
-                d.skip()?;
-                break;
-            }
-            _ => {}
-        }
-        index += 1;
-        match d.str()? {
+    each_entry(d, len, |d, key| {
+        match key {
             "storageId" if d.datatype()? == Type::String => fields.storage_id = Some(d.str()?.to_string()),
             "isEphemeral" if d.datatype()? == Type::Bool => fields.ephemeral = d.bool()?,
             _ => d.skip()?,
         }
+        Ok(())
+    })
+}
+
+/// Calls `f` with each key of a map whose header (`len` entries, or `None` for an
+/// indefinite-length map) was just read; `f` reads the value.
+fn each_entry<'b>(
+    d: &mut Decoder<'b>,
+    len: Option<u64>,
+    mut f: impl FnMut(&mut Decoder<'b>, &'b str) -> Result<(), WireError>,
+) -> Result<(), WireError> {
+    let mut index = 0u64;
+    loop {
+        match len {
+            Some(len) if index == len => return Ok(()),
+            None if d.datatype()? == Type::Break => return Ok(d.skip()?),
+            _ => {}
+        }
+        index += 1;
+        let key = d.str()?;
+        f(d, key)?;
     }
-    Ok(())
 }
 
 #[derive(Default)]
