@@ -116,7 +116,7 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
     assert.deepEqual((await people(a)).sort(), (await people(b)).sort());
 
     // A standard automerge-repo peer with the id and secret renames the unit; A shows it.
-    const out = execFileSync('node', ['e2e/interop-peer.mjs', `ws://127.0.0.1:${PORT}/sync`, id, decodeURIComponent(secret), '清风小学（外部修改）'], {
+    const out = execFileSync('node', ['relay/interop/peer.mjs', `ws://127.0.0.1:${PORT}/sync`, id, decodeURIComponent(secret), '清风小学（外部修改）'], {
       encoding: 'utf8',
     });
     assert.equal(JSON.parse(out).id, id);

@@ -41,6 +41,13 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   say "installing npm packages"
   npm ci --no-audit --no-fund
 fi
+# A standard automerge-repo peer for the live-sync test (relay/interop/peer.mjs), kept apart:
+# npm 11 writes a lock for it that `npm ci` then refuses (cbor-x's optional native builds).
+if [ ! -d relay/interop/node_modules/@automerge/automerge-repo ] \
+   || [ relay/interop/package-lock.json -nt relay/interop/node_modules/.package-lock.json ]; then
+  say "installing the automerge-repo peer's npm packages"
+  (cd relay/interop && npm install --no-audit --no-fund)
+fi
 
 # Chromium, and a Chinese font so screenshots of the headless browser show text, not boxes.
 if $with_browser && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; }; then

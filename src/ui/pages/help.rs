@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use crate::ui::use_app;
 
 /// Each section: its heading and its paragraphs, as locale keys.
-const SECTIONS: [(&str, &[&str]); 7] = [
+const SECTIONS: [(&str, &[&str]); 8] = [
     ("help.start.title", &["help.start.p1", "help.start.p2"]),
     ("help.share.title", &["help.share.p1", "help.share.p2", "help.share.p3"]),
+    ("help.live.title", &["help.live.p1", "help.live.p2", "help.live.p3"]),
     ("help.backup.title", &["help.backup.p1", "help.backup.p2"]),
     ("help.conflict.title", &["help.conflict.p1", "help.conflict.p2"]),
     ("help.offline.title", &["help.offline.p1", "help.offline.p2", "help.offline.p3"]),

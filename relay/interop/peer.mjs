@@ -3,7 +3,7 @@
 // that register, renames the unit, waits until the relay has the change, and prints the
 // register's id and new unit name as JSON.
 //
-//   node e2e/interop-peer.mjs ws://127.0.0.1:8080/sync <register id> <secret> <new unit name>
+//   node relay/interop/peer.mjs ws://127.0.0.1:8080/sync <register id> <secret> <new unit name>
 import { ImmutableString, Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 
