@@ -115,6 +115,16 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
     }
     assert.deepEqual((await people(a)).sort(), (await people(b)).sort());
 
+    // The relay freezes: no close, no answer, as a relay cut off from the network. A, with a
+    // change going up, gives the connection up by itself; once the relay answers again, the
+    // change arrives.
+    relay.kill('SIGSTOP');
+    await a.addPerson('中继无响应时');
+    await eventually(async () => assert.equal(await liveState(a), 'failed'), 45000);
+    relay.kill('SIGCONT');
+    await hasPerson(b, '中继无响应时', 40000);
+    await synced(a, 40000);
+
     // A standard automerge-repo peer with the id and secret renames the unit; A shows it.
     const out = execFileSync('node', ['relay/interop/peer.mjs', `ws://127.0.0.1:${PORT}/sync`, id, decodeURIComponent(secret), '清风小学（外部修改）'], {
       encoding: 'utf8',

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -26,6 +26,11 @@ const FIRST_DELAY_MS: u32 = 1_000;
 const LONGEST_DELAY_MS: u32 = 60_000;
 /// How long fetching a register by link may take.
 const JOIN_LIMIT_MS: u32 = 60_000;
+/// A connection that has been waiting this long for the relay (connecting, or with changes
+/// going up) counts as lost: a relay that vanished without closing leaves a socket open for
+/// hours. The relay answers within milliseconds when it is there.
+const SILENCE_LIMIT_MS: f64 = 30_000.0;
+const WATCH_EVERY_MS: u32 = 5_000;
 
 /// A WebSocket with its handlers; dropping it closes the socket and silences them.
 struct Socket {
@@ -84,6 +89,10 @@ pub(super) struct Live {
     retry: Option<Timeout>,
     /// The sync message being gathered.
     flush: Option<Timeout>,
+    /// Checks that the relay still answers while it owes an answer.
+    watchdog: Option<Interval>,
+    /// When the relay was last heard from (`Date.now()`).
+    heard: f64,
     delay_ms: u32,
     /// Counts connections, so that a late event of a closed one is ignored.
     generation: u32,
@@ -121,6 +130,8 @@ impl Engine {
             socket: None,
             retry: None,
             flush: None,
+            watchdog: None,
+            heard: 0.0,
             delay_ms: FIRST_DELAY_MS,
             generation: 0,
             told: None,
@@ -151,6 +162,7 @@ impl Engine {
             let Some(live) = live.as_mut() else { return };
             live.retry = None;
             live.socket = None;
+            live.watchdog = None;
             live.generation += 1;
             if !online() {
                 live.session.closed(LiveStatus::Offline);
@@ -171,14 +183,30 @@ impl Engine {
         );
         match socket {
             Ok(socket) => {
+                let this = self.clone();
                 if let Some(live) = self.live.borrow_mut().as_mut() {
                     live.socket = Some(socket);
+                    live.heard = js_sys::Date::now();
+                    live.watchdog = Some(Interval::new(WATCH_EVERY_MS, move || this.live_watch(generation)));
                 }
             }
             Err(e) => {
                 web_sys::console::warn_1(&format!("cannot open a connection to the relay: {e}").into());
                 self.live_closed(generation, Some(LiveFailure::Unreachable));
             }
+        }
+    }
+
+    /// Closes a connection on which the relay has been silent too long while it owed an answer.
+    fn live_watch(self: &Rc<Self>, generation: u32) {
+        let lost = self
+            .current(generation, |live| {
+                let waiting = matches!(live.session.status(), LiveStatus::Connecting | LiveStatus::Syncing { .. });
+                live.socket.is_some() && waiting && js_sys::Date::now() - live.heard > SILENCE_LIMIT_MS
+            })
+            .unwrap_or(false);
+        if lost {
+            self.live_closed(generation, Some(LiveFailure::Unreachable));
         }
     }
 
@@ -189,6 +217,7 @@ impl Engine {
 
     fn live_opened(self: &Rc<Self>, generation: u32) {
         self.current(generation, |live| {
+            live.heard = js_sys::Date::now();
             let frames = live.session.opened();
             if let Some(socket) = &live.socket {
                 socket.send(frames);
@@ -202,6 +231,7 @@ impl Engine {
             let mut doc = self.doc.borrow_mut();
             let Some(doc) = doc.as_mut() else { return };
             self.current(generation, |live| {
+                live.heard = js_sys::Date::now();
                 let mut result = live.session.received(bytes, doc, now_seconds());
                 if let (Ok(Step { send, .. }), Some(socket)) = (&mut result, &live.socket) {
                     socket.send(std::mem::take(send));
@@ -250,6 +280,7 @@ impl Engine {
         let this = self.clone();
         self.current(generation, move |live| {
             live.socket = None;
+            live.watchdog = None;
             let failure = failure.unwrap_or(LiveFailure::Unreachable);
             let retry = failure.is_transient();
             live.session.closed(if online() { LiveStatus::Failed(failure) } else { LiveStatus::Offline });
@@ -278,6 +309,7 @@ impl Engine {
         if let Some(live) = self.live.borrow_mut().as_mut() {
             live.generation += 1;
             live.socket = None;
+            live.watchdog = None;
             live.retry = None;
             live.session.closed(LiveStatus::Offline);
         }
