@@ -302,11 +302,6 @@ impl Session {
         })
     }
 
-    /// The automerge-repo document id.
-    pub fn document(&self) -> &str {
-        &self.document
-    }
-
     /// Where the session stands.
     pub fn status(&self) -> &LiveStatus {
         &self.status
