@@ -516,20 +516,33 @@ impl Engine {
         match d.apply_chunk(&message.changes) {
             Ok(report) => {
                 p.stored_elsewhere(d, &message.heads);
-                let patches = d.take_view_patches();
                 if report.changes == 0 {
+                    d.take_view_patches();
                     return;
                 }
-                let entities: Vec<(EntityKind, Id)> = report.entities.into_iter().collect();
-                let found = entities.iter().flat_map(|(k, id)| d.entity_conflicts(*k, id)).collect();
                 drop(doc);
                 drop(saving);
-                self.tell_patches(patches);
-                self.replace_conflicts(&entities, found);
+                self.show_incoming(report);
                 self.live_changed();
             }
             Err(e) => web_sys::console::warn_1(&format!("changes from another tab could not be read: {e}").into()),
         }
+    }
+
+    /// Changes from elsewhere (another tab, the relay) are in the document: the page gets their
+    /// patches, and the conflicts of the entities they touched are found again.
+    fn show_incoming(&self, report: crate::doc::MergeReport) {
+        let (patches, entities, found) = {
+            let mut doc = self.doc.borrow_mut();
+            let Some(d) = doc.as_mut() else { return };
+            let entities: Vec<(EntityKind, Id)> = report.entities.into_iter().collect();
+            let found = entities.iter().flat_map(|(k, id)| d.entity_conflicts(*k, id)).collect();
+            (d.take_view_patches(), entities, found)
+        };
+        if !patches.is_empty() {
+            self.tell_patches(patches);
+        }
+        self.replace_conflicts(&entities, found);
     }
 
     /// Waits for a write under way, then writes what is left: before another register replaces

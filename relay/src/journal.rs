@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::access::{OWN_DIR, sync_dir, write_durably};
+use crate::access::{OWN_DIR, hex, sync_dir, write_durably};
 
 /// The journals of one data folder.
 #[derive(Debug, Default)]
@@ -111,8 +111,7 @@ fn write_chunk(data: &Path, document: &str, changes: &[u8]) -> io::Result<()> {
     let (first, rest) = document.split_at(2);
     let dir = data.join(first).join(rest).join("incremental");
     std::fs::create_dir_all(&dir)?;
-    let name: String = Sha256::digest(changes).iter().map(|b| format!("{b:02x}")).collect();
-    write_durably(&dir, &name, changes)
+    write_durably(&dir, &hex(&Sha256::digest(changes)), changes)
 }
 
 /// Flushes every file and folder under `dir`, except `skip`.

@@ -163,12 +163,13 @@ fn join(text: &str, state: RwSignal<Option<(bool, String)>>, navigate: impl Fn(&
     });
 }
 
-/// The start page's field for a share link.
+/// The field for a share link, with the progress or error of joining (`state`, when the join
+/// page already started one).
 #[component]
-pub fn JoinForm() -> impl IntoView {
+pub fn JoinForm(#[prop(optional)] state: Option<RwSignal<Option<(bool, String)>>>) -> impl IntoView {
     let tr = use_app().tr;
     let text = RwSignal::new(String::new());
-    let state = RwSignal::new(None::<(bool, String)>);
+    let state = state.unwrap_or_else(|| RwSignal::new(None));
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -206,10 +207,7 @@ pub fn JoinPage() -> impl IntoView {
     view! {
         <section class="card" data-testid="join-page">
             <h1>{move || tr.t("live.join_title")}</h1>
-            {move || state.get().map(|(ok, message)| view! {
-                <p class=if ok { "notice ok" } else { "notice error" } data-testid="join-state" role="status">{message}</p>
-            })}
-            <JoinForm/>
+            <JoinForm state/>
         </section>
     }
 }

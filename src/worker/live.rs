@@ -18,7 +18,6 @@ use super::{Engine, event, failed, keyed, now_seconds, scope};
 use crate::doc::{DocError, MergeReport};
 use crate::engine::Outcome;
 use crate::engine::protocol::{Event, JournalEntry, Reply};
-use crate::model::{EntityKind, Id};
 use crate::sync::{Joining, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step};
 
 /// The first wait before reconnecting, and the longest.
@@ -99,6 +98,14 @@ pub(super) struct Live {
     told: Option<LiveStatus>,
 }
 
+impl Live {
+    /// Forgets the connection: closes the socket and stops watching it.
+    fn drop_connection(&mut self) {
+        self.socket = None;
+        self.watchdog = None;
+    }
+}
+
 /// This worker's peer id for the relay: new for each worker, like an automerge-repo tab.
 fn peer_id() -> String {
     format!("qingfeng-{}", uuid::Uuid::new_v4())
@@ -161,8 +168,7 @@ impl Engine {
             let mut live = self.live.borrow_mut();
             let Some(live) = live.as_mut() else { return };
             live.retry = None;
-            live.socket = None;
-            live.watchdog = None;
+            live.drop_connection();
             live.generation += 1;
             if !online() {
                 live.session.closed(LiveStatus::Offline);
@@ -258,19 +264,9 @@ impl Engine {
     }
 
     /// The relay's changes are in the document: the page gets them, the autosave stores them
-    /// (and tells the other tabs), and the relay hears what this copy has now.
+    /// (and tells the other tabs).
     fn took_from_relay(self: &Rc<Self>, report: MergeReport) {
-        let (patches, entities, found) = {
-            let mut doc = self.doc.borrow_mut();
-            let Some(d) = doc.as_mut() else { return };
-            let entities: Vec<(EntityKind, Id)> = report.entities.into_iter().collect();
-            let found = entities.iter().flat_map(|(k, id)| d.entity_conflicts(*k, id)).collect();
-            (d.take_view_patches(), entities, found)
-        };
-        if !patches.is_empty() {
-            self.tell_patches(patches);
-        }
-        self.replace_conflicts(&entities, found);
+        self.show_incoming(report);
         self.note_edit();
         self.tell_live();
     }
@@ -279,8 +275,7 @@ impl Engine {
     fn live_closed(self: &Rc<Self>, generation: u32, failure: Option<LiveFailure>) {
         let this = self.clone();
         self.current(generation, move |live| {
-            live.socket = None;
-            live.watchdog = None;
+            live.drop_connection();
             let failure = failure.unwrap_or(LiveFailure::Unreachable);
             let retry = failure.is_transient();
             live.session.closed(if online() { LiveStatus::Failed(failure) } else { LiveStatus::Offline });
@@ -308,8 +303,7 @@ impl Engine {
     pub(super) fn went_offline(self: &Rc<Self>) {
         if let Some(live) = self.live.borrow_mut().as_mut() {
             live.generation += 1;
-            live.socket = None;
-            live.watchdog = None;
+            live.drop_connection();
             live.retry = None;
             live.session.closed(LiveStatus::Offline);
         }

@@ -355,13 +355,10 @@ impl Session {
 
     fn keep_joined(&self, id: &str, name: &str, share: Share) {
         self.remember(id, name);
-        self.registers.update(|list| {
-            if let Some(entry) = list.iter_mut().find(|e| e.id == id) {
-                entry.share = Some(share);
-                entry.live = true;
-            }
+        self.update_entry_of(id, |entry| {
+            entry.share = Some(share);
+            entry.live = true;
         });
-        let _ = self.registers.with_untracked(|list| Prefs::set_registers(list));
     }
 
     /// Creates a register from the school template and opens it; `done` gets its id, or the
@@ -560,7 +557,12 @@ impl Session {
     }
 
     fn update_entry(&self, f: impl FnOnce(&mut RegisterEntry)) {
-        let Some(id) = self.open_id.get_untracked() else { return };
+        if let Some(id) = self.open_id.get_untracked() {
+            self.update_entry_of(&id, f);
+        }
+    }
+
+    fn update_entry_of(&self, id: &str, f: impl FnOnce(&mut RegisterEntry)) {
         self.registers.update(|list| {
             if let Some(entry) = list.iter_mut().find(|e| e.id == id) {
                 f(entry);
