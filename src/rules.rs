@@ -20,7 +20,8 @@ pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index,
 pub use measures::{is_overdue, measures_of, overdue_measures};
 pub use onboarding::{GuideStep, guide};
 pub use publicity::{
-    MIN_DAYS, PublicityMark, RoundState, content_hash, may_close, publicity_mark, round_state, window_long_enough,
+    MIN_DAYS, PublicityMark, RoundState, changed_since, content_hash, may_close, publicity_mark, round_state,
+    window_long_enough,
 };
 pub use rating::{Judgement, propose_level};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Entity, Publicity, ReviewStage};
-use crate::rules::{Invalid, OpinionForm, PublicityForm, content_hash, may_close, round_state};
+use crate::rules::{Invalid, OpinionForm, PublicityForm, changed_since, may_close, round_state};
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 use crate::ui::widgets::{CheckList, FormNotice, TextArea, TextField, lens};
@@ -164,7 +164,7 @@ fn RoundDetail(id: String) -> impl IntoView {
             let points: Vec<(String, bool)> = session
                 .with(|r| round.risks.iter().map(|(id, shown)| {
                     let label = r.risks.get(id).map(|p| p.label()).unwrap_or_default();
-                    (label, *shown != content_hash(r, id))
+                    (label, changed_since(r, id, shown))
                 }).collect())
                 .unwrap_or_default();
             let mut opinions: Vec<_> = round.opinions.clone().into_iter().collect();
