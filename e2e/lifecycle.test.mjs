@@ -78,6 +78,14 @@ test('a risk point goes from self-check to the catalogue', async () => {
     await addMeasure('monitor', '每学期公开财务收支', day(-3), 'planned');
     await addMeasure('handle', '违规支出追回并追究责任', day(60), 'planned');
     await expectText(app.row('measure', '每学期公开财务收支'), '逾期');
+    // 动态管理: measures added after approval send the point back to the leading group, with the
+    // approved version kept in force until it approves them.
+    await expectText(app.id('review-stage'), '组织审');
+    await app.id('review-amended').waitFor();
+    await app.id('approved-version').waitFor();
+    await app.review('approve', '同意增加的防控措施');
+    await expectText(app.id('review-stage'), '已审定');
+    await expectCount(app.id('review-amended'), 0);
     await app.goto('risks');
     await app.id('risk-row-overdue').waitFor();
     await app.goto('dashboard');

@@ -25,7 +25,9 @@ pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::Phase;
 pub use publicity::{Opinion, Publicity};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
-pub use review::{Degree, Rating, ReviewAction, ReviewEntry, ReviewStage};
+pub use review::{
+    Approval, ApprovedMeasure, Degree, MajorPart, Rating, ReviewAction, ReviewEntry, ReviewStage, Substance,
+};
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
 pub use template::{Template, TemplatePhase, TemplateRisk};

@@ -17,7 +17,7 @@ mod working_days;
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
-pub use measures::{is_overdue, measures_of, overdue_measures};
+pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
 pub use onboarding::{GuideStep, guide};
 pub use publicity::{
     MIN_DAYS, PublicityMark, RoundState, changed_since, content_hash, may_close, publicity_mark, round_state,
@@ -26,7 +26,8 @@ pub use publicity::{
 pub use rating::{Judgement, propose_level};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
 pub use review::{
-    ReviewError, Who, actions_at, check_step, in_leading_group, leads_department, transition, waiting_for,
+    ReviewError, Who, actions_at, amended, check_step, in_force, in_leading_group, leads_department, stage_of,
+    substance, transition, waiting_for,
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{

@@ -11,7 +11,7 @@ use qingfeng::model::{Date, Degree, ReviewAction, ReviewStage, RiskLevel};
 use qingfeng::report::{catalogue_table, self_check_table, to_csv, to_xlsx};
 use qingfeng::rules::{
     DepartmentForm, Form, LeadingGroupForm, MeasureForm, OpinionForm, PersonForm, PostForm, PublicityForm, RatingForm,
-    ReviewError, RiskForm, UnitForm, overdue_measures, publicity_mark,
+    ReviewError, RiskForm, UnitForm, catalogue, measures_of, overdue_measures, publicity_mark, stage_of,
 };
 
 const T0: i64 = 1_795_797_000;
@@ -247,7 +247,6 @@ fn walk_to_approval(s: &mut School) {
 
 fn approved_school() -> School {
     let mut s = school();
-    walk_to_approval(&mut s);
     let (risk, zhu) = (s.risk.clone(), s.zhu.clone());
     let form = MeasureForm {
         risk: risk.clone(),
@@ -256,8 +255,91 @@ fn approved_school() -> School {
         status: "planned".into(),
         ..Default::default()
     };
-    s.doc.create_entity(&stamp(&zhu, 60), &form).unwrap();
+    s.doc.create_entity(&stamp(&zhu, 5), &form).unwrap();
+    walk_to_approval(&mut s);
     s
+}
+
+#[test]
+fn only_the_leading_group_rates_others_propose() {
+    let mut s = school();
+    let (risk, wang, teacher) = (s.risk.clone(), s.wang.clone(), s.teacher.clone());
+    let form = RatingForm {
+        likelihood: "1".into(),
+        severity: "1".into(),
+        major: "execution".into(),
+        urgency: "4".into(),
+        ..Default::default()
+    };
+    assert_eq!(form.proposal(s.doc.register()), Some(RiskLevel::Two), "三级 raised by urgency; 执行和管理 is 二级");
+    let form = RatingForm { level: "2".into(), ..form };
+    s.doc.rate(&stamp(&teacher, 20), &risk, &form).unwrap();
+    let rating = s.doc.register().risks[&risk].rating.clone().unwrap();
+    assert!(!rating.settled, "the post holder proposes");
+    assert_eq!((rating.major_execution, rating.urgency), (true, Some(Degree::VeryHigh)));
+    s.doc.rate(&stamp(&wang, 21), &risk, &form).unwrap();
+    assert!(s.doc.register().risks[&risk].rating.as_ref().unwrap().settled, "the leading group rates");
+    let odd = RatingForm { discipline: "9".into(), ..form };
+    assert!(matches!(s.doc.rate(&stamp(&wang, 22), &risk, &odd), Err(DocError::Invalid(_))));
+}
+
+#[test]
+fn an_approved_point_edited_goes_back_to_the_leading_group_and_its_approved_version_stays_in_force() {
+    let mut s = approved_school();
+    let (risk, wang, zhu, teacher) = (s.risk.clone(), s.wang.clone(), s.zhu.clone(), s.teacher.clone());
+    let stage = |doc: &RegisterDoc| stage_of(&doc.register().risks[&risk], &measures_of(doc.register(), &risk));
+    let described = |doc: &RegisterDoc| {
+        let rows = catalogue(doc.register(), None, Locale::ZhCn);
+        assert_eq!(rows.len(), 1, "the point stays in the catalogue");
+        rows[0].description.clone()
+    };
+    assert_eq!(stage(&s.doc), ReviewStage::Approved);
+    let old = described(&s.doc);
+
+    // Another member's copy, offline, edits the point's measure; this one edits its description.
+    let mut other = s.doc.fork();
+    let measure = measures_of(other.register(), &risk)[0].0.clone();
+    let form = MeasureForm {
+        description: "大额支出经民主理财小组审核、逐笔签字、每月公开".into(),
+        ..MeasureForm::from_target(&other.register().measures[&measure])
+    };
+    other.update_entity(&stamp(&zhu, 70), &measure, &form).unwrap();
+    let form = RiskForm {
+        description: "五千元以上支出未经民主理财小组审核".into(),
+        ..RiskForm::from_target(&s.doc.register().risks[&risk])
+    };
+    s.doc.update_entity(&stamp(&teacher, 71), &risk, &form).unwrap();
+    assert_eq!(stage(&s.doc), ReviewStage::Organisation);
+    assert_eq!(described(&s.doc), old, "the approved version is in force until the group decides");
+
+    // A member outside the group cannot approve the new version; the leader can.
+    assert!(matches!(
+        s.doc.review_step(&stamp(&zhu, 72), &risk, ReviewAction::Approve, ""),
+        Err(DocError::Review(ReviewError::NotAllowed(_)))
+    ));
+    s.doc.review_step(&stamp(&wang, 73), &risk, ReviewAction::Approve, "同意修改").unwrap();
+    assert_eq!(stage(&s.doc), ReviewStage::Approved);
+    assert_eq!(described(&s.doc), "五千元以上支出未经民主理财小组审核");
+
+    // The other copy's measure edit arrives after that approval: the point waits again, and
+    // the catalogue shows the measure as approved.
+    s.doc.merge(&mut other).unwrap();
+    assert_eq!(stage(&s.doc), ReviewStage::Organisation);
+    let rows = catalogue(s.doc.register(), None, Locale::ZhCn);
+    assert!(rows[0].measures.ends_with("\"逐笔\"签字"), "{}", rows[0].measures);
+
+    // Sent back to 自己查, the approved version still stands; rejected, the point leaves.
+    s.doc.review_step(&stamp(&wang, 74), &risk, ReviewAction::Return, "措施再细化").unwrap();
+    assert_eq!(catalogue(s.doc.register(), None, Locale::ZhCn).len(), 1);
+    for (who, action) in [
+        (&teacher, ReviewAction::Submit),
+        (&teacher, ReviewAction::Advance),
+        (&zhu, ReviewAction::Advance),
+        (&wang, ReviewAction::Reject),
+    ] {
+        s.doc.review_step(&stamp(who, 80), &risk, action, "不予认定").unwrap();
+    }
+    assert!(catalogue(s.doc.register(), None, Locale::ZhCn).is_empty());
 }
 
 #[test]

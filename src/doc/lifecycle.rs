@@ -8,10 +8,10 @@ use super::change_note::{Action, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{
-    Archived, Date, Degree, Id, Publicity, ReviewAction, ReviewEntry, ReviewStage, RiskLevel, RiskPoint, Settings,
-    new_id,
+    Approval, Archived, Date, Degree, Id, Publicity, ReviewAction, ReviewEntry, ReviewStage, RiskLevel, RiskPoint,
+    Settings, new_id,
 };
-use crate::rules::{OpinionForm, RatingForm, check_step, may_close};
+use crate::rules::{OpinionForm, RatingForm, check_step, in_leading_group, may_close, measures_of, substance};
 
 impl RegisterDoc {
     /// Takes review step `action` on risk point `id` as `stamp.author`, with `note`; records it
@@ -24,7 +24,7 @@ impl RegisterDoc {
         note: &str,
     ) -> Result<ReviewStage, DocError> {
         let mut risk = self.fresh_entity::<RiskPoint>(id)?;
-        let next = check_step(self.register(), &risk, &stamp.author, action, note)?;
+        let next = check_step(self.register(), id, &risk, &stamp.author, action, note)?;
         let entry = ReviewEntry {
             seq: risk.trail.len() as u64,
             stage: risk.review,
@@ -35,6 +35,10 @@ impl RegisterDoc {
         };
         risk.trail.insert(new_id(), entry);
         risk.review = next;
+        if action == ReviewAction::Approve {
+            let version = substance(&risk, &measures_of(self.register(), id));
+            risk.approved = Some(Approval { version, by: stamp.author.clone(), at: stamp.at });
+        }
         self.write_entity(stamp, Action::Review, id, &risk)?;
         Ok(next)
     }
@@ -45,6 +49,7 @@ impl RegisterDoc {
         let (mut rating, level) = form.check(self.register()).map_err(DocError::Invalid)?;
         rating.by = stamp.author.clone();
         rating.at = stamp.at;
+        rating.settled = in_leading_group(self.register(), &stamp.author);
         risk.rating = Some(rating);
         risk.level = level;
         self.write_entity(stamp, Action::Rate, id, &risk)?;

@@ -3,7 +3,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::{Id, RiskLevel};
+use std::collections::BTreeMap;
+
+use super::{Id, MeasureStage, RiskLevel};
 
 /// Where a risk point stands in the four steps of finding and review.
 #[derive(
@@ -193,6 +195,46 @@ impl Degree {
     }
 }
 
+/// Which part of a "三重一大" matter a point touches: the seed rates 决策和审批 as 一级 and
+/// 执行和管理 as 二级.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MajorPart {
+    /// 决策和审批
+    Decision,
+    /// 执行和管理
+    Execution,
+}
+
+impl MajorPart {
+    /// Both parts.
+    pub const ALL: [MajorPart; 2] = [MajorPart::Decision, MajorPart::Execution];
+
+    /// The form value.
+    pub fn code(self) -> &'static str {
+        match self {
+            MajorPart::Decision => "decision",
+            MajorPart::Execution => "execution",
+        }
+    }
+
+    /// The part whose form value is `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The locale key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            MajorPart::Decision => "rating.major.decision",
+            MajorPart::Execution => "rating.major.execution",
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// The rating of a point: what was judged, what the matrix proposed, what was decided and why.
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Rating {
@@ -200,17 +242,84 @@ pub struct Rating {
     pub likelihood: Degree,
     /// 后果
     pub severity: Degree,
-    /// Touches "三重一大" decisions.
+    /// Touches the decision and approval of a "三重一大" matter (一级).
     pub major_decision: bool,
+    /// Touches the execution and management of a "三重一大" matter (at least 二级).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub major_execution: bool,
     /// Large discretionary power (自由裁量权).
     pub discretion: bool,
     /// Misconduct happened here before.
     pub past_misconduct: bool,
+    /// 违反党纪条规的程度, when judged.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub discipline: Option<Degree>,
+    /// 紧急程度, when judged.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub urgency: Option<Degree>,
     /// The level the matrix proposed.
     pub proposed: RiskLevel,
     /// The reviewer's reason, required when the final level differs from the proposal.
     pub reason: String,
+    /// Whether a member of the leading group rated it (评定); another member's rating is a
+    /// proposal until the leading group approves the point. Ratings made before the rule were
+    /// all the committee's.
+    #[autosurgeon(missing = "yes")]
+    #[serde(default = "yes")]
+    pub settled: bool,
     /// The reviewer.
+    pub by: Id,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+impl Rating {
+    /// The "三重一大" part the rating judged, if any.
+    pub fn major(&self) -> Option<MajorPart> {
+        if self.major_decision {
+            Some(MajorPart::Decision)
+        } else if self.major_execution {
+            Some(MajorPart::Execution)
+        } else {
+            None
+        }
+    }
+}
+
+/// One measure as the leading group approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct ApprovedMeasure {
+    /// 阶段
+    pub stage: MeasureStage,
+    /// 措施内容
+    pub description: String,
+}
+
+/// What 动态管理 watches in a point: the fields the leading group approves.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Substance {
+    /// 风险点描述
+    pub description: String,
+    /// 表现形式
+    pub manifestations: String,
+    /// 诱因
+    pub causes: String,
+    /// 风险等级
+    pub level: RiskLevel,
+    /// The active measures, by id.
+    pub measures: BTreeMap<Id, ApprovedMeasure>,
+}
+
+/// The version of a point the leading group last approved, and who approved it. A later edit
+/// of its substance sends the point back to 组织审 while this version stays in force.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Approval {
+    /// What was approved.
+    pub version: Substance,
+    /// The member of the leading group.
     pub by: Id,
     /// Unix seconds.
     pub at: i64,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::entity::entity;
-use super::{Archived, EntityKind, Id, Rating, ReviewEntry, ReviewStage};
+use super::{Approval, Archived, EntityKind, Id, Rating, ReviewEntry, ReviewStage};
 
 /// 风险等级. Graded responsibility follows from it (see `rules::responsibility`).
 #[derive(
@@ -148,6 +148,10 @@ pub struct RiskPoint {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub rating: Option<Rating>,
+    /// The version the leading group last approved (动态管理).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub approved: Option<Approval>,
     /// Set when archived.
     pub archived: Option<Archived>,
 }

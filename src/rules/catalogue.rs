@@ -5,8 +5,9 @@ use std::cmp::Ordering;
 
 use super::measures::{MeasuresByRisk, measures_of};
 use super::responsibility::{Role, graded_responsibility};
+use super::review::{in_force, stage_of};
 use crate::i18n::{Locale, text};
-use crate::model::{Id, MeasureStage, Register, ReviewStage, RiskLevel, RiskPoint};
+use crate::model::{Approval, Id, Measure, MeasureStage, Register, ReviewStage, RiskLevel, RiskPoint};
 
 /// Ranks from senior to junior; others sort after these, by name.
 const RANK_ORDER: [&str; 9] = ["正处级", "副处级", "正科级", "科级", "副科级", "股级", "副股级", "科员", "办事员"];
@@ -123,16 +124,43 @@ fn order(a: &CatalogueRow, b: &CatalogueRow) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// The catalogue: approved, active points ordered by level, department, rank and post,
-/// numbered from 1. With `department`, only that department's points (the self-check form).
+/// The row of a point whose last approved version is in force while a newer one is reviewed.
+fn approved_row(register: &Register, id: &Id, risk: &RiskPoint, approval: &Approval, locale: Locale) -> CatalogueRow {
+    let version = &approval.version;
+    let point = RiskPoint {
+        description: version.description.as_str().into(),
+        manifestations: version.manifestations.as_str().into(),
+        causes: version.causes.as_str().into(),
+        level: version.level,
+        ..risk.clone()
+    };
+    let measures: Vec<(Id, Measure)> = version
+        .measures
+        .iter()
+        .map(|(id, m)| {
+            (id.clone(), Measure { stage: m.stage, description: m.description.as_str().into(), ..Measure::default() })
+        })
+        .collect();
+    let measures: Vec<(&Id, &Measure)> = measures.iter().map(|(id, m)| (id, m)).collect();
+    row(register, &measures, id, &point, locale)
+}
+
+/// The catalogue: the points in force, ordered by level, department, rank and post, numbered
+/// from 1. A point edited or sent back since its approval shows as the leading group approved
+/// it. With `department`, only that department's points (the self-check form).
 pub fn catalogue(register: &Register, department: Option<&str>, locale: Locale) -> Vec<CatalogueRow> {
     let measures = MeasuresByRisk::new(register);
     let mut rows: Vec<CatalogueRow> = register
         .risks
         .iter()
-        .filter(|(_, r)| r.review == ReviewStage::Approved && r.archived.is_none())
+        .filter(|(_, r)| in_force(r))
         .filter(|(_, r)| department.is_none_or(|d| register.risk_department(r).map(String::as_str) == Some(d)))
-        .map(|(id, r)| row(register, measures.of(id), id, r, locale))
+        .map(|(id, r)| match &r.approved {
+            Some(approval) if stage_of(r, measures.of(id)) != ReviewStage::Approved => {
+                approved_row(register, id, r, approval, locale)
+            }
+            _ => row(register, measures.of(id), id, r, locale),
+        })
         .collect();
     rows.sort_by(order);
     for (i, row) in rows.iter_mut().enumerate() {

@@ -1,8 +1,9 @@
 //! The figures of the overview page.
 
-use super::measures::overdue_measures;
+use super::measures::{MeasuresByRisk, overdue_measures};
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
+use super::review::stage_of;
 use super::signals::{signals, unchecked_risks};
 use super::warning::{BoardColumn, Case};
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
@@ -81,8 +82,10 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
     let mut departments: Vec<(String, LevelCounts)> =
         register.departments.values().filter(|x| x.archived.is_none()).map(|x| (x.name.clone(), [0; 3])).collect();
     let mut stages = vec![0usize; ReviewStage::ALL.len()];
-    for risk in register.risks.values().filter(|r| r.archived.is_none()) {
-        stages[ReviewStage::ALL.iter().position(|s| *s == risk.review).unwrap_or(0)] += 1;
+    let measures = MeasuresByRisk::new(register);
+    for (id, risk) in register.risks.iter().filter(|(_, r)| r.archived.is_none()) {
+        let stage = stage_of(risk, measures.of(id));
+        stages[ReviewStage::ALL.iter().position(|s| *s == stage).unwrap_or(0)] += 1;
         if !in_register(risk) {
             continue;
         }

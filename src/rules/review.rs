@@ -1,7 +1,10 @@
 //! The four steps of finding a risk point (自己查 → 群众帮 → 领导提 → 组织审) as a state machine,
 //! and who may take each step.
 
-use crate::model::{Id, Register, ReviewAction, ReviewStage, RiskPoint};
+use std::collections::BTreeMap;
+
+use super::measures::measures_of;
+use crate::model::{ApprovedMeasure, Id, Measure, Register, ReviewAction, ReviewStage, RiskPoint, Substance};
 
 /// Why a review step was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -87,9 +90,49 @@ pub fn leads_department(register: &Register, risk: &RiskPoint, who: &str) -> boo
     leads || in_leading_group(register, who)
 }
 
-/// Checks that `who` may take `action` on `risk` now, with `note`; returns the next stage.
+/// What the leading group approves of `risk`, whose active measures are `measures`.
+pub fn substance(risk: &RiskPoint, measures: &[(&Id, &Measure)]) -> Substance {
+    Substance {
+        description: risk.description.as_str().to_string(),
+        manifestations: risk.manifestations.as_str().to_string(),
+        causes: risk.causes.as_str().to_string(),
+        level: risk.level,
+        measures: measures
+            .iter()
+            .map(|(id, m)| {
+                ((*id).clone(), ApprovedMeasure { stage: m.stage, description: m.description.as_str().to_string() })
+            })
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// Whether an approved point's substance was edited since the leading group approved it
+/// (动态管理): by a form, a rating, a measure, a restored version or another member's merged
+/// edit alike. Points approved before approvals were kept have nothing to compare with.
+pub fn amended(risk: &RiskPoint, measures: &[(&Id, &Measure)]) -> bool {
+    risk.review == ReviewStage::Approved
+        && risk.approved.as_ref().is_some_and(|approval| approval.version != substance(risk, measures))
+}
+
+/// Where a point stands in review: its recorded stage, except that an amended approved point
+/// waits for the leading group again (组织审).
+pub fn stage_of(risk: &RiskPoint, measures: &[(&Id, &Measure)]) -> ReviewStage {
+    if amended(risk, measures) { ReviewStage::Organisation } else { risk.review }
+}
+
+/// Whether the point is in the catalogue in the version the leading group approved: approved,
+/// or amended or sent back since and not rejected. Its last approved version stays in force
+/// until the leading group decides on the new one.
+pub fn in_force(risk: &RiskPoint) -> bool {
+    risk.archived.is_none()
+        && (risk.review == ReviewStage::Approved
+            || (risk.approved.is_some() && !matches!(risk.review, ReviewStage::Rejected | ReviewStage::Draft)))
+}
+
+/// Checks that `who` may take `action` on point `id` now, with `note`; returns the next stage.
 pub fn check_step(
     register: &Register,
+    id: &str,
     risk: &RiskPoint,
     who: &Id,
     action: ReviewAction,
@@ -98,7 +141,7 @@ pub fn check_step(
     if who.is_empty() {
         return Err(ReviewError::Anonymous);
     }
-    let (next, allowed) = transition(risk.review, action)?;
+    let (next, allowed) = transition(stage_of(risk, &measures_of(register, id)), action)?;
     let permitted = match allowed {
         Who::Anyone => true,
         Who::DepartmentLeaders => leads_department(register, risk, who),
@@ -128,7 +171,7 @@ pub fn waiting_for(stage: ReviewStage) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Department, Person, Scope};
+    use crate::model::{Department, Measure, Person, Scope};
     use ReviewAction as A;
     use ReviewStage as S;
 
@@ -181,22 +224,66 @@ mod tests {
     fn roles_decide_who_may_move_a_point() {
         let (r, mut risk) = school();
         let teacher = "teacher".to_string();
-        assert_eq!(check_step(&r, &risk, &teacher, A::Submit, ""), Ok(S::Colleagues));
+        assert_eq!(check_step(&r, "p", &risk, &teacher, A::Submit, ""), Ok(S::Colleagues));
         risk.review = S::Leaders;
         assert_eq!(
-            check_step(&r, &risk, &teacher, A::Advance, ""),
+            check_step(&r, "p", &risk, &teacher, A::Advance, ""),
             Err(ReviewError::NotAllowed(Who::DepartmentLeaders))
         );
-        assert_eq!(check_step(&r, &risk, &"zhu".to_string(), A::Advance, ""), Ok(S::Organisation));
-        assert_eq!(check_step(&r, &risk, &"chen".to_string(), A::Advance, ""), Ok(S::Organisation));
+        assert_eq!(check_step(&r, "p", &risk, &"zhu".to_string(), A::Advance, ""), Ok(S::Organisation));
+        assert_eq!(check_step(&r, "p", &risk, &"chen".to_string(), A::Advance, ""), Ok(S::Organisation));
         risk.review = S::Organisation;
         assert_eq!(
-            check_step(&r, &risk, &"zhu".to_string(), A::Approve, ""),
+            check_step(&r, "p", &risk, &"zhu".to_string(), A::Approve, ""),
             Err(ReviewError::NotAllowed(Who::LeadingGroup))
         );
-        assert_eq!(check_step(&r, &risk, &"wang".to_string(), A::Approve, ""), Ok(S::Approved));
-        assert_eq!(check_step(&r, &risk, &"chen".to_string(), A::Return, " "), Err(ReviewError::ReasonRequired));
-        assert_eq!(check_step(&r, &risk, &"chen".to_string(), A::Return, "表述不清"), Ok(S::SelfCheck));
-        assert_eq!(check_step(&r, &risk, &String::new(), A::Remark, "好"), Err(ReviewError::Anonymous));
+        assert_eq!(check_step(&r, "p", &risk, &"wang".to_string(), A::Approve, ""), Ok(S::Approved));
+        assert_eq!(check_step(&r, "p", &risk, &"chen".to_string(), A::Return, " "), Err(ReviewError::ReasonRequired));
+        assert_eq!(check_step(&r, "p", &risk, &"chen".to_string(), A::Return, "表述不清"), Ok(S::SelfCheck));
+        assert_eq!(check_step(&r, "p", &risk, &String::new(), A::Remark, "好"), Err(ReviewError::Anonymous));
+    }
+
+    #[test]
+    fn an_edit_after_approval_waits_for_the_leading_group_with_the_approved_version_in_force() {
+        let (mut r, mut risk) = school();
+        risk.review = S::Organisation;
+        risk.description = autosurgeon::Text::with_value("报销把关不严");
+        r.measures.insert(
+            "m".into(),
+            Measure {
+                risk: "p".into(), description: autosurgeon::Text::with_value("双人复核"), ..Measure::default()
+            },
+        );
+        assert_eq!(check_step(&r, "p", &risk, &"wang".to_string(), A::Approve, ""), Ok(S::Approved));
+        risk.review = S::Approved;
+        let version = substance(&risk, &measures_of(&r, "p"));
+        risk.approved = Some(crate::model::Approval { version, by: "wang".into(), at: 1 });
+        r.risks.insert("p".into(), risk.clone());
+        let stage = |r: &Register| stage_of(&r.risks["p"], &measures_of(r, "p"));
+        assert_eq!(stage(&r), S::Approved);
+
+        // A measure's progress is not substance; its content is.
+        r.measures.get_mut("m").unwrap().status = crate::model::MeasureStatus::Done;
+        assert_eq!(stage(&r), S::Approved);
+        r.measures.get_mut("m").unwrap().description = autosurgeon::Text::with_value("双人复核、定期抽查");
+        assert_eq!(stage(&r), S::Organisation);
+        assert!(in_force(&r.risks["p"]));
+        assert_eq!(
+            check_step(&r, "p", &r.risks["p"], &"zhu".to_string(), A::Approve, ""),
+            Err(ReviewError::NotAllowed(Who::LeadingGroup))
+        );
+        assert_eq!(check_step(&r, "p", &r.risks["p"], &"chen".to_string(), A::Approve, ""), Ok(S::Approved));
+
+        // Sent back, the approved version stays in force; rejected, it leaves the catalogue.
+        let mut returned = r.risks["p"].clone();
+        returned.review = S::SelfCheck;
+        assert!(in_force(&returned));
+        returned.review = S::Rejected;
+        assert!(!in_force(&returned));
+
+        // A point approved before approvals were kept is never "amended".
+        let mut old = r.risks["p"].clone();
+        old.approved = None;
+        assert_eq!(stage_of(&old, &measures_of(&r, "p")), S::Approved);
     }
 }

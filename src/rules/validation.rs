@@ -7,11 +7,13 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Date, DateError, Degree, Department, Entity, Id, LeadingGroup, Measure, MeasureStage, MeasureStatus, Opinion,
-    Person, Phase, Post, Publicity, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
+    Date, DateError, Degree, Department, Entity, Id, LeadingGroup, MajorPart, Measure, MeasureStage, MeasureStatus,
+    Opinion, Person, Phase, Post, Publicity, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, Scope, Unit,
 };
+use crate::rules::measures::measures_of;
 use crate::rules::publicity::{MIN_DAYS, content_hash, window_long_enough};
 use crate::rules::rating::{Judgement, propose_level};
+use crate::rules::review::stage_of;
 
 mod cases;
 pub use cases::{
@@ -708,12 +710,16 @@ pub struct RatingForm {
     pub likelihood: String,
     /// 后果 score "1"–"4".
     pub severity: String,
-    /// Touches "三重一大".
-    pub major_decision: bool,
+    /// The "三重一大" part: "", "decision" or "execution".
+    pub major: String,
     /// Large discretionary power.
     pub discretion: bool,
     /// Misconduct happened here before.
     pub past_misconduct: bool,
+    /// 违反党纪条规的程度: "" (not judged) or "1"–"4".
+    pub discipline: String,
+    /// 紧急程度: "" (not judged) or "1"–"4".
+    pub urgency: String,
     /// The final level code, "1"–"3".
     pub level: String,
     /// Why, required when the final level differs from the proposal.
@@ -726,10 +732,28 @@ impl RatingForm {
         Some(Judgement {
             likelihood: Degree::from_code(self.likelihood.trim())?,
             severity: Degree::from_code(self.severity.trim())?,
-            major_decision: self.major_decision,
+            major: MajorPart::from_code(self.major.trim()),
             discretion: self.discretion,
             past_misconduct: self.past_misconduct,
+            discipline: Degree::from_code(self.discipline.trim()),
+            urgency: Degree::from_code(self.urgency.trim()),
         })
+    }
+
+    /// The form showing a stored rating and the point's level.
+    pub fn from_rating(rating: &crate::model::Rating, level: RiskLevel) -> Self {
+        let degree = |d: Option<Degree>| d.map(|d| d.score().to_string()).unwrap_or_default();
+        RatingForm {
+            likelihood: rating.likelihood.score().to_string(),
+            severity: rating.severity.score().to_string(),
+            major: rating.major().map(|p| p.code().to_string()).unwrap_or_default(),
+            discretion: rating.discretion,
+            past_misconduct: rating.past_misconduct,
+            discipline: degree(rating.discipline),
+            urgency: degree(rating.urgency),
+            level: level.code().to_string(),
+            reason: rating.reason.clone(),
+        }
     }
 
     /// The level the register's matrix proposes for the answers so far.
@@ -748,6 +772,15 @@ impl RatingForm {
         if severity.is_none() {
             c.refuse("severity", Reason::Choice);
         }
+        let major = MajorPart::from_code(self.major.trim());
+        if major.is_none() && !self.major.trim().is_empty() {
+            c.refuse("major", Reason::Choice);
+        }
+        for (field, value) in [("discipline", &self.discipline), ("urgency", &self.urgency)] {
+            if !value.trim().is_empty() && Degree::from_code(value.trim()).is_none() {
+                c.refuse(field, Reason::Choice);
+            }
+        }
         let level = RiskLevel::from_code(self.level.trim());
         if level.is_none() {
             c.refuse("level", Reason::Level);
@@ -764,11 +797,15 @@ impl RatingForm {
         let rating = crate::model::Rating {
             likelihood: likelihood.unwrap_or_default(),
             severity: severity.unwrap_or_default(),
-            major_decision: self.major_decision,
+            major_decision: major == Some(MajorPart::Decision),
+            major_execution: major == Some(MajorPart::Execution),
             discretion: self.discretion,
             past_misconduct: self.past_misconduct,
+            discipline: Degree::from_code(self.discipline.trim()),
+            urgency: Degree::from_code(self.urgency.trim()),
             proposed: proposed.unwrap_or_default(),
             reason,
+            settled: false,
             by: String::new(),
             at: 0,
         };
@@ -823,7 +860,7 @@ impl Form for PublicityForm {
         for id in &self.risks {
             match register.risks.get(id) {
                 None => c.refuse("risks", Reason::Unknown),
-                Some(r) if r.review != ReviewStage::Approved || r.archived.is_some() => {
+                Some(r) if stage_of(r, &measures_of(register, id)) != ReviewStage::Approved || r.archived.is_some() => {
                     c.refuse("risks", Reason::NotApproved)
                 }
                 Some(_) => {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::doc::DocError;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Entity, Publicity, ReviewStage};
-use crate::rules::{Invalid, OpinionForm, PublicityForm, changed_since, may_close, round_state};
+use crate::rules::{Invalid, OpinionForm, PublicityForm, changed_since, may_close, measures_of, round_state, stage_of};
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 use crate::ui::widgets::{CheckList, FormNotice, TextArea, TextField, lens};
@@ -78,7 +78,7 @@ fn NewRound(chosen: RwSignal<Option<String>>) -> impl IntoView {
             .with(|r| {
                 r.risks
                     .iter()
-                    .filter(|(_, p)| p.is_active() && p.review == ReviewStage::Approved)
+                    .filter(|(id, p)| p.is_active() && stage_of(p, &measures_of(r, id)) == ReviewStage::Approved)
                     .map(|(id, p)| (id.clone(), p.label()))
                     .collect()
             })

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::engine::Command;
 use crate::model::{Degree, Entity, EntityKind, ReviewAction, ReviewStage, RiskLevel};
-use crate::rules::{overdue_measures, waiting_for};
+use crate::rules::{MeasuresByRisk, overdue_measures, stage_of, waiting_for};
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 
@@ -30,19 +30,17 @@ pub fn ReviewPage() -> impl IntoView {
             .with(|r| {
                 let overdue = overdue_measures(r, today());
                 let mut groups: Vec<(String, Vec<Waiting>, usize)> = Vec::new();
+                let measures = MeasuresByRisk::new(r);
                 for (id, risk) in r.risks.iter().filter(|(_, p)| p.is_active()) {
-                    if matches!(risk.review, ReviewStage::Draft | ReviewStage::Approved | ReviewStage::Rejected) {
+                    let stage = stage_of(risk, measures.of(id));
+                    if matches!(stage, ReviewStage::Draft | ReviewStage::Approved | ReviewStage::Rejected) {
                         continue;
                     }
                     let name = r
                         .risk_department(risk)
                         .and_then(|d| r.departments.get(d))
                         .map_or(r.unit.name.clone(), |d| d.name.clone());
-                    let waiting = Waiting {
-                        id: id.clone(),
-                        description: risk.description.as_str().to_string(),
-                        stage: risk.review,
-                    };
+                    let waiting = Waiting { id: id.clone(), description: risk.description.as_str().to_string(), stage };
                     match groups.iter_mut().find(|(n, _, _)| *n == name) {
                         Some((_, list, _)) => list.push(waiting),
                         None => groups.push((name, vec![waiting], 0)),

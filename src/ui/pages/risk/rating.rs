@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::doc::DocError;
 use crate::engine::{Command, Outcome};
-use crate::model::{Degree, RiskLevel, RiskPoint};
-use crate::rules::{Invalid, RatingForm};
+use crate::model::{Degree, MajorPart, RiskLevel, RiskPoint};
+use crate::rules::{Invalid, RatingForm, in_leading_group};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 use crate::ui::widgets::{CheckField, FormNotice, SelectField, TextField, lens};
@@ -24,18 +24,8 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     Effect::new(move |seen: Option<Option<String>>| {
         let current = id.get();
         if seen.as_ref() != Some(&current) {
-            let stored = rating().map(|r| RatingForm {
-                likelihood: r.likelihood.score().to_string(),
-                severity: r.severity.score().to_string(),
-                major_decision: r.major_decision,
-                discretion: r.discretion,
-                past_misconduct: r.past_misconduct,
-                level: current
-                    .as_ref()
-                    .and_then(|id| session.entity::<RiskPoint>(id).map(|p| p.level.code().to_string()))
-                    .unwrap_or_default(),
-                reason: r.reason,
-            });
+            let level = current.as_ref().and_then(|id| session.entity::<RiskPoint>(id)).map(|p| p.level);
+            let stored = rating().map(|r| RatingForm::from_rating(&r, level.unwrap_or_default()));
             form.set(stored.unwrap_or_default());
         }
         current
@@ -44,6 +34,11 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let degrees = Signal::derive(move || {
         Degree::ALL.iter().map(|d| (d.score().to_string(), tr.t(d.label_key()).to_string())).collect()
     });
+    let parts = Signal::derive(move || {
+        MajorPart::ALL.iter().map(|p| (p.code().to_string(), tr.t(p.label_key()).to_string())).collect()
+    });
+    // Only the leading group rates (评定); another member's rating is a proposal.
+    let settles = move || session.me().is_some_and(|me| session.with(|r| in_leading_group(r, &me)).unwrap_or(false));
     let levels = Signal::derive(move || {
         RiskLevel::ALL.iter().map(|l| (l.code().to_string(), tr.t(l.label_key()).to_string())).collect()
     });
@@ -57,11 +52,12 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
         {
             input.level = level.code().to_string();
         }
+        let saved = if settles() { "rating.saved" } else { "rating.proposed" };
         session.send(Command::Rate { risk: id, form: input }, move |result| match result {
             Ok(Outcome::Rated(level)) => {
                 errors.set(Vec::new());
                 form.update(|f| f.level = level.code().to_string());
-                notice.set(Some((true, tr.f("rating.saved", &[("level", tr.t(level.label_key()))]))));
+                notice.set(Some((true, tr.f(saved, &[("level", tr.t(level.label_key()))]))));
             }
             Ok(_) => {}
             Err(DocError::Invalid(refused)) => errors.set(refused),
@@ -74,7 +70,9 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
             <form class="form" on:submit=save data-testid="rating-form">
                 <SelectField form lens=lens!(likelihood) errors field="likelihood" label="rating.likelihood" prefix="rating" options=degrees empty_label="form.choose" required=true/>
                 <SelectField form lens=lens!(severity) errors field="severity" label="rating.severity" prefix="rating" options=degrees empty_label="form.choose" required=true/>
-                <CheckField form get=|f| f.major_decision set=|f, v| f.major_decision = v field="major_decision" label="rating.major_decision" prefix="rating"/>
+                <SelectField form lens=lens!(discipline) errors field="discipline" label="rating.discipline" prefix="rating" options=degrees empty_label="rating.not_judged"/>
+                <SelectField form lens=lens!(urgency) errors field="urgency" label="rating.urgency" prefix="rating" options=degrees empty_label="rating.not_judged"/>
+                <SelectField form lens=lens!(major) errors field="major" label="rating.major" prefix="rating" options=parts empty_label="rating.major.none"/>
                 <CheckField form get=|f| f.discretion set=|f, v| f.discretion = v field="discretion" label="rating.discretion" prefix="rating"/>
                 <CheckField form get=|f| f.past_misconduct set=|f, v| f.past_misconduct = v field="past_misconduct" label="rating.past_misconduct" prefix="rating"/>
                 <p class="wide proposal" data-testid="rating-proposal" data-level=move || proposal().map(|l| l.code()).unwrap_or("")>
@@ -86,13 +84,20 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                 <SelectField form lens=lens!(level) errors field="level" label="rating.final_level" prefix="rating" options=levels empty_label="rating.take_proposal"/>
                 <TextField form lens=lens!(reason) errors field="reason" label="rating.reason" prefix="rating"/>
                 <div class="actions">
-                    <button type="submit" class="primary" data-testid="rating-save">{move || tr.t("rating.save")}</button>
+                    <button type="submit" class="primary" data-testid="rating-save">
+                        {move || tr.t(if settles() { "rating.save" } else { "rating.propose" })}
+                    </button>
                 </div>
                 <FormNotice notice testid="rating-notice"/>
             </form>
             {move || rating().map(|r| {
                 let who = session.person_name(&r.by).unwrap_or_default();
-                view! { <p class="hint" data-testid="rating-record">{move || tr.f("rating.record", &[("who", &who), ("time", &format_time(r.at))])}</p> }
+                let key = if r.settled { "rating.record" } else { "rating.record_proposed" };
+                view! {
+                    <p class="hint" data-testid="rating-record" data-settled=r.settled.to_string()>
+                        {move || tr.f(key, &[("who", &who), ("time", &format_time(r.at))])}
+                    </p>
+                }
             })}
         </section>
     }

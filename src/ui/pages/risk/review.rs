@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::engine::{Command, Outcome};
-use crate::model::{ReviewAction, RiskPoint};
-use crate::rules::{actions_at, publicity_mark, waiting_for};
+use crate::model::{ReviewAction, ReviewStage, RiskPoint};
+use crate::rules::{actions_at, in_force, measures_of, publicity_mark, stage_of, waiting_for};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 
@@ -36,8 +36,11 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
         });
     };
     view! {
-        {move || risk().map(|risk| {
-            let stage = risk.review;
+        {move || risk().zip(id.get()).map(|(risk, id)| {
+            let stage = session.with(|r| stage_of(&risk, &measures_of(r, &id))).unwrap_or(risk.review);
+            let amended = stage != risk.review;
+            // While a newer version is reviewed, the approved one stays in force: show it.
+            let in_force = risk.approved.clone().filter(|_| stage != ReviewStage::Approved && in_force(&risk));
             let trail: Vec<_> = risk.trail_in_order().into_iter().map(|(_, e)| e.clone()).collect();
             view! {
                 <section class="card" data-testid="review-panel">
@@ -48,6 +51,9 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                         </span>
                         " "
                         {waiting_for(stage).map(|key| view! { <span class="hint">{move || tr.t(key)}</span> })}
+                        {amended.then(|| view! {
+                            <span class="badge warn" data-testid="review-amended">{move || tr.t("review.amended")}</span>
+                        })}
                         {move || mark().map(|m| view! {
                             <span class=if m.changed { "badge warn" } else { "badge" } data-testid="risk-publicity"
                                   data-changed=m.changed.to_string()>
@@ -59,6 +65,26 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                             </span>
                         })}
                     </p>
+                    {in_force.map(|approval| {
+                        let version = approval.version;
+                        let who = person(&approval.by);
+                        let measures: Vec<_> = version.measures.into_values().collect();
+                        view! {
+                            <details class="approved-version" data-testid="approved-version">
+                                <summary>{move || tr.f("review.approved_version", &[("who", &who), ("time", &format_time(approval.at))])}</summary>
+                                <dl>
+                                    <dt>{move || tr.t("risk.description")}</dt><dd>{version.description}</dd>
+                                    <dt>{move || tr.t("risk.manifestations")}</dt><dd>{version.manifestations}</dd>
+                                    <dt>{move || tr.t("risk.causes")}</dt><dd>{version.causes}</dd>
+                                    <dt>{move || tr.t("risk.level")}</dt><dd>{move || tr.t(version.level.label_key())}</dd>
+                                    <dt>{move || tr.t("measures.title")}</dt>
+                                    <dd><ul>{measures.into_iter().map(|m| view! {
+                                        <li>{move || tr.t(m.stage.label_key())} {move || tr.t("punct.colon")} {m.description.clone()}</li>
+                                    }).collect_view()}</ul></dd>
+                                </dl>
+                            </details>
+                        }
+                    })}
                     <ol class="trail">
                         {trail.into_iter().map(|e| {
                             let who = person(&e.by);
