@@ -100,7 +100,7 @@ test('a risk point goes from self-check to the catalogue', async () => {
     await app.id('publicity-end').fill(day(-3));
     await app.id('publicity-risks').getByRole('checkbox').first().check();
     await app.id('publicity-save').click();
-    await expectText(app.id('publicity-end-error'), '不少于 7 天');
+    await expectText(app.id('publicity-end-error'), '不少于7天');
     await app.id('publicity-end').fill(day(-1));
     await app.id('publicity-save').click();
     await app.id('round-detail').waitFor();
@@ -137,7 +137,7 @@ test('a risk point goes from self-check to the catalogue', async () => {
     await xlsx.saveAs(xlsxPath);
     assert.equal(readFileSync(xlsxPath).subarray(0, 2).toString(), 'PK');
     await app.id('catalogue-department').selectOption({ label: '财务室自查表' });
-    await expectText(app.id('catalogue-title'), '财务室风险点及防控措施自查表');
+    await expectText(app.id('catalogue-title'), '财务室腐败风险点及防控措施自查表');
     await expectCount(app.id('catalogue-row'), 1);
 
     // An edit after publicity is flagged.
@@ -169,7 +169,7 @@ test('template drafts are adopted or dropped, and the matrix is editable', async
     await app.id('draft-adopt').first().click();
     await expectText(app.id('drafts-notice'), '已采纳');
     await app.id('draft-drop').first().click();
-    await expectText(app.id('drafts-notice'), '已归档');
+    await expectText(app.id('drafts-notice'), '已停用');
     await expectCount(app.id('draft'), drafts - 2);
     await expectCount(app.id('waiting-point'), 1);
     await app.id('matrix-2x2').selectOption('3');

@@ -12,18 +12,20 @@ test('a school register: template, organisation, risk points, several registers'
     const app = new App(page);
     const gaoqiao = await app.createRegister({ name: '高桥小学', superior: '沙洋县教育局', hotline: '8573065' });
     await expectText(app.id('dashboard-hotline'), '8573065');
-    await expectText(app.id('count-departments'), '6');
+    await expectText(app.id('count-departments'), '9');
 
     // The template: departments, an editable list of risk kinds, the plan's phases.
     await app.goto('org');
     const departments = await app.id('department-row').allInnerTexts();
-    for (const name of ['党支部', '办公室', '总务处', '财务室', '教务处', '食堂']) {
+    for (const name of ['党支部', '办公室', '总务处', '财务室', '教务处', '德育处', '教科室', '工会', '食堂']) {
       assert.ok(departments.some((row) => row.includes(name)), name);
     }
-    await expectCount(app.id('kind-row'), 5);
+    // The key posts (重点对象) come with the template.
+    for (const name of ['学校领导', '会计', '出纳', '食堂采买']) await expectText(app.row('post', name), '重点');
+    await expectCount(app.id('kind-row'), 3);
     await app.id('kind-name').fill('廉洁自律风险');
     await app.id('kind-save').click();
-    await expectCount(app.id('kind-row'), 6);
+    await expectCount(app.id('kind-row'), 4);
     await app.goto('plan');
     await expectCount(app.id('phase-row'), 6);
     await expectText(app.id('phase-row').first(), '组织动员');
@@ -48,13 +50,12 @@ test('a school register: template, organisation, risk points, several registers'
     // Departments with head and leader in charge, a post, the leading group.
     await app.setDepartment('财务室', { head: '朱忠云', leader: '陈继荣' });
     await app.setDepartment('食堂', { head: '黄军华（总务）' });
-    await app.addPost('会计', { department: '财务室', rank: '股级', duties: '财务报销审核\n资金支付' });
-    await app.addPost('食堂采买', { department: '食堂' });
+    await app.addPost('报账员', { department: '财务室', rank: '一般教职工', duties: '财务报销审核\n资金支付' });
     await app.setLeader('王家福');
 
     // A risk point on a post: the accountable people follow the level.
     await app.addRisk({
-      post: '财务室 · 会计',
+      post: '财务室 · 报账员',
       kind: '岗位职责风险',
       level: '2',
       powerItem: '财务报销',
@@ -77,7 +78,7 @@ test('a school register: template, organisation, risk points, several registers'
     // 食堂 has no leader in charge: the gap is shown, not hidden.
     assert.equal(await app.id('duty-leader_in_charge').getAttribute('data-gap'), 'true');
     await app.addRisk({ scope: 'department', department: '党支部', kind: '思想道德风险', level: '3', description: '理想信念淡化' });
-    await app.addRisk({ scope: 'unit', kind: '重大决策类风险（三重一大）', level: '1', description: '“一把手”直接分管基建、采购' });
+    await app.addRisk({ scope: 'unit', kind: '制度机制风险', level: '1', description: '“一把手”直接分管基建、采购' });
     // A point of the whole unit is the principal leader's: no department head to be missing.
     await expectText(app.id('duty-principal_leader'), '王家福');
     await expectCount(app.id('duty-department_head'), 0);
@@ -132,6 +133,42 @@ test('a school register: template, organisation, risk points, several registers'
     assert.equal(app.registerId(), gaoqiao);
     await app.goto('risks');
     await app.expectRiskCount(3);
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
+
+test('opening one register and at once another shows the second, even when the first finishes last', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    const first = await app.createRegister({ name: '高桥小学' });
+    const second = await app.createRegister({ name: '王场小学' });
+    // The test hook slows the first register's opening down, so that it finishes after the second's.
+    await app.page.evaluate((id) => localStorage.setItem(`qingfeng.test.open_delay_ms.${id}`, '2500'), first);
+    await app.home();
+    await app.id('register-item').filter({ hasText: '高桥小学' }).getByRole('link').click();
+    await app.page.waitForURL(`**/r/${first}`);
+    await app.page.goBack();
+    await app.id('register-item').filter({ hasText: '王场小学' }).getByRole('link').click();
+    await expectText(app.id('dashboard-unit'), '王场小学');
+    // The first opening's reply lands after the second's: the page stays on the second.
+    await app.page.locator(`body[data-delayed-open="${first}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    await expectText(app.id('dashboard-unit'), '王场小学');
+    await expectText(app.id('current-unit'), '王场小学');
+    assert.equal(app.registerId(), second);
+    await expectCount(app.id('updating'), 0);
+    // And it is writable: an edit saves to the second register.
+    await app.goto('org');
+    await app.addPerson('刘春');
+    await app.saved();
+    await app.goto('dashboard');
+    await expectText(app.id('count-people'), '1');
+    await app.home();
+    await app.id('register-item').filter({ hasText: '高桥小学' }).getByRole('link').click();
+    await expectText(app.id('dashboard-unit'), '高桥小学', 10_000);
+    assert.equal(await app.id('count-people').innerText(), '0');
     assert.deepEqual(profile.errors, []);
   } finally {
     await profile.dispose();

@@ -16,8 +16,6 @@ for (const [name, title] of [['王家福', '校长'], ['朱忠云', '会计'], [
 }
 await app.setDepartment('财务室', { head: '朱忠云', leader: '陈继荣' });
 await app.setDepartment('总务处', { head: '黄军华', leader: '陈继荣' });
-await app.addPost('会计', { department: '财务室', rank: '股级', duties: '财务报销审核\n资金支付' });
-await app.addPost('食堂采买', { department: '食堂' });
 await app.setLeader('王家福');
 await app.addRisk({ scope: 'department', department: '总务处', kind: '岗位职责风险', level: '1', powerItem: '基建维修', description: '五万元以上工程未经招标，分段验收不严，未验收先付款', manifestations: '化整为零规避招标', causes: '“一把手”直接分管基建' });
 await app.addRisk({ post: '财务室 · 会计', kind: '制度机制风险', level: '2', powerItem: '财务报销', description: '大额支出未经民主理财小组审核' });

@@ -25,29 +25,29 @@ test('a staff list is previewed, checked and imported once, from xlsx and from c
     await choose(app, 'staff.xlsx');
     assert.equal(await app.id('staff-column-name').locator('option:checked').innerText(), '姓名');
     assert.equal(await app.id('staff-column-department').locator('option:checked').innerText(), '部门');
-    await expectText(app.id('staff-summary'), '可导入 57 人；重复 1 人；有错误 2 行');
+    await expectText(app.id('staff-summary'), '可导入57人；重复1人；有错误2行');
     await expectCount(app.id('staff-row'), 60);
     await expectText(app.id('staff-row').filter({ hasText: '后勤处' }), '台账中没有“后勤处”这个部门');
     await expectText(app.id('staff-row').nth(9), '缺少姓名');
-    await expectText(app.id('staff-row').nth(29), '与第 6 行重复');
+    await expectText(app.id('staff-row').nth(29), '与第6行重复');
     assert.equal(await people(), before);
 
     // A column chosen by hand: without the name column every row lacks a name.
     await app.id('staff-column-name').selectOption('');
-    await expectText(app.id('staff-summary'), '可导入 0 人');
+    await expectText(app.id('staff-summary'), '可导入0人');
     assert.ok(await app.id('staff-confirm').isDisabled());
     await app.id('staff-column-name').selectOption({ label: '姓名' });
-    await expectText(app.id('staff-summary'), '可导入 57 人');
+    await expectText(app.id('staff-summary'), '可导入57人');
 
     await app.id('staff-confirm').click();
-    await expectText(app.id('staff-notice'), '已导入 57 人，新建岗位 5 个');
+    await expectText(app.id('staff-notice'), '已导入57人，新建岗位5个');
     await eventually(async () => assert.equal(await people(), before + 57));
     await app.row('post', '任课教师').first().waitFor();
     await app.saved();
 
     // The same list as GBK CSV, as WPS writes it: everyone is already there.
     await choose(app, 'staff-gbk.csv');
-    await expectText(app.id('staff-summary'), '可导入 0 人；重复 58 人；有错误 2 行');
+    await expectText(app.id('staff-summary'), '可导入0人；重复58人；有错误2行');
     await expectText(app.id('staff-row').first(), '王建国');
     await app.id('staff-cancel').click();
 
@@ -67,9 +67,9 @@ test('a staff list is previewed, checked and imported once, from xlsx and from c
     await app.iAm('王家福');
     await app.goto('org');
     await choose(app, 'staff-utf8.csv');
-    await expectText(app.id('staff-summary'), '可导入 57 人；重复 1 人；有错误 2 行');
+    await expectText(app.id('staff-summary'), '可导入57人；重复1人；有错误2行');
     await app.id('staff-confirm').click();
-    await expectText(app.id('staff-notice'), '已导入 57 人');
+    await expectText(app.id('staff-notice'), '已导入57人');
     assert.deepEqual(other.errors, []);
   } finally {
     await other.dispose();

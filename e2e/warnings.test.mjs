@@ -205,7 +205,7 @@ test('a spot check raises a warning, closed cases make a 通报 with masked name
     await app.id('matter-reported').fill(daysAgo(0));
     await app.id('matter-planned').fill(daysAhead(3));
     await app.id('matter-save').click();
-    await expectText(app.id('matter-section'), '7 天前报告');
+    await expectText(app.id('matter-section'), '7天前报告');
     await app.id('matter-urgent').check();
     await app.id('matter-save').click();
     await expectText(app.id('matter-section'), '必填');

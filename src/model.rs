@@ -30,7 +30,7 @@ pub use review::{
 };
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
-pub use template::{Template, TemplatePhase, TemplateRisk};
+pub use template::{Template, TemplatePhase, TemplatePost, TemplateRisk};
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
 };

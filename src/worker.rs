@@ -71,6 +71,8 @@ struct Engine {
     live: RefCell<Option<live::Live>>,
     /// Whether the page last said the browser is online.
     network: Cell<Option<bool>>,
+    /// The browser's device id, from the page.
+    device: RefCell<String>,
 }
 
 thread_local! {
@@ -149,6 +151,11 @@ impl Engine {
         store
     }
 
+    /// A stamp for `author` at `at`, on this browser's device.
+    fn stamp(&self, author: Id, at: i64) -> Stamp {
+        Stamp::new(author, at).on(&self.device.borrow())
+    }
+
     fn doc_id(&self) -> Option<String> {
         self.doc.borrow().as_ref().map(|d| d.id().to_string())
     }
@@ -156,10 +163,10 @@ impl Engine {
     async fn handle(self: &Rc<Self>, request: Request) -> Reply {
         match request {
             Request::Open { register, journals } => self.open(&register, journals).await,
-            Request::Create { unit, today, at } => {
+            Request::Create { unit, template, today, at } => {
                 self.flush().await;
                 let Ok(today) = today.parse() else { return keyed("error.write", format!("not a date: {today}")) };
-                match RegisterDoc::create(&unit, &Template::school(), today, &Stamp::new(String::new(), at)) {
+                match RegisterDoc::create(&unit, Template::by_code(&template), today, &self.stamp(String::new(), at)) {
                     Ok(doc) => {
                         let persistence = Persistence::fresh(doc.id());
                         let view = doc.register().clone();
@@ -170,7 +177,7 @@ impl Engine {
                     Err(e) => failed(&e),
                 }
             }
-            Request::Run { command, author, at } => match self.run(command, &Stamp::new(author, at)) {
+            Request::Run { command, author, at } => match self.run(command, &self.stamp(author, at)) {
                 Ok(outcome) => Reply::Ran(outcome),
                 Err(e) => failed(&e),
             },
@@ -190,6 +197,10 @@ impl Engine {
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
             Request::Live { share } => self.set_live(share),
             Request::ReplaceSecret { secret } => self.replace_secret(&secret),
+            Request::Device(device) => {
+                *self.device.borrow_mut() = device;
+                Reply::Ran(Outcome::Done)
+            }
             Request::Network { online } => {
                 self.network.set(Some(online));
                 if online {
@@ -209,7 +220,7 @@ impl Engine {
                 Err(e) => keyed(e.label_key(), e.to_string()),
             },
             Request::SetPassphrase { passphrase, author, at } => {
-                self.set_passphrase(&passphrase.0, &Stamp::new(author, at))
+                self.set_passphrase(&passphrase.0, &self.stamp(author, at))
             }
             Request::Unlock { passphrase } => self.unlock(&passphrase.0),
             Request::Reporters => self.read(|d| match self.key_for(&d.register().id) {
@@ -595,7 +606,7 @@ impl Engine {
         };
         if self.doc_id().as_deref() == Some(header.register_id.as_str()) {
             let at = now_seconds();
-            return match self.run(Command::MergeFile(bytes), &Stamp::new(String::new(), at)) {
+            return match self.run(Command::MergeFile(bytes), &self.stamp(String::new(), at)) {
                 Ok(Outcome::Merged(report)) => Reply::Imported(Imported::Merged { id: header.register_id, report }),
                 Ok(other) => keyed("error.write", format!("a merge answered {other:?}")),
                 Err(e) => failed(&e),
@@ -614,7 +625,7 @@ impl Engine {
         if self.doc_id().as_deref() == Some(incoming.id()) {
             let at = now_seconds();
             let file = incoming.export_file();
-            return match self.run(Command::MergeFile(file), &Stamp::new(String::new(), at)) {
+            return match self.run(Command::MergeFile(file), &self.stamp(String::new(), at)) {
                 Ok(Outcome::Merged(report)) => {
                     Reply::Imported(Imported::Merged { id: incoming.id().to_string(), report })
                 }

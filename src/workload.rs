@@ -124,8 +124,11 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
     let unit =
         UnitForm { name: format!("{} 测试学校", size.name), hotline: "8573065".into(), ..UnitForm::default() };
     let today = "2026-11-27".parse().expect("a valid date");
-    // The template's draft risk points would blur the counts: every point here is generated.
-    let template = Template { risks: Vec::new(), ..Template::school() };
+    // The template's draft risk points and posts would blur the counts: every one here is
+    // generated. Its first six departments, as registers had when the benchmarks began.
+    let school = Template::school();
+    let template =
+        Template { risks: Vec::new(), posts: Vec::new(), departments: school.departments[..6].to_vec(), ..school };
     let mut doc = RegisterDoc::create(&unit, &template, today, &Stamp::new("", 0)).expect("a valid unit");
 
     let people_forms: Vec<PersonForm> = (0..size.people)
@@ -157,6 +160,7 @@ pub fn build(size: Size, seed: u64) -> RegisterDoc {
             rank: rng.pick(&["股级", "副科级", "科级"]).to_string(),
             duties: "履行岗位职责\n遵守廉洁纪律".into(),
             holders: vec![rng.pick(&people).clone()],
+            key: i % 10 == 0,
         })
         .collect();
     let posts = create(&mut doc, post_forms, size.change_per_record);

@@ -2,7 +2,7 @@
 
 use automerge::transaction::Transactable as _;
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
-use qingfeng::model::{Date, EntityKind, Person, ReviewStage, RiskLevel, RiskPoint, Template};
+use qingfeng::model::{Date, EntityKind, Person, ReviewStage, RiskLevel, RiskPoint, Scope, Template};
 use qingfeng::rules::{DepartmentForm, Form, PersonForm, PostForm, RiskForm, UnitForm};
 
 const T0: i64 = 1_795_797_000;
@@ -82,8 +82,9 @@ fn a_new_register_has_the_template_and_one_first_change() {
     let r = doc.register();
     assert_eq!(r.unit.name, "王场小学");
     assert_eq!(r.schema, 1);
-    assert_eq!(r.departments.len(), 6);
-    assert_eq!(r.risk_kinds.len(), 5);
+    assert_eq!(r.departments.len(), Template::school().departments.len());
+    assert_eq!(r.risk_kinds.len(), 3);
+    assert_eq!(r.settings.template, "school");
     let mut phases: Vec<_> = r.phases.values().collect();
     phases.sort_by_key(|p| p.order);
     assert_eq!(phases[0].name, "组织动员");
@@ -91,9 +92,36 @@ fn a_new_register_has_the_template_and_one_first_change() {
     // The typical points arrive as drafts, with a measure for each stage.
     let drafts: Vec<_> = r.risks.values().filter(|p| p.review == ReviewStage::Draft).collect();
     assert_eq!(drafts.len(), Template::school().risks.len());
-    assert!(drafts.iter().all(|p| p.department.is_some() && !p.kind.is_empty()));
+    assert!(drafts.iter().all(|p| !p.kind.is_empty()));
+    assert!(drafts.iter().all(|p| p.scope == Scope::Unit || p.department.is_some()));
     assert_eq!(r.measures.len(), 3 * drafts.len());
     assert_eq!(doc.heads().len(), 1);
+}
+
+#[test]
+fn a_bureau_register_has_its_offices_subordinate_units_key_posts_and_post_drafts() {
+    let unit = UnitForm { name: "咸丰县林业局".into(), ..Default::default() };
+    let template = Template::bureau();
+    let doc = RegisterDoc::create(&unit, &template, today(), &stamp("", 0)).unwrap();
+    let r = doc.register();
+    assert_eq!(r.settings.template, "bureau");
+    let subordinate: Vec<&str> = r.departments.values().filter(|d| d.subordinate).map(|d| d.name.as_str()).collect();
+    assert_eq!(subordinate.len(), template.subordinate_units.len());
+    assert!(subordinate.iter().all(|name| template.subordinate_units.iter().any(|u| u == name)));
+    let key: Vec<&str> = r.posts.values().filter(|p| p.key).map(|p| p.name.as_str()).collect();
+    assert!(key.contains(&"局长"), "{key:?}");
+    // Every post sits in one of its departments, with a rank of the template.
+    for post in r.posts.values() {
+        assert!(r.departments.contains_key(&post.department), "{}", post.name);
+        assert!(template.ranks.contains(&post.rank), "{}", post.rank);
+    }
+    // A post's draft names its post and that post's department.
+    let post_drafts: Vec<&RiskPoint> = r.risks.values().filter(|p| p.scope == Scope::Post).collect();
+    assert!(!post_drafts.is_empty());
+    for draft in post_drafts {
+        let post = &r.posts[draft.post.as_ref().expect("a post")];
+        assert_eq!(draft.department.as_ref(), Some(&post.department));
+    }
 }
 
 #[test]

@@ -377,7 +377,7 @@ fn xlsx_opens_with_a_reader_and_has_the_rows() {
 fn the_self_check_form_is_per_department() {
     let s = approved_school();
     let table = self_check_table(s.doc.register(), &s.finance, Locale::ZhCn);
-    assert_eq!(table.title, "高桥小学财务室风险点及防控措施自查表");
+    assert_eq!(table.title, "高桥小学财务室腐败风险点及防控措施自查表");
     assert_eq!(table.rows.len(), 1);
     assert_eq!(table.rows[0][7], "0/1");
     let other = s.doc.register().departments.iter().find(|(_, d)| d.name == "食堂").unwrap().0.clone();

@@ -3,19 +3,28 @@
 
 use crate::model::{EntityKind, Id};
 
-/// Who makes a change and when.
+/// Who makes a change, on which device, and when. The person is whoever the member said they
+/// are (not authenticated); the device is a random id the browser keeps, so history can tell
+/// two browsers apart that chose the same name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Stamp {
     /// The person id of the member making the change ("" before anyone chose who they are).
     pub author: Id,
     /// Unix time in seconds.
     pub at: i64,
+    /// The browser's device id ("" when unknown: tests, older builds).
+    pub device: String,
 }
 
 impl Stamp {
-    /// A stamp for `author` at `at` seconds.
+    /// A stamp for `author` at `at` seconds, on no known device.
     pub fn new(author: impl Into<Id>, at: i64) -> Self {
-        Self { author: author.into(), at }
+        Self { author: author.into(), at, device: String::new() }
+    }
+
+    /// The same stamp, made on `device`.
+    pub fn on(self, device: &str) -> Self {
+        Self { device: device.to_string(), ..self }
     }
 }
 
@@ -100,6 +109,8 @@ impl Action {
 pub struct ChangeNote {
     /// The member who made it.
     pub author: Id,
+    /// The device it was made on ("" when unknown).
+    pub device: String,
     /// What was done.
     pub action: Action,
     /// The entity touched, if any.
@@ -118,6 +129,9 @@ impl ChangeNote {
         if !self.label.is_empty() {
             text.push_str(&format!("\nlabel={}", one_line(&self.label)));
         }
+        if !self.device.is_empty() {
+            text.push_str(&format!("\ndevice={}", one_line(&self.device)));
+        }
         text
     }
 
@@ -127,6 +141,7 @@ impl ChangeNote {
         let mut action = None;
         let mut entity = None;
         let mut label = String::new();
+        let mut device = String::new();
         for line in message.lines() {
             let (key, value) = line.split_once('=')?;
             match key {
@@ -137,10 +152,11 @@ impl ChangeNote {
                     entity = Some((EntityKind::from_collection(collection)?, id.to_string()));
                 }
                 "label" => label = value.to_string(),
+                "device" => device = value.to_string(),
                 _ => {}
             }
         }
-        Some(Self { author: author?, action: action?, entity, label })
+        Some(Self { author: author?, device, action: action?, entity, label })
     }
 }
 
@@ -156,6 +172,7 @@ mod tests {
     fn round_trips_and_keeps_to_one_line_per_key() {
         let note = ChangeNote {
             author: "p-1".into(),
+            device: "d-7".into(),
             action: Action::Update,
             entity: Some((EntityKind::Risk, "r-9".into())),
             label: "采购\n收受回扣".into(),
@@ -164,6 +181,9 @@ mod tests {
         assert!(text.starts_with("author=p-1\n"));
         let back = ChangeNote::parse(&text).unwrap();
         assert_eq!(back.label, "采购 收受回扣");
+        assert_eq!(back.device, "d-7");
+        // Notes written before devices were recorded still read, with no device.
+        assert_eq!(ChangeNote::parse("author=p-1\naction=update").unwrap().device, "");
         assert_eq!((back.author, back.action, back.entity), (note.author, note.action, note.entity));
     }
 

@@ -16,6 +16,8 @@ pub struct HistoryEntry {
     pub hash: ChangeHash,
     /// The member who made it ("" when unknown).
     pub author: Id,
+    /// The device it was made on ("" when unknown).
+    pub device: String,
     /// Unix seconds, by the author's clock.
     pub at: i64,
     /// What was done; `None` for changes not written by Qingfeng.
@@ -73,6 +75,7 @@ impl RegisterDoc {
                     HistoryEntry {
                         hash: meta.hash,
                         author: note.as_ref().map(|n| n.author.clone()).unwrap_or_default(),
+                        device: note.as_ref().map(|n| n.device.clone()).unwrap_or_default(),
                         at: meta.timestamp,
                         action: note.as_ref().map(|n| n.action),
                         entity: note.as_ref().and_then(|n| n.entity.clone()),

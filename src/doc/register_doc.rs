@@ -1,6 +1,6 @@
 //! [`RegisterDoc`]: one register's Automerge document and the model hydrated from it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use automerge::transaction::{CommitOptions, Transactable as _};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc as _, Value};
@@ -10,7 +10,7 @@ use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Register,
+    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Post, Register,
     ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
@@ -154,8 +154,13 @@ impl RegisterDoc {
         let mut details = Unit::default();
         unit.apply(&mut details, &register).map_err(DocError::Invalid)?;
         register.unit = details;
+        register.settings.template = template.code.clone();
         for name in &template.departments {
             register.departments.insert(new_id(), Department { name: name.clone(), ..Department::default() });
+        }
+        for name in &template.subordinate_units {
+            let unit = Department { name: name.clone(), subordinate: true, ..Department::default() };
+            register.departments.insert(new_id(), unit);
         }
         for name in &template.risk_kinds {
             register.risk_kinds.insert(new_id(), RiskKind { name: name.clone(), archived: None });
@@ -172,6 +177,7 @@ impl RegisterDoc {
             register.phases.insert(new_id(), phase);
         }
 
+        seed_template_posts(&mut register, template);
         seed_template_risks(&mut register, template);
 
         let mut doc = AutoCommit::new().with_actor(ActorId::random());
@@ -543,7 +549,7 @@ impl RegisterDoc {
             Action::UpdateSettings => self.unviewed.root_fields.insert("settings".into()),
             _ => false,
         };
-        let note = ChangeNote { author: stamp.author.clone(), action, entity, label };
+        let note = ChangeNote { author: stamp.author.clone(), device: stamp.device.clone(), action, entity, label };
         self.doc.commit_with(CommitOptions::default().with_message(note.encode()).with_time(stamp.at));
     }
 
@@ -561,18 +567,41 @@ impl RegisterDoc {
 }
 
 /// The template's typical risk points, as drafts with their measures.
+fn id_of<'a>(mut names: impl Iterator<Item = (&'a Id, &'a str)>, name: &str) -> Option<Id> {
+    names.find(|(_, n)| *n == name).map(|(id, _)| id.clone())
+}
+
+fn seed_template_posts(register: &mut Register, template: &Template) {
+    for post in &template.posts {
+        let department = id_of(register.departments.iter().map(|(id, d)| (id, d.name.as_str())), &post.department);
+        let seeded = Post {
+            name: post.name.clone(),
+            department: department.unwrap_or_default(),
+            rank: post.rank.clone(),
+            duties: post.duties.as_str().into(),
+            key: post.key,
+            ..Post::default()
+        };
+        register.posts.insert(new_id(), seeded);
+    }
+}
+
 fn seed_template_risks(register: &mut Register, template: &Template) {
-    let id_of =
-        |names: &BTreeMap<Id, String>, name: &str| names.iter().find(|(_, n)| *n == name).map(|(id, _)| id.clone());
-    let departments: BTreeMap<Id, String> =
-        register.departments.iter().map(|(id, d)| (id.clone(), d.name.clone())).collect();
-    let kinds: BTreeMap<Id, String> = register.risk_kinds.iter().map(|(id, k)| (id.clone(), k.name.clone())).collect();
     for suggested in &template.risks {
         let risk_id = new_id();
+        let department = id_of(register.departments.iter().map(|(id, d)| (id, d.name.as_str())), &suggested.department);
+        let post = (!suggested.post.is_empty())
+            .then(|| {
+                let mut posts = register.posts.iter().filter(|(_, p)| department.as_ref() == Some(&p.department));
+                posts.find(|(_, p)| p.name == suggested.post).map(|(id, _)| id.clone())
+            })
+            .flatten();
         let risk = RiskPoint {
-            scope: Scope::Department,
-            department: id_of(&departments, &suggested.department),
-            kind: id_of(&kinds, &suggested.kind).unwrap_or_default(),
+            scope: Scope::from_code(&suggested.scope).unwrap_or(Scope::Department),
+            post,
+            department,
+            kind: id_of(register.risk_kinds.iter().map(|(id, k)| (id, k.name.as_str())), &suggested.kind)
+                .unwrap_or_default(),
             power_item: suggested.power_item.clone(),
             description: suggested.description.as_str().into(),
             manifestations: suggested.manifestations.as_str().into(),

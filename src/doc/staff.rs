@@ -97,7 +97,7 @@ mod tests {
         let mut doc =
             RegisterDoc::create(&unit, &Template::school(), "2026-11-02".parse().unwrap(), &Stamp::default()).unwrap();
         let finance = doc.register().departments.iter().find(|(_, d)| d.name == "财务室").unwrap().0.clone();
-        let existing = PostForm { name: "出纳".into(), department: finance.clone(), ..PostForm::default() };
+        let existing = PostForm { name: "票据管理员".into(), department: finance.clone(), ..PostForm::default() };
         let cashier = doc.create_entity(&Stamp::default(), &existing).unwrap();
         let changes = doc.history().len();
 
@@ -109,19 +109,19 @@ mod tests {
         assert!(!doc.register().people.values().any(|p| p.name == "朱忠云"));
 
         let entries = [
-            entry("朱忠云", Some(&finance), "会计"),
-            entry("陈继荣", Some(&finance), "会计"),
-            entry("李明", Some(&finance), "出纳"),
+            entry("朱忠云", Some(&finance), "报账员"),
+            entry("陈继荣", Some(&finance), "报账员"),
+            entry("李明", Some(&finance), "票据管理员"),
             entry("赵红", None, ""),
         ];
         assert_eq!(doc.import_staff(&Stamp::new("wang", 5), &entries).unwrap(), (4, 1));
         assert_eq!(doc.history().len(), changes + 1, "one change");
         let id_of = |name: &str| doc.register().people.iter().find(|(_, p)| p.name == name).unwrap().0.clone();
-        let accountant = doc.register().posts.values().find(|p| p.name == "会计").unwrap();
+        let accountant = doc.register().posts.values().find(|p| p.name == "报账员").unwrap();
         assert_eq!(accountant.rank, "股级");
         assert_eq!(accountant.holders.keys().cloned().collect::<Vec<_>>().len(), 2);
         assert!(accountant.holders.contains_key(&id_of("朱忠云")) && accountant.holders.contains_key(&id_of("陈继荣")));
-        // 李明 joins the department's existing 出纳 post.
+        // 李明 joins the department's existing 票据管理员 post.
         assert!(doc.register().posts[&cashier].holders.contains_key(&id_of("李明")));
         // And it survives a reload.
         let reloaded = RegisterDoc::load(&doc.save()).unwrap();

@@ -23,10 +23,12 @@ pub enum Request {
         /// Its journals.
         journals: Vec<JournalEntry>,
     },
-    /// Create a register from the school template and open it.
+    /// Create a register from a built-in template and open it.
     Create {
         /// 单位
         unit: UnitForm,
+        /// The template's code ([`crate::model::Template::CODES`]).
+        template: String,
         /// Today, `YYYY-MM-DD`, to date the plan's phases.
         today: String,
         /// Now, Unix seconds.
@@ -102,6 +104,8 @@ pub enum Request {
         /// The new secret.
         secret: String,
     },
+    /// The browser's device id, kept by the page: every change the engine makes records it.
+    Device(String),
     /// The page's window went online or offline (a worker may not hear it itself).
     Network {
         /// Whether the browser is online.

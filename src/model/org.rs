@@ -46,6 +46,10 @@ pub struct Department {
     pub head: Option<Id>,
     /// 分管领导: the deputy leader in charge.
     pub leader_in_charge: Option<Id>,
+    /// A subordinate unit (局属二级单位) with its own leaders, not an internal office.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub subordinate: bool,
     /// Set when archived.
     pub archived: Option<Archived>,
 }
@@ -65,6 +69,10 @@ pub struct Post {
     pub duties: Text,
     /// The people who hold it, as a set (person id → true) so concurrent additions merge.
     pub holders: BTreeMap<Id, bool>,
+    /// A key post (重点对象): 学校领导, 会计, 食堂采买; a bureau's leaders and section heads.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub key: bool,
     /// Set when archived.
     pub archived: Option<Archived>,
 }

@@ -10,6 +10,11 @@ use super::{Degree, RiskLevel, Sealed};
 /// Settings the committee may change.
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Settings {
+    /// The built-in template the register was made from ("school", "bureau"): it decides the
+    /// rank order. Registers made before templates were named are schools'.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub template: String,
     /// The level proposed for each likelihood × severity, keyed `"<likelihood>x<severity>"`
     /// with scores 1–4 (`"3x4"`). One key per cell, so two members' edits of different cells
     /// merge. A missing cell falls back to [`Settings::default_level`].
@@ -105,6 +110,7 @@ impl Default for Settings {
             }
         }
         Self {
+            template: String::new(),
             level_matrix,
             answer_days: default_answer_days(),
             holidays: default_holidays(),

@@ -109,7 +109,7 @@ mod tests {
         let value: Value = serde_json::from_str(&register_json(doc.register())).unwrap();
         assert_eq!(value["unit"]["name"], "高桥小学");
         assert_eq!(value["people"][0]["name"], "王家福");
-        assert_eq!(value["departments"].as_array().unwrap().len(), 6);
+        assert_eq!(value["departments"].as_array().unwrap().len(), 9);
         assert_eq!(value["phases"].as_array().unwrap().len(), 6);
     }
 }

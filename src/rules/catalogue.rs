@@ -7,10 +7,7 @@ use super::measures::{MeasuresByRisk, measures_of};
 use super::responsibility::{Role, graded_responsibility};
 use super::review::{in_force, stage_of};
 use crate::i18n::{Locale, text};
-use crate::model::{Approval, Id, Measure, MeasureStage, Register, ReviewStage, RiskLevel, RiskPoint};
-
-/// Ranks from senior to junior; others sort after these, by name.
-const RANK_ORDER: [&str; 9] = ["正处级", "副处级", "正科级", "科级", "副科级", "股级", "副股级", "科员", "办事员"];
+use crate::model::{Approval, Id, Measure, MeasureStage, Register, ReviewStage, RiskLevel, RiskPoint, Template};
 
 /// One row of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +42,10 @@ pub struct CatalogueRow {
     pub progress: String,
 }
 
-fn rank_position(rank: &str) -> usize {
-    RANK_ORDER.iter().position(|r| *r == rank.trim()).unwrap_or(RANK_ORDER.len())
+/// Where `rank` stands among the register's template's ranks, senior first; other ranks sort
+/// after these, by name.
+fn rank_position(ranks: &[String], rank: &str) -> usize {
+    ranks.iter().position(|r| r == rank.trim()).unwrap_or(ranks.len())
 }
 
 /// The measures of a point as one cell: "前期预防：…；中期监控：…".
@@ -114,11 +113,11 @@ fn row(
     }
 }
 
-fn order(a: &CatalogueRow, b: &CatalogueRow) -> Ordering {
+fn order(ranks: &[String], a: &CatalogueRow, b: &CatalogueRow) -> Ordering {
     a.level
         .cmp(&b.level)
         .then_with(|| a.department.cmp(&b.department))
-        .then_with(|| rank_position(&a.rank).cmp(&rank_position(&b.rank)))
+        .then_with(|| rank_position(ranks, &a.rank).cmp(&rank_position(ranks, &b.rank)))
         .then_with(|| a.rank.cmp(&b.rank))
         .then_with(|| a.post.cmp(&b.post))
         .then_with(|| a.id.cmp(&b.id))
@@ -162,7 +161,8 @@ pub fn catalogue(register: &Register, department: Option<&str>, locale: Locale) 
             _ => row(register, measures.of(id), id, r, locale),
         })
         .collect();
-    rows.sort_by(order);
+    let ranks = &Template::by_code(&register.settings.template).ranks;
+    rows.sort_by(|a, b| order(ranks, a, b));
     for (i, row) in rows.iter_mut().enumerate() {
         row.number = i + 1;
     }
@@ -183,6 +183,7 @@ mod tests {
     fn register() -> Register {
         let mut r = Register::default();
         r.unit.name = "高桥小学".into();
+        r.settings.template = "bureau".into();
         r.people.insert("zhu".into(), Person { name: "朱忠云".into(), ..Person::default() });
         r.people.insert("wang".into(), Person { name: "王家福".into(), ..Person::default() });
         r.leading_group.leader = Some("wang".into());
@@ -241,6 +242,17 @@ mod tests {
         assert_eq!(catalogue(&r, None, Locale::ZhCn)[0].leaders, "王家福");
         let own = catalogue(&r, Some("a"), Locale::ZhCn);
         assert_eq!(own.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), ["2", "1"]);
+    }
+
+    #[test]
+    fn ranks_follow_the_register_s_template() {
+        let mut r = register();
+        r.settings.template = "school".into();
+        r.posts.get_mut("acc").unwrap().rank = "一般教职工".into();
+        r.posts.get_mut("head").unwrap().rank = "中层干部".into();
+        let rows = catalogue(&r, Some("a"), Locale::ZhCn);
+        // By name 一 (U+4E00) would come before 中 (U+4E2D); the school's ranks put 中层干部 first.
+        assert_eq!((rows[0].post.as_str(), rows[1].post.as_str()), ("主任", "会计"));
     }
 
     #[test]

@@ -39,7 +39,11 @@ pub fn guide(register: &Register) -> Vec<GuideStep> {
             "/org",
             group.leader.is_some() && group.deputies.values().chain(group.members.values()).any(|in_group| *in_group),
         ),
-        step("posts", ("guide.posts", "guide.posts_hint"), "/org", register.posts.values().any(|p| p.is_active())),
+        // The template brings the posts; the step is to say who holds them, key posts first.
+        step("posts", ("guide.posts", "guide.posts_hint"), "/org", {
+            let posts: Vec<_> = register.posts.values().filter(|p| p.is_active()).collect();
+            posts.iter().any(|p| !p.holders.is_empty()) && posts.iter().all(|p| !p.key || !p.holders.is_empty())
+        }),
         // The template's typical points are each taken up or archived.
         step(
             "drafts",
@@ -89,7 +93,11 @@ mod tests {
         r.leading_group = LeadingGroup { leader: Some("a".into()), ..LeadingGroup::default() };
         assert_eq!(done(&r), ["people", "departments"]);
         r.leading_group.members.insert("b".into(), true);
-        r.posts.insert("p".into(), Post { name: "会计".into(), department: "d".into(), ..Post::default() });
+        // Posts as the template brings them: a key post nobody holds yet.
+        let key = Post { name: "会计".into(), department: "d".into(), key: true, ..Post::default() };
+        r.posts.insert("p".into(), key);
+        assert_eq!(done(&r), ["people", "departments", "group"]);
+        r.posts.get_mut("p").unwrap().holders.insert("b".into(), true);
         assert_eq!(done(&r), ["people", "departments", "group", "posts"]);
 
         // The template's draft taken up; then one point sent to the leading group; a round published.

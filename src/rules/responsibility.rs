@@ -140,7 +140,7 @@ mod tests {
                 name: "总务处".into(),
                 head: Some("zhu".into()),
                 leader_in_charge: Some("chen".into()),
-                archived: None,
+                ..Department::default()
             },
         );
         r.posts

@@ -362,6 +362,8 @@ pub struct DepartmentForm {
     pub head: String,
     /// 分管领导: a person id or "".
     pub leader_in_charge: String,
+    /// A subordinate unit (局属二级单位) rather than an internal office.
+    pub subordinate: bool,
 }
 
 impl Form for DepartmentForm {
@@ -372,6 +374,7 @@ impl Form for DepartmentForm {
             name: d.name.clone(),
             head: d.head.clone().unwrap_or_default(),
             leader_in_charge: d.leader_in_charge.clone().unwrap_or_default(),
+            subordinate: d.subordinate,
         }
     }
 
@@ -390,6 +393,7 @@ impl Form for DepartmentForm {
         department.name = name;
         department.head = head;
         department.leader_in_charge = leader_in_charge;
+        department.subordinate = self.subordinate;
         Ok(())
     }
 }
@@ -407,6 +411,8 @@ pub struct PostForm {
     pub duties: String,
     /// Person ids of its holders.
     pub holders: Vec<Id>,
+    /// A key post (重点对象).
+    pub key: bool,
 }
 
 impl Form for PostForm {
@@ -419,6 +425,7 @@ impl Form for PostForm {
             rank: p.rank.clone(),
             duties: p.duties.as_str().to_string(),
             holders: p.holders.keys().cloned().collect(),
+            key: p.key,
         }
     }
 
@@ -436,6 +443,7 @@ impl Form for PostForm {
         post.rank = rank;
         post.duties.update(duties);
         post.holders = holders;
+        post.key = self.key;
         Ok(())
     }
 }

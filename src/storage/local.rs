@@ -203,4 +203,15 @@ impl Prefs {
     pub fn set_registers(entries: &[RegisterEntry]) -> Result<(), StorageError> {
         set("qingfeng.registers", entries)
     }
+
+    /// This browser's device id: made once and kept, recorded with every change so history
+    /// tells browsers apart (a name is only what a member says they are). When it cannot be
+    /// kept, this visit's changes name a device of their own.
+    pub fn device() -> String {
+        get::<String>("qingfeng.device").unwrap_or_else(|| {
+            let id = crate::model::new_id();
+            let _ = set("qingfeng.device", &id);
+            id
+        })
+    }
 }

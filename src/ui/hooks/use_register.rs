@@ -97,6 +97,7 @@ impl Session {
         };
         let on_failure = move |why| session.autosave.engine_stopped(why);
         session.link.set_value(EngineLink::start(move |event| session.on_event(event), on_failure));
+        session.request(Request::Device(Prefs::device()), |_| {});
         leptos::task::spawn_local(async move { session.persisted.set(ask_persistence().await) });
         for (name, online) in [("online", true), ("offline", false)] {
             let tell = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
@@ -248,10 +249,20 @@ impl Session {
         let journals = self.autosave.journals_for_opening(&id);
         let this = *self;
         self.request(Request::Open { register: id.clone(), journals }, move |reply| {
-            // A test hook: e2e tests slow the opening down to see the view copy (never set otherwise).
-            match <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<u32>("qingfeng.test.open_delay_ms") {
+            // A test hook: e2e tests slow the opening down, of every register or of one, to see
+            // the view copy or to make an earlier opening finish last (never set otherwise).
+            let delay = |key: &str| <gloo_storage::LocalStorage as gloo_storage::Storage>::get::<u32>(key);
+            match delay(&format!("qingfeng.test.open_delay_ms.{id}")).or_else(|_| delay("qingfeng.test.open_delay_ms"))
+            {
                 Ok(ms) => {
-                    gloo_timers::callback::Timeout::new(ms, move || this.opened(&id, reply)).forget();
+                    gloo_timers::callback::Timeout::new(ms, move || {
+                        this.opened(&id, reply);
+                        // Tells the test the slowed reply has been dealt with.
+                        if let Some(body) = document().body() {
+                            let _ = body.set_attribute("data-delayed-open", &id);
+                        }
+                    })
+                    .forget();
                 }
                 Err(_) => this.opened(&id, reply),
             }
@@ -361,11 +372,11 @@ impl Session {
         });
     }
 
-    /// Creates a register from the school template and opens it; `done` gets its id, or the
-    /// refused fields.
-    pub fn create(&self, unit: UnitForm, done: impl FnOnce(Result<Id, DocError>) + 'static) {
+    /// Creates a register from built-in template `template` and opens it; `done` gets its id,
+    /// or the refused fields.
+    pub fn create(&self, unit: UnitForm, template: String, done: impl FnOnce(Result<Id, DocError>) + 'static) {
         let this = *self;
-        let request = Request::Create { unit, today: today().to_string(), at: now_seconds() };
+        let request = Request::Create { unit, template, today: today().to_string(), at: now_seconds() };
         self.request(request, move |reply| match reply {
             Reply::Opened(view) => {
                 let id = view.id.clone();

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use crate::ui::use_app;
 
 /// Each section: its heading and its paragraphs, as locale keys.
-const SECTIONS: [(&str, &[&str]); 8] = [
+const SECTIONS: [(&str, &[&str]); 9] = [
     ("help.start.title", &["help.start.p1", "help.start.p2"]),
+    ("help.rating.title", &["help.rating.p1", "help.rating.p2", "help.rating.p3"]),
     ("help.share.title", &["help.share.p1", "help.share.p2", "help.share.p3"]),
     ("help.live.title", &["help.live.p1", "help.live.p2", "help.live.p3"]),
     ("help.backup.title", &["help.backup.p1", "help.backup.p2"]),

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::doc::HistoryEntry;
 use crate::model::{EntityKind, RiskLevel};
 use crate::rules::{RiskFilter, RiskSort, SortDir, risk_rows};
+use crate::storage::Prefs;
 use crate::ui::hooks::today;
 use crate::ui::time::format_time;
 use crate::ui::use_app;
@@ -42,6 +43,7 @@ pub fn HistoryPage() -> impl IntoView {
         ids.into_iter().map(|id| (id.clone(), author_name(&id))).collect::<Vec<_>>()
     };
     let rid = move || session.open_id.get().unwrap_or_default();
+    let here = Prefs::device();
     let more_left = move || entries().len() > shown.get();
     view! {
         <h1 class="page-title">{move || tr.t("history.title")}</h1>
@@ -69,17 +71,20 @@ pub fn HistoryPage() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <p class="hint">{move || tr.t("history.names_hint")}</p>
             <table class="table compact" data-testid="history-table">
                 <thead>
                     <tr>
                         <th>{move || tr.t("history.when")}</th>
                         <th>{move || tr.t("history.who")}</th>
+                        <th>{move || tr.t("history.device")}</th>
                         <th>{move || tr.t("history.what")}</th>
                         <th></th>
                     </tr>
                 </thead>
                 <tbody>
                     {move || entries().into_iter().take(shown.get()).map(|e| {
+                        let here = here.clone();
                         let action = e.action.map(|a| a.label_key()).unwrap_or("history.other");
                         let entity = e.entity.as_ref().map(|(k, _)| k.label_key());
                         let hash = e.hash_hex();
@@ -87,6 +92,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <tr data-testid="history-row">
                                 <td>{format_time(e.at)}</td>
                                 <td data-testid="history-row-author">{author_name(&e.author)}</td>
+                                <td data-testid="history-row-device" title=e.device.clone()>{device_label(&e.device, &here)}</td>
                                 <td>
                                     {move || tr.t(action)} " "
                                     {entity.map(|k| move || tr.t(k))} " "
@@ -106,6 +112,16 @@ pub fn HistoryPage() -> impl IntoView {
                 <button on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>{move || tr.t("history.more")}</button>
             </Show>
         </section>
+    }
+}
+
+/// A change's device as the table shows it: this browser, or the start of its id.
+fn device_label(device: &str, here: &str) -> String {
+    let tr = use_app().tr;
+    match device {
+        "" => tr.t("history.unknown_device").to_string(),
+        d if d == here => tr.t("history.this_device").to_string(),
+        d => d.chars().take(8).collect(),
     }
 }
 

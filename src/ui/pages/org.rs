@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::engine::Command;
+use crate::i18n::text;
 use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
 use crate::rules::{DepartmentForm, Form, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::{Section, entity_section};
@@ -61,6 +62,9 @@ pub fn OrgPage() -> impl IntoView {
                 ("department.name", |_, d| d.name.clone()),
                 ("department.head", |c, d| name_of(c.register, &d.head)),
                 ("department.leader_in_charge", |c, d| name_of(c.register, &d.leader_in_charge)),
+                ("department.kind", |c, d| {
+                    text(c.locale, if d.subordinate { "department.subordinate" } else { "department.internal" }).to_string()
+                }),
             ],
             order: |d| d.name.clone(),
             fields: |form, errors| {
@@ -69,6 +73,7 @@ pub fn OrgPage() -> impl IntoView {
                     <TextField form lens=lens!(name) errors field="name" label="department.name" prefix="department" required=true/>
                     <SelectField form lens=lens!(head) errors field="head" label="department.head" prefix="department" options=people empty_label="form.none"/>
                     <SelectField form lens=lens!(leader_in_charge) errors field="leader_in_charge" label="department.leader_in_charge" prefix="department" options=people empty_label="form.none"/>
+                    <CheckField form get=|f| f.subordinate set=|f, v| f.subordinate = v field="subordinate" label="department.subordinate" prefix="department"/>
                 }
                     .into_any()
             },
@@ -83,6 +88,7 @@ pub fn OrgPage() -> impl IntoView {
                 ("post.department", |c, p| c.register.departments.get(&p.department).map(|d| d.name.clone()).unwrap_or_default()),
                 ("post.rank", |_, p| p.rank.clone()),
                 ("post.holders", |c, p| names_of(c.register, p.holders.keys())),
+                ("post.key", |c, p| if p.key { text(c.locale, "post.key_mark").to_string() } else { String::new() }),
             ],
             order: |p| p.name.clone(),
             fields: |form, errors| {
@@ -92,6 +98,7 @@ pub fn OrgPage() -> impl IntoView {
                     <TextField form lens=lens!(name) errors field="name" label="post.name" prefix="post" required=true/>
                     <SelectField form lens=lens!(department) errors field="department" label="post.department" prefix="post" options=departments empty_label="form.choose" required=true/>
                     <TextField form lens=lens!(rank) errors field="rank" label="post.rank" prefix="post"/>
+                    <CheckField form get=|f| f.key set=|f, v| f.key = v field="key" label="post.key" prefix="post"/>
                     <TextArea form lens=lens!(duties) errors field="duties" label="post.duties" prefix="post"/>
                     <CheckList form get=|f| f.holders.clone() set=|f, v| f.holders = v errors field="holders" label="post.holders" prefix="post" options=people_options()/>
                 }

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::doc::DocError;
+use crate::model::Template;
 use crate::rules::{Invalid, UnitForm};
 use crate::ui::import_zone::ImportZone;
 use crate::ui::live::JoinForm;
@@ -17,12 +18,13 @@ pub fn RegistersPage() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     let form = RwSignal::new(UnitForm::default());
+    let template = RwSignal::new(Template::CODES[0].to_string());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let navigate = use_navigate();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
-        session.create(form.get_untracked(), move |result| match result {
+        session.create(form.get_untracked(), template.get_untracked(), move |result| match result {
             Ok(id) => {
                 errors.set(Vec::new());
                 form.set(UnitForm::default());
@@ -69,6 +71,17 @@ pub fn RegistersPage() -> impl IntoView {
             <h2>{move || tr.t("registers.create")}</h2>
             <p class="hint">{move || tr.t("registers.template_hint")}</p>
             <form class="form" on:submit=create data-testid="create-register-form">
+                <fieldset class="field wide choice" data-testid="create-template">
+                    <legend class="field-label">{move || tr.t("registers.template")}</legend>
+                    {Template::CODES.into_iter().map(|code| view! {
+                        <label class="check">
+                            <input type="radio" name="template" value=code data-testid=format!("template-{code}")
+                                prop:checked=move || template.get() == code
+                                on:change=move |_| template.set(code.to_string())/>
+                            {move || tr.t(Template::label_key(code))}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
                 <TextField form lens=lens!(name) errors field="name" label="unit.name" prefix="unit" required=true/>
                 <TextField form lens=lens!(superior) errors field="superior" label="unit.superior" prefix="unit"/>
                 <TextField form lens=lens!(hotline) errors field="hotline" label="unit.hotline" prefix="unit"/>
