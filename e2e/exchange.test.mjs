@@ -48,8 +48,8 @@ test('two members merge by exchanging files, and nothing typed is lost', async (
     // Files go both ways.
     const fromWang = await wang.exportFile(files);
     const fromZhu = await zhu.exportFile(files);
-    assert.match(await wang.importFile(fromZhu.path), /已合并 \d+ 处修改，来自：朱忠云/);
-    assert.match(await zhu.importFile(fromWang.path), /已合并 \d+ 处修改，来自：王家福/);
+    assert.match(await wang.importFile(fromZhu.path), /已合并\d+处修改，来自：朱忠云/);
+    assert.match(await zhu.importFile(fromWang.path), /已合并\d+处修改，来自：王家福/);
     assert.match(await zhu.importFile(fromWang.path), /没有新的修改/);
 
     for (const app of [wang, zhu]) {

@@ -27,10 +27,10 @@ test('invalid fields are refused beside the field and nothing is written', async
     // Nothing was written, so nothing waits to be saved.
     await app.saved();
     // A post without a department.
-    await app.id('post-name').fill('出纳');
+    await app.id('post-name').fill('票据管理员');
     await app.id('post-save').click();
     await expectText(app.id('post-department-error'), '必填');
-    await expectCount(app.id('post-row'), 0);
+    await expectCount(app.row('post', '票据管理员'), 0);
     // The same refusal in English.
     await app.id('lang-switch').selectOption('en');
     await expectText(app.id('post-department-error'), 'Required');

@@ -47,10 +47,24 @@ fn history_lists_every_change_newest_first_with_author_and_entity() {
 #[test]
 fn a_member_adding_themselves_signs_that_change() {
     let mut doc = register();
-    let me = doc.add_member(T0 + 5, &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
+    let stamp = Stamp::new("", T0 + 5).on("browser-a");
+    let me = doc.add_member(&stamp, &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
     let latest = &doc.history()[0];
-    assert_eq!((latest.author.as_str(), latest.at), (me.as_str(), T0 + 5));
+    assert_eq!((latest.author.as_str(), latest.at, latest.device.as_str()), (me.as_str(), T0 + 5, "browser-a"));
     assert_eq!(doc.register().people[&me].name, "朱忠云");
+}
+
+#[test]
+fn history_tells_two_devices_apart_that_chose_the_same_name() {
+    let mut doc = register();
+    let zhu = add_person(&mut doc, "wang", 10, "朱忠云");
+    let mut other = doc.fork();
+    let form = |name: &str| PersonForm { name: name.into(), ..Default::default() };
+    doc.update_entity(&Stamp::new(zhu.as_str(), T0 + 20).on("browser-a"), &zhu, &form("朱忠云（会计）")).unwrap();
+    other.create_entity(&Stamp::new(zhu.as_str(), T0 + 21).on("browser-b"), &form("陈继荣")).unwrap();
+    doc.merge(&mut other).unwrap();
+    let by_zhu: Vec<String> = doc.history().iter().filter(|e| e.author == zhu).map(|e| e.device.clone()).collect();
+    assert_eq!(by_zhu, ["browser-b", "browser-a"]);
 }
 
 #[test]

@@ -29,7 +29,8 @@ fn register(name: &str) -> RegisterDoc {
 /// and another register.
 fn seeds(open: &mut RegisterDoc) -> Vec<Vec<u8>> {
     let mut copy = open.fork();
-    let person = copy.add_member(10, &PersonForm { name: "朱忠云".into(), ..PersonForm::default() }).unwrap();
+    let person =
+        copy.add_member(&Stamp::new("", 10), &PersonForm { name: "朱忠云".into(), ..PersonForm::default() }).unwrap();
     let kind = copy.register().risk_kinds.keys().next().unwrap().clone();
     let risk = RiskForm {
         scope: "unit".into(),

@@ -38,7 +38,7 @@ fn school() -> School {
     let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
     let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &Stamp::new("", T0)).unwrap();
     let person = |doc: &mut RegisterDoc, name: &str| {
-        doc.add_member(T0, &PersonForm { name: name.into(), ..Default::default() }).unwrap()
+        doc.add_member(&Stamp::new("", T0), &PersonForm { name: name.into(), ..Default::default() }).unwrap()
     };
     let wang = person(&mut doc, "王家福");
     let zhu = person(&mut doc, "朱忠云");

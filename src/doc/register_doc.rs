@@ -413,12 +413,14 @@ impl RegisterDoc {
         Ok(id)
     }
 
-    /// Adds the member at this browser as a person, the change signed by that new person.
-    pub fn add_member(&mut self, at: i64, form: &crate::rules::PersonForm) -> Result<Id, DocError> {
+    /// Adds the member at this browser as a person, the change signed by that new person (on
+    /// `stamp`'s device, at its time).
+    pub fn add_member(&mut self, stamp: &Stamp, form: &crate::rules::PersonForm) -> Result<Id, DocError> {
         let mut person = crate::model::Person::default();
         form.apply(&mut person, &self.register).map_err(DocError::Invalid)?;
         let id = new_id();
-        self.write_entity(&Stamp::new(id.clone(), at), Action::Create, &id, &person)?;
+        let stamp = Stamp { author: id.clone(), ..stamp.clone() };
+        self.write_entity(&stamp, Action::Create, &id, &person)?;
         Ok(id)
     }
 

@@ -319,7 +319,7 @@ impl RegisterDoc {
                 self.resolve_conflict(stamp, kind, &id, &field, choice)?;
                 Outcome::Done
             }
-            Command::AddMember(form) => Outcome::Created(self.add_member(stamp.at, &form)?),
+            Command::AddMember(form) => Outcome::Created(self.add_member(stamp, &form)?),
             Command::ImportStaff(entries) => {
                 let (people, posts) = self.import_staff(stamp, &entries)?;
                 Outcome::Staff { people, posts }

@@ -72,6 +72,7 @@ pub fn HistoryPage() -> impl IntoView {
                 </label>
             </div>
             <p class="hint">{move || tr.t("history.names_hint")}</p>
+            <div class="table-wrap">
             <table class="table compact" data-testid="history-table">
                 <thead>
                     <tr>
@@ -108,6 +109,7 @@ pub fn HistoryPage() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <Show when=more_left>
                 <button on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>{move || tr.t("history.more")}</button>
             </Show>

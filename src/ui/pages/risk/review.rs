@@ -73,14 +73,18 @@ pub fn ReviewPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
                             <details class="approved-version" data-testid="approved-version">
                                 <summary>{move || tr.f("review.approved_version", &[("who", &who), ("time", &format_time(approval.at))])}</summary>
                                 <dl>
-                                    <dt>{move || tr.t("risk.description")}</dt><dd>{version.description}</dd>
-                                    <dt>{move || tr.t("risk.manifestations")}</dt><dd>{version.manifestations}</dd>
-                                    <dt>{move || tr.t("risk.causes")}</dt><dd>{version.causes}</dd>
+                                    {[("risk.description", version.description), ("risk.manifestations", version.manifestations), ("risk.causes", version.causes)]
+                                        .into_iter()
+                                        .filter(|(_, text)| !text.is_empty())
+                                        .map(|(label, text)| view! { <dt>{move || tr.t(label)}</dt><dd>{text}</dd> })
+                                        .collect_view()}
                                     <dt>{move || tr.t("risk.level")}</dt><dd>{move || tr.t(version.level.label_key())}</dd>
-                                    <dt>{move || tr.t("measures.title")}</dt>
-                                    <dd><ul>{measures.into_iter().map(|m| view! {
-                                        <li>{move || tr.t(m.stage.label_key())} {move || tr.t("punct.colon")} {m.description.clone()}</li>
-                                    }).collect_view()}</ul></dd>
+                                    {(!measures.is_empty()).then(|| view! {
+                                        <dt>{move || tr.t("measures.title")}</dt>
+                                        <dd><ul>{measures.into_iter().map(|m| view! {
+                                            <li>{move || tr.t(m.stage.label_key())} {move || tr.t("punct.colon")} {m.description.clone()}</li>
+                                        }).collect_view()}</ul></dd>
+                                    })}
                                 </dl>
                             </details>
                         }
