@@ -9,11 +9,17 @@ import { App } from './fixtures/app.mjs';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'org', 'plan', 'history', 'sync'];
 
+/** Waits until the page at an address ending in `path` shows its heading. */
+async function shown(app, path) {
+  await app.page.waitForURL((url) => url.pathname.endsWith(path));
+  await app.page.locator('main h1, main h2').first().waitFor();
+}
+
 /** Visits every page of a register with a risk point, calling `check(name)` on each. */
 async function everyPage(app, check) {
   for (const name of PAGES) {
     await app.goto(name);
-    await app.page.waitForTimeout(300);
+    await shown(app, name === 'dashboard' ? '' : `/${name}`);
     await check(name);
   }
   await app.goto('risks');
@@ -23,7 +29,7 @@ async function everyPage(app, check) {
   for (const button of ['add-complaint', 'add-warning', 'open-matters', 'open-bulletin']) {
     await app.goto('warnings');
     await app.id(button).click();
-    await app.page.waitForTimeout(300);
+    await shown(app, { 'add-complaint': '/complaints/new', 'add-warning': '/warnings/new', 'open-matters': '/matters', 'open-bulletin': '/bulletin' }[button]);
     await check(button);
   }
   // Last: the help page is outside the register, and its header has no register sections.

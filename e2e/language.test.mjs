@@ -29,7 +29,8 @@ test('Chinese by default, English on a switch that persists', async () => {
     await expectText(app.id('save-status'), 'Saved');
     for (const section of ['risks', 'org', 'plan', 'dashboard']) {
       await app.goto(section);
-      await page.waitForTimeout(100);
+      await page.waitForURL((url) => section === 'dashboard' || url.pathname.endsWith(`/${section}`));
+      await page.locator('main h1, main h2').first().waitFor();
       assert.doesNotMatch(await page.locator('body').innerText(), KEY_LIKE, section);
     }
 

@@ -1,14 +1,22 @@
 //! Property: members editing copies of one register offline and exchanging files in any order
 //! end with the same register, and no edit is lost unless a later edit (one made knowing it)
-//! replaced it. Concurrent edits of one field all stay, as a conflict.
+//! replaced it. Concurrent edits of one field all stay, as a conflict; text typed on either side
+//! of a concurrent text edit survives. Besides edits, the members archive and restore, take
+//! review steps, rate points and run publicity rounds. Every copy's model, kept up to date
+//! piecemeal, equals a fresh full read of its document.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use automerge::{AutoCommit, ChangeHash};
 use proptest::prelude::*;
-use qingfeng::doc::{RegisterDoc, Stamp};
-use qingfeng::model::{Entity, EntityKind, Measure, MeasureStatus, Person, RiskLevel, RiskPoint, Template};
-use qingfeng::rules::{Form, MeasureForm, PersonForm, RiskForm, UnitForm};
+use qingfeng::doc::{DocError, RegisterDoc, Stamp};
+use qingfeng::model::{
+    Entity, EntityKind, Measure, MeasureStatus, Person, ReviewAction, ReviewStage, RiskLevel, RiskPoint, Template,
+};
+use qingfeng::rules::{
+    Form, LeadingGroupForm, MeasureForm, PersonForm, PublicityForm, RatingForm, ReviewError, RiskForm, UnitForm,
+    measures_of, stage_of,
+};
 use qingfeng::sync::{ImportOutcome, import_into, read_file};
 
 /// Which kind of entity an operation aims at.
@@ -45,6 +53,24 @@ enum Op {
         from: usize,
         to: usize,
     },
+    /// A review step (`action` picks which; steps not open at the point's stage are refused).
+    Review {
+        replica: usize,
+        pick: usize,
+        action: usize,
+    },
+    /// Rates a point with these scores (1–4).
+    Rate {
+        replica: usize,
+        pick: usize,
+        likelihood: usize,
+        severity: usize,
+    },
+    /// Opens a publicity round of the approved points, or closes the oldest open one.
+    Publicity {
+        replica: usize,
+        close: bool,
+    },
 }
 
 fn target() -> impl Strategy<Value = Target> {
@@ -59,6 +85,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), target(), any::<usize>(), any::<bool>())
             .prop_map(|(replica, target, pick, archive)| Op::Archive { replica, target, pick, archive }),
         3 => (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Op::Exchange { from, to }),
+        2 => (any::<usize>(), any::<usize>(), any::<usize>())
+            .prop_map(|(replica, pick, action)| Op::Review { replica, pick, action }),
+        1 => (any::<usize>(), any::<usize>(), 1usize..=4, 1usize..=4)
+            .prop_map(|(replica, pick, likelihood, severity)| Op::Rate { replica, pick, likelihood, severity }),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(replica, close)| Op::Publicity { replica, close }),
     ]
 }
 
@@ -74,8 +105,12 @@ struct Write {
 struct Scenario {
     replicas: Vec<RegisterDoc>,
     writes: Vec<Write>,
+    /// Each text typed into a point's description, which must survive every merge.
+    typed: Vec<(String, String)>,
     counter: usize,
     kind_id: String,
+    /// The person each replica's member is: all in the leading group, so every step is theirs.
+    members: Vec<String>,
 }
 
 impl Scenario {
@@ -86,11 +121,20 @@ impl Scenario {
         let mut origin =
             RegisterDoc::create(&unit, &template, "2026-11-27".parse().unwrap(), &Stamp::new("m0", 0)).unwrap();
         let kind_id = origin.register().risk_kinds.keys().next().unwrap().clone();
+        let members: Vec<String> = (0..count)
+            .map(|i| {
+                let form = PersonForm { name: format!("成员{i}"), ..Default::default() };
+                origin.add_member(&Stamp::new("", 0), &form).unwrap()
+            })
+            .collect();
+        let group =
+            LeadingGroupForm { leader: members[0].clone(), members: members[1..].to_vec(), ..Default::default() };
+        origin.update_leading_group(&Stamp::new(members[0].as_str(), 0), &group).unwrap();
         // Every other member starts from a file of the first one's register.
         let file = origin.export_file();
         let mut replicas = vec![origin];
         replicas.extend((1..count).map(|_| read_file(&file).unwrap()));
-        Self { replicas, writes: Vec::new(), counter: 0, kind_id }
+        Self { replicas, writes: Vec::new(), typed: Vec::new(), counter: 0, kind_id, members }
     }
 
     fn unique(&mut self, prefix: &str) -> String {
@@ -99,7 +143,7 @@ impl Scenario {
     }
 
     fn stamp(&self, replica: usize) -> Stamp {
-        Stamp::new(format!("m{replica}"), self.counter as i64)
+        Stamp::new(self.members[replica].as_str(), self.counter as i64)
     }
 
     fn ids<E: Entity>(doc: &RegisterDoc) -> Vec<String> {
@@ -145,6 +189,71 @@ impl Scenario {
                             panic!("a copy of the same register was taken for another")
                         }
                     }
+                    assert_fresh(&mut self.replicas[to]);
+                }
+            }
+            Op::Review { replica, pick, action } => {
+                let r = replica % n;
+                self.counter += 1;
+                let stamp = self.stamp(r);
+                let doc = &mut self.replicas[r];
+                let Some(id) = pick_id::<RiskPoint>(doc, pick) else { return };
+                let action = ReviewAction::ALL[action % ReviewAction::ALL.len()];
+                match doc.review_step(&stamp, &id, action, "意见") {
+                    Ok(_) | Err(DocError::Review(ReviewError::NotNow { .. })) => {}
+                    Err(e) => panic!("{action:?} on {id}: {e}"),
+                }
+            }
+            Op::Rate { replica, pick, likelihood, severity } => {
+                let r = replica % n;
+                self.counter += 1;
+                let stamp = self.stamp(r);
+                let doc = &mut self.replicas[r];
+                let Some(id) = pick_id::<RiskPoint>(doc, pick) else { return };
+                // A final level none of the current values has, so the rating writes it (with a
+                // reason, for when it is not the proposal).
+                let held = doc.field_values(EntityKind::Risk, &id, "level");
+                let Some(level) = RiskLevel::ALL.into_iter().find(|l| !held.contains(&format!("{l:?}"))) else {
+                    return;
+                };
+                let form = RatingForm {
+                    likelihood: likelihood.to_string(),
+                    severity: severity.to_string(),
+                    level: level.code().into(),
+                    reason: "结合近年情况调整".into(),
+                    ..Default::default()
+                };
+                doc.rate(&stamp, &id, &form).unwrap();
+                self.record(r, EntityKind::Risk, &id, "level", format!("{level:?}"));
+            }
+            Op::Publicity { replica, close } => {
+                let r = replica % n;
+                self.counter += 1;
+                let stamp = self.stamp(r);
+                let doc = &mut self.replicas[r];
+                if close {
+                    let open =
+                        doc.register().publicity.iter().find(|(_, p)| p.closed.is_none()).map(|(id, _)| id.clone());
+                    if let Some(round) = open {
+                        doc.close_publicity(&stamp, &round, "2027-01-01".parse().unwrap()).unwrap();
+                    }
+                    return;
+                }
+                let register = doc.register();
+                let approved: Vec<String> = register
+                    .risks
+                    .iter()
+                    .filter(|(id, p)| p.is_active() && stage_of(p, &measures_of(register, id)) == ReviewStage::Approved)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                if !approved.is_empty() {
+                    let form = PublicityForm {
+                        title: format!("公示{}", self.counter),
+                        start: "2026-12-01".into(),
+                        end: "2026-12-08".into(),
+                        risks: approved,
+                    };
+                    doc.create_entity(&stamp, &form).unwrap();
                 }
             }
         }
@@ -231,7 +340,19 @@ impl Scenario {
                         ("level", Some(format!("{level:?}")))
                     }
                     _ => {
-                        form.description = format!("{}{}", self.unique("补充"), form.description);
+                        // Text typed at the start, the end or the middle of the description.
+                        let typed = self.unique("补充");
+                        let chars: Vec<char> = form.description.chars().collect();
+                        // The middle is where the original text starts, so no token is split:
+                        // each must come through whole.
+                        let middle = chars.iter().position(|c| *c == '描').unwrap_or(0);
+                        let at = [0, chars.len(), middle][choice % 3];
+                        form.description = chars[..at]
+                            .iter()
+                            .chain(typed.chars().collect::<Vec<_>>().iter())
+                            .chain(&chars[at..])
+                            .collect();
+                        self.typed.push((id.clone(), typed));
                         ("description", None)
                     }
                 };
@@ -303,6 +424,15 @@ impl Scenario {
             assert_eq!(doc.register(), &first);
             assert_eq!(doc.conflicts(), conflicts);
         }
+        for doc in &mut self.replicas {
+            assert_fresh(doc);
+        }
+
+        // Text typed on any copy is in the merged description, whatever was typed beside it.
+        for (id, typed) in &self.typed {
+            let description = first.risks[id].description.as_str();
+            assert!(description.contains(typed.as_str()), "{typed} lost from {id}: {description}");
+        }
 
         // No loss: for each field, the values left are exactly the writes no later write replaced.
         let graph = Ancestry::of(&mut self.replicas[0]);
@@ -321,6 +451,12 @@ impl Scenario {
             assert_eq!(held, surviving, "{kind:?} {id} {field}");
         }
     }
+}
+
+/// The model a copy keeps up to date piecemeal equals a fresh full read of its document.
+fn assert_fresh(doc: &mut RegisterDoc) {
+    let fresh = RegisterDoc::load(&doc.save_snapshot_copy()).unwrap();
+    assert_eq!(doc.register(), fresh.register(), "the kept model drifted from the document");
 }
 
 fn pick_id<E: Entity>(doc: &RegisterDoc, pick: usize) -> Option<String> {

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{client, config, get, start, sync_url, within};
+use automerge::Automerge;
+use common::{client, config, get, put, read, start, sync_url, within};
 use hyper::StatusCode;
 use tokio_tungstenite::tungstenite;
 
@@ -55,9 +56,16 @@ async fn upgrade_with_token_succeeds_and_syncs() {
     let url = sync_url(relay.local_addr(), Some(TOKEN));
 
     assert_eq!(upgrade(&url).await, Ok(101));
+    // Through the token gate, a document goes up and a second client finds it.
     let (repo, dialer) = client(&url).await;
-    assert!(dialer.is_connected());
+    let doc = within("create", repo.create(Automerge::new())).await.unwrap();
+    doc.with_document(|d| put(d, "title", "高桥小学"));
+    within("the relay has it", doc.they_have_our_changes(dialer.connection_id().expect("connected"))).await;
+    let (other, _) = client(&url).await;
+    let found = within("found", other.find(doc.document_id().clone())).await.unwrap().expect("the relay holds it");
+    assert_eq!(found.with_document(|d| read(d, "title")).as_deref(), Some("高桥小学"));
 
+    other.stop().await;
     repo.stop().await;
     relay.shutdown().await.unwrap();
 }
