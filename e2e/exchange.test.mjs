@@ -26,7 +26,7 @@ test('two members merge by exchanging files, and nothing typed is lost', async (
 
     const zhu = new App(await zhuProfile.open());
     await zhu.home();
-    assert.match(await zhu.importFile(first.path), /已添加新台账「高桥小学」/);
+    assert.match(await zhu.importFile(first.path), /已添加新台账“高桥小学”/);
     await expectText(zhu.id('register-list'), '高桥小学');
     await zhu.id('import-open').click();
     await eventually(async () => assert.equal(zhu.registerId(), id));

@@ -100,8 +100,14 @@ test('reopening paints from the view copy at once, then from the document', asyn
     const id = await one.createRegister({ name: '高桥小学' });
     await one.addRisk({ scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '食堂采购', description: '采买人员收受回扣' });
     await one.saved();
-    // The view copy is written a few seconds after the last save.
-    await one.page.waitForTimeout(4000);
+    // The view copy is written a few seconds after the last save: wait until it holds the point.
+    await eventually(async () => assert.ok(await one.page.evaluate(async (register) => {
+      const db = await new Promise((ok, fail) => Object.assign(indexedDB.open('qingfeng'), { onsuccess: (e) => ok(e.target.result), onerror: fail }));
+      const read = db.transaction('chunks').objectStore('chunks').get(['view', register]);
+      const bytes = await new Promise((ok, fail) => Object.assign(read, { onsuccess: () => ok(read.result), onerror: fail }));
+      db.close();
+      return Boolean(bytes) && new TextDecoder().decode(bytes).includes('采买人员收受回扣');
+    }, id)), 10_000);
 
     // Another tab changes the point and closes before its own copy is written.
     const two = new App(await profile.context.newPage());

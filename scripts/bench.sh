@@ -5,9 +5,15 @@
 #   scripts/bench.sh            everything
 #   scripts/bench.sh browser    only the browser bench
 #   scripts/bench.sh relay      only the relay load test (50 clients x 100 edits on loopback)
+#   scripts/bench.sh fuzz       only the import fuzzing, a million inputs (CI runs 10,000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
+
+if [ "${1:-all}" = fuzz ]; then
+  QINGFENG_FUZZ_INPUTS=${QINGFENG_FUZZ_INPUTS:-1000000} cargo test --quiet --release --test import_fuzz -- --nocapture
+  exit
+fi
 
 if [ "${1:-all}" = relay ]; then
   cargo build --quiet --release -p qingfeng-relay
