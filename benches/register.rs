@@ -13,9 +13,10 @@ use autosurgeon::hydrate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::i18n::Locale;
-use qingfeng::model::{Date, Register};
+use qingfeng::model::{Approval, Date, Register, ReviewStage, Substance};
 use qingfeng::rules::{
-    Form, RiskFilter, RiskForm, RiskSort, SortDir, catalogue, dashboard, overdue_measures, risk_index, risk_rows,
+    Form, MeasuresByRisk, RiskFilter, RiskForm, RiskSort, SortDir, catalogue, dashboard, overdue_measures, risk_index,
+    risk_rows, substance,
 };
 use qingfeng::workload::{Rng, Size, edit_one, load_or_build};
 
@@ -173,6 +174,26 @@ fn rules(c: &mut Criterion) {
     group.bench_function("catalogue", |b| b.iter(|| black_box(catalogue(r, None, Locale::ZhCn))));
     group.bench_function("dashboard", |b| b.iter(|| black_box(dashboard(r, today()))));
     group.bench_function("overdue", |b| b.iter(|| black_box(overdue_measures(r, today()))));
+    // 动态管理: every point approved with its approved version kept, then every one edited since.
+    let mut approved = register.clone();
+    let versions: Vec<(String, Substance)> = {
+        let measures = MeasuresByRisk::new(&approved);
+        approved.risks.iter().map(|(id, p)| (id.clone(), substance(p, measures.of(id)))).collect()
+    };
+    for (id, version) in versions {
+        let point = approved.risks.get_mut(&id).unwrap();
+        point.review = ReviewStage::Approved;
+        point.approved = Some(Approval { version, by: String::new(), at: 0 });
+    }
+    let mut amended = approved.clone();
+    for point in amended.risks.values_mut() {
+        point.description = format!("{}（修订）", point.description.as_str()).as_str().into();
+    }
+    for (name, r) in [("all_approved", &approved), ("all_amended", &amended)] {
+        group.bench_function(format!("risk_index_{name}"), |b| b.iter(|| black_box(risk_index(r, today()))));
+        group.bench_function(format!("catalogue_{name}"), |b| b.iter(|| black_box(catalogue(r, None, Locale::ZhCn))));
+        group.bench_function(format!("dashboard_{name}"), |b| b.iter(|| black_box(dashboard(r, today()))));
+    }
     group.finish();
     let mut group = c.benchmark_group("conflicts/R5k");
     group.sample_size(10);

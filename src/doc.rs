@@ -13,6 +13,7 @@ mod history;
 mod keep_conflicts;
 mod lifecycle;
 mod materialise;
+mod pledges;
 mod refresh;
 mod register_doc;
 mod staff;

@@ -9,6 +9,7 @@ mod entity;
 mod measure;
 mod org;
 mod plan;
+mod pledge;
 mod publicity;
 mod register;
 mod review;
@@ -23,6 +24,7 @@ pub use entity::{Archived, Entity, EntityKind, Id, new_id};
 pub use measure::{Measure, MeasureStage, MeasureStatus};
 pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::Phase;
+pub use pledge::{Pledge, Signature};
 pub use publicity::{Opinion, Publicity};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
 pub use review::{
@@ -30,7 +32,7 @@ pub use review::{
 };
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
-pub use template::{Template, TemplatePhase, TemplatePost, TemplateRisk};
+pub use template::{Template, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk};
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
 };

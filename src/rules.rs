@@ -5,6 +5,7 @@ mod dashboard;
 mod listing;
 mod measures;
 mod onboarding;
+mod pledges;
 mod publicity;
 mod rating;
 mod responsibility;
@@ -19,6 +20,7 @@ pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index}
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
 pub use onboarding::{GuideStep, guide};
+pub use pledges::{current_pledge, must_sign, not_signed};
 pub use publicity::{
     MIN_DAYS, PublicityMark, RoundState, changed_since, content_hash, may_close, publicity_mark, round_state,
     window_long_enough,
@@ -32,9 +34,9 @@ pub use review::{
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
     CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS,
-    MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, Reason,
-    ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm, reported_in_time,
-    reporter_of,
+    MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm,
+    RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm,
+    reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

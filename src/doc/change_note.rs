@@ -57,10 +57,12 @@ pub enum Action {
     CaseStep,
     /// Records of a map two copies made at once were gathered into one after a merge.
     Fold,
+    /// A signature of the pledge was recorded.
+    Sign,
 }
 
 impl Action {
-    const CODES: [(Action, &'static str); 13] = [
+    const CODES: [(Action, &'static str); 14] = [
         (Action::CreateRegister, "create-register"),
         (Action::UpdateUnit, "update-unit"),
         (Action::UpdateLeadingGroup, "update-leading-group"),
@@ -74,6 +76,7 @@ impl Action {
         (Action::Close, "close"),
         (Action::CaseStep, "case-step"),
         (Action::Fold, "fold"),
+        (Action::Sign, "sign"),
     ];
 
     fn code(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Action {
             Action::Rate => "history.rate",
             Action::UpdateSettings => "history.update_settings",
             Action::Close => "history.close",
+            Action::Sign => "history.sign",
             Action::CaseStep => "history.case_step",
             Action::Fold => "history.fold",
         }

@@ -10,8 +10,8 @@ use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Post, Register,
-    ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
+    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Pledge, Post,
+    Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 
@@ -178,6 +178,14 @@ impl RegisterDoc {
         }
 
         seed_template_posts(&mut register, template);
+        let pledge = Pledge {
+            title: template.pledge.title.clone(),
+            version: 1,
+            issued: today.to_string(),
+            text: template.pledge.text.as_str().into(),
+            ..Pledge::default()
+        };
+        register.pledges.insert(new_id(), pledge);
         seed_template_risks(&mut register, template);
 
         let mut doc = AutoCommit::new().with_actor(ActorId::random());

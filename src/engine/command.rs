@@ -6,8 +6,8 @@ use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
 use crate::rules::{
     CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm, MeasureForm, OpinionForm,
-    PersonForm, PhaseForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm,
-    UnitForm, WarningForm,
+    PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm,
+    StepForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -62,6 +62,10 @@ macro_rules! with_kind {
                 type $e = crate::model::MatterReport;
                 $body
             }
+            EntityKind::Pledge => {
+                type $e = crate::model::Pledge;
+                $body
+            }
         }
     };
 }
@@ -93,6 +97,8 @@ pub enum AnyForm {
     Check(SpotCheckForm),
     /// 重大事项报告
     Matter(MatterForm),
+    /// 廉政承诺书 (a version)
+    Pledge(PledgeForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -133,6 +139,7 @@ entity_forms! {
     WarningForm => Warning,
     SpotCheckForm => Check,
     MatterForm => Matter,
+    PledgeForm => Pledge,
 }
 
 /// A change asked of the register.
@@ -251,6 +258,15 @@ pub enum Command {
     /// Sets the lock of the passphrase that seals reporters' names (the engine makes it from
     /// the passphrase; only the salt and a check value travel).
     SetReporterLock(ReporterLock),
+    /// Records that a person signed a version of the pledge on a day.
+    SignPledge {
+        /// The version.
+        pledge: Id,
+        /// The person who signed.
+        person: Id,
+        /// The day, `YYYY-MM-DD`.
+        date: String,
+    },
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -313,6 +329,7 @@ impl RegisterDoc {
                     EntityKind::Warning => self.restore_entity::<WarningForm>(stamp, &id, hash),
                     EntityKind::Check => self.restore_entity::<SpotCheckForm>(stamp, &id, hash),
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
+                    EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {
@@ -361,6 +378,10 @@ impl RegisterDoc {
             }
             Command::SetReporterLock(lock) => {
                 self.set_reporter_lock(stamp, lock)?;
+                Outcome::Done
+            }
+            Command::SignPledge { pledge, person, date } => {
+                self.sign_pledge(stamp, &pledge, &person, &date)?;
                 Outcome::Done
             }
             // The import path the merge property test runs.

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Post, Publicity,
-    Register, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Pledge, Post,
+    Publicity, Register, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// One entity as it now stands.
@@ -36,6 +36,8 @@ pub enum EntityValue {
     Check(SpotCheck),
     /// 重大事项报告
     Matter(MatterReport),
+    /// 廉政承诺书
+    Pledge(Pledge),
 }
 
 /// A change to the view of a register.
@@ -89,6 +91,7 @@ impl ViewPatch {
             EntityKind::Warning => entity_value(register, id, EntityValue::Warning),
             EntityKind::Check => entity_value(register, id, EntityValue::Check),
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
+            EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -109,6 +112,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Warning(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Check(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -121,6 +125,7 @@ impl ViewPatch {
                 (EntityKind::Warning, None) => put::<Warning>(view, id, None),
                 (EntityKind::Check, None) => put::<SpotCheck>(view, id, None),
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
+                (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

@@ -13,8 +13,8 @@ use reactive_stores::{AtKeyed, KeyedSubfield, Store};
 
 use super::view::{EntityValue, ViewPatch};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Post, Publicity, Register,
-    RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
+    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Pledge, Post, Publicity,
+    Register, RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
 };
 use leptos::prelude::{GetUntracked, Set, Track, WithUntracked, Write};
 
@@ -58,6 +58,7 @@ stored!(
     Warning => warnings,
     SpotCheck => checks,
     MatterReport => matters,
+    Pledge => pledges,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -93,6 +94,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Warning(e)) => put(store, id, e),
             Some(EntityValue::Check(e)) => put(store, id, e),
             Some(EntityValue::Matter(e)) => put(store, id, e),
+            Some(EntityValue::Pledge(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -106,6 +108,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Warning => remove::<Warning>(store, &id),
                 EntityKind::Check => remove::<SpotCheck>(store, &id),
                 EntityKind::Matter => remove::<MatterReport>(store, &id),
+                EntityKind::Pledge => remove::<Pledge>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

@@ -51,11 +51,13 @@ pub enum EntityKind {
     Check,
     /// 重大事项报告
     Matter,
+    /// 廉政承诺书 (a version, with its signatures)
+    Pledge,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 12] = [
+    pub const ALL: [EntityKind; 13] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -68,6 +70,7 @@ impl EntityKind {
         EntityKind::Warning,
         EntityKind::Check,
         EntityKind::Matter,
+        EntityKind::Pledge,
     ];
 
     /// The key of this kind's map at the document root.
@@ -85,6 +88,7 @@ impl EntityKind {
             EntityKind::Warning => "warnings",
             EntityKind::Check => "checks",
             EntityKind::Matter => "matters",
+            EntityKind::Pledge => "pledges",
         }
     }
 
@@ -108,6 +112,7 @@ impl EntityKind {
             EntityKind::Warning => "entity.warning",
             EntityKind::Check => "entity.check",
             EntityKind::Matter => "entity.matter",
+            EntityKind::Pledge => "entity.pledge",
         }
     }
 }

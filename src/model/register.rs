@@ -7,8 +7,8 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Post, Publicity,
-    RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Pledge, Post,
+    Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -72,6 +72,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub matters: BTreeMap<Id, MatterReport>,
+    /// 廉政承诺书, by version
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub pledges: BTreeMap<Id, Pledge>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -102,6 +107,7 @@ impl Register {
             EntityKind::Warning => label::<Warning>(self, id),
             EntityKind::Check => label::<SpotCheck>(self, id),
             EntityKind::Matter => label::<MatterReport>(self, id),
+            EntityKind::Pledge => label::<Pledge>(self, id),
         }
     }
 

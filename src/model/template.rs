@@ -58,6 +58,15 @@ pub struct TemplateRisk {
     pub measures: std::collections::BTreeMap<String, String>,
 }
 
+/// The pledge's first version (廉政承诺书), as the seed gives it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplatePledge {
+    /// 标题
+    pub title: String,
+    /// 承诺内容
+    pub text: String,
+}
+
 /// What a new register is seeded with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -75,6 +84,8 @@ pub struct Template {
     pub risk_kinds: Vec<String>,
     /// The plan's phases, in order.
     pub phases: Vec<TemplatePhase>,
+    /// The pledge every cadre signs.
+    pub pledge: TemplatePledge,
     /// Typical risk points, seeded as drafts the committee adopts, edits or archives.
     pub risks: Vec<TemplateRisk>,
 }

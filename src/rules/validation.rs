@@ -16,10 +16,12 @@ use crate::rules::rating::{Judgement, propose_level};
 use crate::rules::review::stage_of;
 
 mod cases;
+mod records;
 pub use cases::{
     CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
     StepForm, WarningForm, reported_in_time, reporter_of,
 };
+pub use records::PledgeForm;
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -84,6 +86,9 @@ pub enum Reason {
         /// The days ahead required.
         days: i64,
     },
+    /// Words someone has signed, which stay as they were signed.
+    #[error("already signed")]
+    Signed,
     /// A number outside the range allowed.
     #[error("not a number from {min} to {max}")]
     Range {
@@ -117,6 +122,7 @@ impl Reason {
             Reason::NotNow => "invalid.not_now",
             Reason::Range { .. } => "invalid.range",
             Reason::TooLate { .. } => "invalid.too_late",
+            Reason::Signed => "invalid.signed",
         }
     }
 }

@@ -24,6 +24,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Warning => "warning",
         EntityKind::Check => "check",
         EntityKind::Matter => "matter",
+        EntityKind::Pledge => "pledge",
     }
 }
 

@@ -1,0 +1,83 @@
+//! Who signs the 廉政承诺书, and who has not yet signed the version in force.
+
+use crate::model::{Id, Pledge, Register};
+
+/// The version in force: the highest version not archived (two made at once on two copies:
+/// the later issue date, then the id, decides).
+pub fn current_pledge(register: &Register) -> Option<(&Id, &Pledge)> {
+    register
+        .pledges
+        .iter()
+        .filter(|(_, p)| p.archived.is_none())
+        .max_by(|a, b| a.1.version.cmp(&b.1.version).then(a.1.issued.cmp(&b.1.issued)).then(a.0.cmp(b.0)))
+}
+
+/// Who must sign: every active cadre (干部), and whoever holds an active key post (重点对象).
+pub fn must_sign(register: &Register) -> Vec<&Id> {
+    let key_holders: Vec<&Id> = register
+        .posts
+        .values()
+        .filter(|p| p.archived.is_none() && p.key)
+        .flat_map(|p| p.holders.iter().filter(|(_, held)| **held).map(|(id, _)| id))
+        .collect();
+    let mut people: Vec<(&Id, &str)> = register
+        .people
+        .iter()
+        .filter(|(id, p)| p.archived.is_none() && (p.cadre || key_holders.contains(id)))
+        .map(|(id, p)| (id, p.name.as_str()))
+        .collect();
+    people.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
+    people.into_iter().map(|(id, _)| id).collect()
+}
+
+/// Who must sign and has not signed the version in force (everyone who must, when there is
+/// none yet).
+pub fn not_signed(register: &Register) -> Vec<&Id> {
+    let current = current_pledge(register).map(|(_, p)| p);
+    must_sign(register).into_iter().filter(|id| current.is_none_or(|p| !p.signatures.contains_key(*id))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Person, Post, Signature};
+
+    fn register() -> Register {
+        let mut r = Register::default();
+        for (id, name, cadre) in [("wang", "王家福", true), ("zhu", "朱忠云", false), ("li", "李明", false)] {
+            r.people.insert(id.into(), Person { name: name.into(), cadre, ..Person::default() });
+        }
+        let mut post = Post { name: "会计".into(), key: true, ..Post::default() };
+        post.holders.insert("zhu".into(), true);
+        r.posts.insert("acc".into(), post);
+        r.posts.insert(
+            "clerk".into(),
+            Post { name: "文印".into(), holders: [("li".into(), true)].into(), ..Post::default() },
+        );
+        r
+    }
+
+    fn signed(date: &str) -> Signature {
+        Signature { date: date.into(), recorded_by: "wang".into(), at: 0 }
+    }
+
+    #[test]
+    fn cadres_and_key_post_holders_sign_the_version_in_force() {
+        let mut r = register();
+        assert_eq!(must_sign(&r), ["zhu", "wang"], "by name: 朱 (U+6731) before 王 (U+738B)");
+        assert_eq!(not_signed(&r), ["zhu", "wang"]);
+        let mut first = Pledge { title: "党员干部廉政承诺书".into(), version: 1, ..Pledge::default() };
+        first.signatures.insert("wang".into(), signed("2026-11-20"));
+        r.pledges.insert("v1".into(), first);
+        assert_eq!(not_signed(&r), ["zhu"]);
+        // A new version: everyone signs again.
+        r.pledges.insert("v2".into(), Pledge { version: 2, ..Pledge::default() });
+        assert_eq!(current_pledge(&r).map(|(id, _)| id.as_str()), Some("v2"));
+        assert_eq!(not_signed(&r), ["zhu", "wang"]);
+        r.pledges.get_mut("v2").unwrap().signatures.insert("zhu".into(), signed("2026-11-29"));
+        assert_eq!(not_signed(&r), ["wang"]);
+        // A key post that is retired no longer calls its holder to sign.
+        r.posts.get_mut("acc").unwrap().archived = Some(crate::model::Archived { by: String::new(), at: 0 });
+        assert_eq!(must_sign(&r), ["wang"]);
+    }
+}

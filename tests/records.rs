@@ -1,0 +1,62 @@
+//! The committee's records through the document: the pledge (廉政承诺书) in versions, signed by
+//! the people who must sign, recorded on two copies at once and merged.
+
+use qingfeng::doc::{DocError, RegisterDoc, Stamp};
+use qingfeng::model::{Date, Template};
+use qingfeng::rules::{Form, PersonForm, PledgeForm, PostForm, UnitForm, current_pledge, must_sign, not_signed};
+
+fn today() -> Date {
+    "2026-11-29".parse().unwrap()
+}
+
+fn stamp(who: &str, at: i64) -> Stamp {
+    Stamp::new(who, 1_795_900_000 + at)
+}
+
+#[test]
+fn the_template_pledge_is_signed_and_revised_into_a_new_version() {
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
+    // The seed's pledge is version 1, in force from the day the register is made.
+    let (first, pledge) = current_pledge(doc.register()).map(|(id, p)| (id.clone(), p.clone())).unwrap();
+    assert_eq!((pledge.version, pledge.issued.as_str()), (1, "2026-11-29"));
+    assert!(pledge.text.as_str().contains("自觉廉洁从教"));
+
+    let wang = doc
+        .add_member(&stamp("", 1), &PersonForm { name: "王家福".into(), cadre: true, ..Default::default() })
+        .unwrap();
+    let zhu = doc.create_entity(&stamp(&wang, 2), &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
+    // 朱 holds a key post of the template (会计), so must sign too.
+    let accountant = doc.register().posts.iter().find(|(_, p)| p.name == "会计").unwrap().0.clone();
+    let form = PostForm { holders: vec![zhu.clone()], ..PostForm::from_target(&doc.register().posts[&accountant]) };
+    doc.update_entity(&stamp(&wang, 3), &accountant, &form).unwrap();
+    assert_eq!(must_sign(doc.register()), [&zhu, &wang]);
+
+    // Two members record signatures on their own copies; the merge keeps both.
+    let mut other = doc.fork();
+    doc.sign_pledge(&stamp(&wang, 4), &first, &wang, "2026-11-30").unwrap();
+    other.sign_pledge(&stamp(&zhu, 5), &first, &zhu, "2026-12-01").unwrap();
+    doc.merge(&mut other).unwrap();
+    assert!(not_signed(doc.register()).is_empty());
+    let signatures = &doc.register().pledges[&first].signatures;
+    assert_eq!((signatures[&wang].date.as_str(), signatures[&zhu].recorded_by.as_str()), ("2026-11-30", zhu.as_str()));
+
+    // Signed words stay: a changed text is refused, and nothing is written.
+    let heads = doc.heads();
+    let reworded =
+        PledgeForm { text: "新的承诺内容".into(), ..PledgeForm::from_target(&doc.register().pledges[&first]) };
+    assert!(matches!(doc.update_entity(&stamp(&wang, 6), &first, &reworded), Err(DocError::Invalid(_))));
+    assert_eq!(doc.heads(), heads);
+
+    // A revision is version 2: it is in force and everyone signs again.
+    let second = doc.create_entity(&stamp(&wang, 7), &PledgeForm { issued: "2027-01-05".into(), ..reworded }).unwrap();
+    assert_eq!(current_pledge(doc.register()).map(|(id, p)| (id, p.version)), Some((&second, 2)));
+    assert_eq!(not_signed(doc.register()), [&zhu, &wang]);
+    assert_eq!(doc.register().pledges[&first].signatures.len(), 2, "version 1 keeps its signatures");
+
+    // A bad day or an unknown person is refused.
+    assert!(matches!(doc.sign_pledge(&stamp(&wang, 8), &second, &wang, "2027-02-30"), Err(DocError::Invalid(_))));
+    assert!(matches!(doc.sign_pledge(&stamp(&wang, 9), &second, "nobody", "2027-01-06"), Err(DocError::Invalid(_))));
+    let reloaded = RegisterDoc::load(&doc.save()).unwrap();
+    assert_eq!(reloaded.register(), doc.register());
+}
