@@ -1,0 +1,56 @@
+// Issue 14: the committee's records. The pledge (廉政承诺书): the template's version is in force;
+// cadres and key-post holders must sign it; recording a signature shrinks the "not signed"
+// list; a revised text is a new version that everyone signs again; it prints on A4 alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Profile, expectCount, expectText } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+test('a pledge is signed, the not-signed list shrinks, and a revision asks everyone again', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    await app.createRegister({ name: '高桥小学' });
+    await app.iAm('王家福');
+    await app.goto('org');
+    await app.addPerson('陈继荣', { title: '副校长', cadre: true });
+    await app.addPerson('朱忠云', { title: '会计' });
+    // 朱忠云 holds the key post 会计.
+    await app.row('post', '会计').getByTestId('post-edit').click();
+    await app.id('post-holders').getByRole('checkbox', { name: '朱忠云' }).check();
+    await app.id('post-save').click();
+    await expectText(app.row('post', '会计'), '朱忠云');
+
+    await app.goto('pledges');
+    await expectText(app.id('pledge-current'), '自觉廉洁从教');
+    await expectCount(app.id('pledge-unsigned-row'), 2);
+    await expectText(app.id('pledge-unsigned-title'), '未签署：2人');
+    const zhu = app.row('pledge-unsigned', '朱忠云');
+    await zhu.getByTestId('pledge-sign-date').fill('2026-11-30');
+    await zhu.getByTestId('pledge-sign').click();
+    await expectText(app.id('pledge-notice'), '已登记签署');
+    await expectCount(app.id('pledge-unsigned-row'), 1);
+    await expectText(app.id('pledge-signed-row'), '2026-11-30');
+    await expectText(app.id('pledge-signed-row'), '王家福');
+
+    // On paper: only the pledge, with the unit's name and the signature line.
+    await app.page.emulateMedia({ media: 'print' });
+    await expectText(app.id('pledge-sheet'), '高桥小学党员干部廉政承诺书');
+    await expectText(app.id('pledge-sheet'), '承诺人：');
+    assert.equal(await app.id('pledge-unsigned-title').isVisible(), false);
+    await app.page.emulateMedia({ media: 'screen' });
+    assert.equal(await app.id('pledge-sheet').isVisible(), false);
+
+    // A revision: version 2 is in force and both must sign again; version 1 keeps its signature.
+    await app.id('pledge-new-version').locator('summary').click();
+    await app.id('pledge-text').fill('为严格执行廉洁自律各项规定，我承诺：\n1.不收受学生家长礼金。');
+    await app.id('pledge-save').click();
+    await expectText(app.id('pledge-current'), '第2版');
+    await expectCount(app.id('pledge-unsigned-row'), 2);
+    await expectText(app.id('pledge-versions'), '第1版');
+    await expectText(app.id('pledge-versions'), '1人签署');
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
