@@ -33,6 +33,17 @@ test('a pledge is signed, the not-signed list shrinks, and a revision asks every
     await expectText(app.id('pledge-signed-row'), '2026-11-30');
     await expectText(app.id('pledge-signed-row'), '王家福');
 
+    // 重点对象: the template's four key posts all lack something; 会计's holder has signed.
+    await expectCount(app.id('coverage-row'), 4);
+    const accountant = app.row('coverage', '会计');
+    await expectText(accountant, '风险点');
+    assert.doesNotMatch(await accountant.innerText(), /廉政承诺书签署|在岗人员/);
+    await expectText(app.row('coverage', '学校领导'), '在岗人员');
+    await app.goto('dashboard');
+    await expectText(app.id('count-key-gaps'), '4');
+    await expectText(app.id('count-not-signed'), '1');
+    await app.goto('pledges');
+
     // On paper: only the pledge, with the unit's name and the signature line.
     await app.page.emulateMedia({ media: 'print' });
     await expectText(app.id('pledge-sheet'), '高桥小学党员干部廉政承诺书');

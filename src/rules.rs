@@ -20,7 +20,7 @@ pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index}
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
 pub use onboarding::{GuideStep, guide};
-pub use pledges::{current_pledge, must_sign, not_signed};
+pub use pledges::{Missing, current_pledge, key_post_gaps, must_sign, not_signed};
 pub use publicity::{
     MIN_DAYS, PublicityMark, RoundState, changed_since, content_hash, may_close, publicity_mark, round_state,
     window_long_enough,

@@ -1,6 +1,7 @@
 //! The figures of the overview page.
 
 use super::measures::{MeasuresByRisk, overdue_measures};
+use super::pledges::{key_post_gaps, not_signed};
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
 use super::review::stage_of;
@@ -47,6 +48,10 @@ pub struct Dashboard {
     pub signals: usize,
     /// 一级 and 二级 points not spot-checked within the year (每年至少抽查一次).
     pub unchecked: usize,
+    /// Key posts (重点对象) that lack a holder, a risk point, a measure or signed pledges.
+    pub key_post_gaps: usize,
+    /// People who must sign the pledge in force and have not.
+    pub not_signed: usize,
 }
 
 /// The index of a level in [`LevelCounts`].
@@ -132,6 +137,8 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
     }
     d.signals = signals(register, today).len();
     d.unchecked = unchecked_risks(register, today).len();
+    d.key_post_gaps = key_post_gaps(register).len();
+    d.not_signed = not_signed(register).len();
     d
 }
 

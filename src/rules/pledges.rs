@@ -1,6 +1,6 @@
 //! Who signs the 廉政承诺书, and who has not yet signed the version in force.
 
-use crate::model::{Id, Pledge, Register};
+use crate::model::{Id, Pledge, Register, ReviewStage};
 
 /// The version in force: the highest version not archived (two made at once on two copies:
 /// the later issue date, then the id, decides).
@@ -35,6 +35,72 @@ pub fn must_sign(register: &Register) -> Vec<&Id> {
 pub fn not_signed(register: &Register) -> Vec<&Id> {
     let current = current_pledge(register).map(|(_, p)| p);
     must_sign(register).into_iter().filter(|id| current.is_none_or(|p| !p.signatures.contains_key(*id))).collect()
+}
+
+/// What a key post (重点对象) still lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Nobody holds it.
+    Holder,
+    /// No risk point of the post is adopted (beyond a template draft) and not rejected.
+    RiskPoint,
+    /// None of its risk points has a measure.
+    Measure,
+    /// Someone who holds it has not signed the pledge in force.
+    Pledge,
+}
+
+impl Missing {
+    /// The locale key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Missing::Holder => "coverage.holder",
+            Missing::RiskPoint => "coverage.risk",
+            Missing::Measure => "coverage.measure",
+            Missing::Pledge => "coverage.pledge",
+        }
+    }
+}
+
+/// Every active key post that lacks a holder, a risk point, a measure or its holders'
+/// signatures, with what it lacks; in the order of the posts' names.
+pub fn key_post_gaps(register: &Register) -> Vec<(&Id, Vec<Missing>)> {
+    let unsigned = not_signed(register);
+    let mut gaps: Vec<(&Id, Vec<Missing>)> = register
+        .posts
+        .iter()
+        .filter(|(_, p)| p.archived.is_none() && p.key)
+        .filter_map(|(id, post)| {
+            let holders: Vec<&Id> = post.holders.iter().filter(|(_, held)| **held).map(|(h, _)| h).collect();
+            let risks: Vec<&Id> = register
+                .risks
+                .iter()
+                .filter(|(_, r)| {
+                    r.archived.is_none()
+                        && r.post.as_ref() == Some(id)
+                        && !matches!(r.review, ReviewStage::Draft | ReviewStage::Rejected)
+                })
+                .map(|(rid, _)| rid)
+                .collect();
+            let measured = register.measures.values().any(|m| m.archived.is_none() && risks.contains(&&m.risk));
+            let mut missing = Vec::new();
+            if holders.is_empty() {
+                missing.push(Missing::Holder);
+            }
+            if risks.is_empty() {
+                missing.push(Missing::RiskPoint);
+            }
+            if !measured {
+                missing.push(Missing::Measure);
+            }
+            if holders.iter().any(|h| unsigned.contains(h)) {
+                missing.push(Missing::Pledge);
+            }
+            (!missing.is_empty()).then_some((id, missing))
+        })
+        .collect();
+    gaps.sort_by(|a, b| register.posts[a.0].name.cmp(&register.posts[b.0].name).then(a.0.cmp(b.0)));
+    gaps
 }
 
 #[cfg(test)]
@@ -79,5 +145,33 @@ mod tests {
         // A key post that is retired no longer calls its holder to sign.
         r.posts.get_mut("acc").unwrap().archived = Some(crate::model::Archived { by: String::new(), at: 0 });
         assert_eq!(must_sign(&r), ["wang"]);
+    }
+
+    #[test]
+    fn a_key_post_is_covered_by_a_holder_a_point_a_measure_and_signatures() {
+        use crate::model::{Measure, RiskPoint};
+        let mut r = register();
+        r.pledges.insert("v1".into(), Pledge { version: 1, ..Pledge::default() });
+        let mut cook = Post { name: "食堂采买".into(), key: true, ..Post::default() };
+        cook.holders.clear();
+        r.posts.insert("cook".into(), cook);
+        let gaps = |r: &Register| -> Vec<(String, Vec<Missing>)> {
+            key_post_gaps(r).into_iter().map(|(id, m)| (id.clone(), m)).collect()
+        };
+        use Missing::{Holder, Measure as NoMeasure, Pledge as Unsigned, RiskPoint as NoPoint};
+        assert_eq!(
+            gaps(&r),
+            [("acc".into(), vec![NoPoint, NoMeasure, Unsigned]), ("cook".into(), vec![Holder, NoPoint, NoMeasure])]
+        );
+        // A template draft does not cover it; an adopted point with a measure does.
+        r.risks.insert(
+            "p".into(),
+            RiskPoint { post: Some("acc".into()), review: ReviewStage::Draft, ..RiskPoint::default() },
+        );
+        assert_eq!(gaps(&r)[0].1, [NoPoint, NoMeasure, Unsigned]);
+        r.risks.get_mut("p").unwrap().review = ReviewStage::SelfCheck;
+        r.measures.insert("m".into(), Measure { risk: "p".into(), ..Measure::default() });
+        r.pledges.get_mut("v1").unwrap().signatures.insert("zhu".into(), signed("2026-11-29"));
+        assert_eq!(gaps(&r), [("cook".into(), vec![Holder, NoPoint, NoMeasure])]);
     }
 }

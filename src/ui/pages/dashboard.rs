@@ -129,6 +129,14 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="tile-figure">{move || figures.with(|f| f.unchecked)}</span>
                     <span class="tile-label">{move || tr.t("dashboard.unchecked")}</span>
                 </A>
+                <A href=move || format!("/r/{}/pledges", rid()) attr:class="tile link warn" attr:data-testid="count-not-signed">
+                    <span class="tile-figure">{move || figures.with(|f| f.not_signed)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.not_signed")}</span>
+                </A>
+                <A href=move || format!("/r/{}/pledges#coverage", rid()) attr:class="tile link warn" attr:data-testid="count-key-gaps">
+                    <span class="tile-figure">{move || figures.with(|f| f.key_post_gaps)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.key_post_gaps")}</span>
+                </A>
                 <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link" attr:data-testid="count-phases">
                     <span class="tile-figure">{move || figures.with(|f| format!("{}/{}", f.phases_done.0, f.phases_done.1))}</span>
                     <span class="tile-label">{move || tr.t("dashboard.phases_done")}</span>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::{AnyForm, Command};
 use crate::model::{Id, Pledge, Template};
-use crate::rules::{Form, Invalid, PledgeForm, current_pledge, must_sign, not_signed};
+use crate::rules::{Form, Invalid, PledgeForm, current_pledge, key_post_gaps, must_sign, not_signed};
 use crate::ui::hooks::{Session, today};
 use crate::ui::use_app;
 use crate::ui::widgets::{FormNotice, TextArea, TextField, lens, save_with};
@@ -105,6 +105,58 @@ pub fn PledgesPage() -> impl IntoView {
             }
         }}
         <Versions/>
+        <Coverage/>
+    }
+}
+
+/// 重点对象: the key posts that still lack something, and what.
+#[component]
+fn Coverage() -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
+    let gaps = move || {
+        session
+            .with(|r| {
+                key_post_gaps(r)
+                    .into_iter()
+                    .map(|(id, missing)| {
+                        let post = &r.posts[id];
+                        let department =
+                            r.departments.get(&post.department).map(|d| d.name.clone()).unwrap_or_default();
+                        (post.name.clone(), department, missing)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card no-print" id="coverage" data-testid="coverage">
+            <h2>{move || tr.t("coverage.title")}</h2>
+            <p class="hint">{move || tr.t("coverage.hint")}</p>
+            <Show
+                when=move || !gaps().is_empty()
+                fallback=move || view! { <p class="empty" data-testid="coverage-complete">{move || tr.t("coverage.complete")}</p> }
+            >
+                <div class="table-wrap">
+                    <table class="table compact">
+                        <thead><tr>
+                            <th>{move || tr.t("post.name")}</th>
+                            <th>{move || tr.t("post.department")}</th>
+                            <th>{move || tr.t("coverage.missing")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {move || gaps().into_iter().map(|(post, department, missing)| view! {
+                                <tr data-testid="coverage-row">
+                                    <td>{post}</td>
+                                    <td>{department}</td>
+                                    <td>{missing.iter().map(|m| tr.t(m.label_key())).collect::<Vec<_>>().join(tr.t("punct.list"))}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
     }
 }
 
