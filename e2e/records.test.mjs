@@ -65,3 +65,54 @@ test('a pledge is signed, the not-signed list shrinks, and a revision asks every
     await profile.dispose();
   }
 });
+
+test('a duty card goes through its four steps with two members and into the ledger', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    await app.createRegister({ name: '高桥小学' });
+    await app.iAm('王家福');
+    await app.goto('org');
+    await app.setLeader('王家福');
+    await app.addPerson('朱忠云', { title: '会计', cadre: true });
+
+    // 个人填报: 朱忠云 fills in her card and sends it on.
+    await app.switchTo('朱忠云');
+    await app.goto('cards');
+    await app.id('card-person').selectOption({ label: '朱忠云' });
+    await app.id('card-year').fill('2026');
+    await app.id('card-duties').fill('会计核算\n报销审核');
+    await app.id('card-tasks').fill('严格执行财务审核制度');
+    await app.id('card-conduct').fill('不做假账，不公款私存');
+    await app.id('card-save').click();
+    await app.row('card', '朱忠云').getByTestId('card-link').click();
+    await expectText(app.id('card-stage'), '个人填报');
+    await app.id('card-submit').click();
+    await expectText(app.id('card-stage'), '领导审核');
+    // She cannot pass her own card.
+    await app.id('card-pass').click();
+    await expectText(app.id('card-notice'), '只有本人所在部门的负责人');
+
+    // 王家福, the leading group's leader: checks it, records the appraisal, approves it.
+    await app.switchTo('王家福');
+    await app.id('card-pass').click();
+    await expectText(app.id('card-stage'), '集中评议');
+    await app.id('card-pass').click();
+    await expectText(app.id('card-notice'), '请填写意见');
+    await app.id('card-remarks').fill('经集中评议，同意');
+    await app.id('card-pass').click();
+    await expectText(app.id('card-stage'), '领导小组审批');
+    await app.id('card-pass').click();
+    await expectText(app.id('card-stage'), '已审批');
+    await expectCount(app.id('card-step'), 4);
+    const trail = await app.id('card-step').allInnerTexts();
+    assert.ok(trail[0].includes('朱忠云') && trail[3].includes('王家福'), trail.join(' | '));
+
+    await app.goto('cards');
+    await expectCount(app.id('card-ledger-row'), 1);
+    await expectText(app.id('card-ledger-row'), '严格执行财务审核制度');
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});

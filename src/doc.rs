@@ -5,6 +5,7 @@
 //! from it. Every write goes hydrate → change → reconcile → commit in one step, at the key of
 //! the one entity it touches, so its cost follows the size of the change and not of the register.
 
+mod cards;
 mod cases;
 mod change_note;
 mod conflicts;

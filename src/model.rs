@@ -4,6 +4,7 @@
 //! one-pass load in `doc::materialise` and for views sent between threads): no browser, no UI. Entities sit in maps keyed by a
 //! UUID string, and are archived instead of deleted so concurrent edits inside them survive.
 
+mod card;
 mod date;
 mod entity;
 mod measure;
@@ -19,6 +20,7 @@ mod template;
 mod text_serde;
 mod warning;
 
+pub use card::{CardAction, CardStage, CardStep, DutyCard};
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};
 pub use measure::{Measure, MeasureStage, MeasureStatus};

@@ -1,5 +1,6 @@
 //! Pure functions of the register: who is accountable, what input is valid, how lists read.
 
+mod cards;
 mod catalogue;
 mod dashboard;
 mod listing;
@@ -15,6 +16,7 @@ mod validation;
 mod warning;
 mod working_days;
 
+pub use cards::{CardError, card_actions_at, card_ledger, card_transition, check_card_step, has_approved_card};
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
@@ -33,10 +35,10 @@ pub use review::{
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
-    CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS,
-    MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm,
-    RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm,
-    reported_in_time, reporter_of,
+    CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm,
+    MATTER_NOTICE_DAYS, MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm,
+    PublicityForm, RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm,
+    WarningForm, reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

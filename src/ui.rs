@@ -78,6 +78,8 @@ fn App() -> impl IntoView {
                         <Route path=path!("bulletin") view=pages::BulletinPage/>
                         <Route path=path!("matters") view=pages::MattersPage/>
                         <Route path=path!("pledges") view=pages::PledgesPage/>
+                        <Route path=path!("cards") view=pages::CardsPage/>
+                        <Route path=path!("cards/:id") view=pages::CardPage/>
                         <Route path=path!("matters/:id") view=pages::MatterCardPage/>
                         <Route path=path!("warnings/:id") view=pages::CasePage/>
                         <Route path=path!("complaints/:id") view=pages::ComplaintPage/>

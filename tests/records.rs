@@ -2,8 +2,11 @@
 //! the people who must sign, recorded on two copies at once and merged.
 
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
-use qingfeng::model::{Date, Template};
-use qingfeng::rules::{Form, PersonForm, PledgeForm, PostForm, UnitForm, current_pledge, must_sign, not_signed};
+use qingfeng::model::{CardAction, CardStage, Date, Template};
+use qingfeng::rules::{
+    CardForm, DepartmentForm, Form, LeadingGroupForm, PersonForm, PledgeForm, PostForm, UnitForm, card_ledger,
+    current_pledge, has_approved_card, must_sign, not_signed,
+};
 
 fn today() -> Date {
     "2026-11-29".parse().unwrap()
@@ -59,4 +62,64 @@ fn the_template_pledge_is_signed_and_revised_into_a_new_version() {
     assert!(matches!(doc.sign_pledge(&stamp(&wang, 9), &second, "nobody", "2027-01-06"), Err(DocError::Invalid(_))));
     let reloaded = RegisterDoc::load(&doc.save()).unwrap();
     assert_eq!(reloaded.register(), doc.register());
+}
+
+#[test]
+fn a_duty_card_goes_through_its_four_steps_and_into_the_ledger() {
+    let unit = UnitForm { name: "咸丰县林业局".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::bureau(), today(), &stamp("", 0)).unwrap();
+    let person = |doc: &mut RegisterDoc, name: &str| {
+        doc.add_member(&stamp("", 1), &PersonForm { name: name.into(), cadre: true, ..Default::default() }).unwrap()
+    };
+    let (chief, head, clerk) = (person(&mut doc, "局长"), person(&mut doc, "股长"), person(&mut doc, "会计"));
+    doc.update_leading_group(&stamp(&chief, 2), &LeadingGroupForm { leader: chief.clone(), ..Default::default() })
+        .unwrap();
+    let finance = doc.register().departments.iter().find(|(_, d)| d.name == "计财股").unwrap().0.clone();
+    let form =
+        DepartmentForm { head: head.clone(), ..DepartmentForm::from_target(&doc.register().departments[&finance]) };
+    doc.update_entity(&stamp(&chief, 3), &finance, &form).unwrap();
+    let post =
+        doc.register().posts.iter().find(|(_, p)| p.department == finance && p.name == "会计").unwrap().0.clone();
+    let form = PostForm { holders: vec![clerk.clone()], ..PostForm::from_target(&doc.register().posts[&post]) };
+    doc.update_entity(&stamp(&chief, 4), &post, &form).unwrap();
+
+    let card = CardForm {
+        person: clerk.clone(),
+        year: "2026".into(),
+        duties: "会计核算\n报账审核".into(),
+        tasks: "严格执行财务审核制度".into(),
+        conduct: "不做假账".into(),
+    };
+    let id = doc.create_entity(&stamp(&clerk, 5), &card).unwrap();
+    assert!(matches!(doc.create_entity(&stamp(&clerk, 6), &card), Err(DocError::Invalid(_))), "one card a year");
+
+    assert_eq!(doc.card_step(&stamp(&clerk, 7), &id, CardAction::Submit, "").unwrap(), CardStage::LeaderReview);
+    // Under review, its words stay.
+    let edited = CardForm { tasks: "改过的任务".into(), ..card.clone() };
+    assert!(matches!(doc.update_entity(&stamp(&clerk, 8), &id, &edited), Err(DocError::Invalid(_))));
+    assert!(matches!(doc.card_step(&stamp(&clerk, 9), &id, CardAction::Pass, ""), Err(DocError::Card(_))));
+
+    // The head of 计财股 passes it on one copy while the leader remarks on another: both stay.
+    let mut other = doc.fork();
+    assert_eq!(doc.card_step(&stamp(&head, 10), &id, CardAction::Pass, "同意").unwrap(), CardStage::Appraisal);
+    other.card_step(&stamp(&chief, 11), &id, CardAction::Return, "任务不具体").unwrap();
+    doc.merge(&mut other).unwrap();
+    assert_eq!(doc.register().cards[&id].trail.len(), 3, "every step recorded on either copy is kept");
+    assert!(doc.conflicts().iter().any(|c| c.id == id), "the two stages are a conflict to settle");
+
+    // Next year's card walks all four steps into the ledger.
+    let mut fresh = doc.fork();
+    let id2 = fresh.create_entity(&stamp(&clerk, 12), &CardForm { year: "2027".into(), ..card }).unwrap();
+    for (who, action, remarks, stage) in [
+        (&clerk, CardAction::Submit, "", CardStage::LeaderReview),
+        (&head, CardAction::Pass, "同意", CardStage::Appraisal),
+        (&chief, CardAction::Pass, "集中评议通过", CardStage::Approval),
+        (&chief, CardAction::Pass, "", CardStage::Approved),
+    ] {
+        assert_eq!(fresh.card_step(&stamp(who, 13), &id2, action, remarks).unwrap(), stage);
+    }
+    let ledger: Vec<&str> = card_ledger(fresh.register()).into_iter().map(|(_, c)| c.year.as_str()).collect();
+    assert_eq!(ledger, ["2027"]);
+    assert!(has_approved_card(fresh.register(), &clerk));
+    assert!(!has_approved_card(fresh.register(), &head));
 }

@@ -8,8 +8,8 @@ use autosurgeon::{MaybeMissing, hydrate_prop};
 
 use super::register_doc::{DocError, RegisterDoc};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Pledge, Post, Publicity,
-    RiskKind, RiskPoint, SpotCheck, Warning,
+    Complaint, Department, DutyCard, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Pledge, Post,
+    Publicity, RiskKind, RiskPoint, SpotCheck, Warning,
 };
 
 /// What a set of patches changed, in model terms.
@@ -83,6 +83,7 @@ impl RegisterDoc {
                 EntityKind::Check => self.refresh_entity::<SpotCheck>(id)?,
                 EntityKind::Matter => self.refresh_entity::<MatterReport>(id)?,
                 EntityKind::Pledge => self.refresh_entity::<Pledge>(id)?,
+                EntityKind::Card => self.refresh_entity::<DutyCard>(id)?,
             }
         }
         Ok(())

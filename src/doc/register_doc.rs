@@ -72,6 +72,9 @@ pub enum DocError {
     /// A review step was refused.
     #[error(transparent)]
     Review(#[from] crate::rules::ReviewError),
+    /// A duty card step was refused.
+    #[error(transparent)]
+    Card(#[from] crate::rules::CardError),
     /// A publicity round cannot close before its last day.
     #[error("the publicity round has not run its full time")]
     TooEarlyToClose,
@@ -105,6 +108,7 @@ impl DocError {
             DocError::Invalid(_) => "error.invalid",
             DocError::NotFound { .. } => "error.not_found",
             DocError::Review(e) => e.label_key(),
+            DocError::Card(e) => e.label_key(),
             DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
             DocError::NotReady => "error.not_ready",

@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
-use crate::model::{Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel};
+use crate::model::{
+    CardAction, CardStage, Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel,
+};
 use crate::rules::{
-    CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm, MeasureForm, OpinionForm,
-    PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm, SpotCheckForm,
-    StepForm, UnitForm, WarningForm,
+    CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm, MeasureForm,
+    OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm,
+    SpotCheckForm, StepForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -66,6 +68,10 @@ macro_rules! with_kind {
                 type $e = crate::model::Pledge;
                 $body
             }
+            EntityKind::Card => {
+                type $e = crate::model::DutyCard;
+                $body
+            }
         }
     };
 }
@@ -99,6 +105,8 @@ pub enum AnyForm {
     Matter(MatterForm),
     /// 廉政承诺书 (a version)
     Pledge(PledgeForm),
+    /// 勤廉责任卡
+    Card(CardForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -140,6 +148,7 @@ entity_forms! {
     SpotCheckForm => Check,
     MatterForm => Matter,
     PledgeForm => Pledge,
+    CardForm => Card,
 }
 
 /// A change asked of the register.
@@ -267,6 +276,15 @@ pub enum Command {
         /// The day, `YYYY-MM-DD`.
         date: String,
     },
+    /// A step of a duty card: submit, pass or send back, with remarks.
+    CardStep {
+        /// The card.
+        card: Id,
+        /// What is done.
+        action: CardAction,
+        /// 意见
+        remarks: String,
+    },
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -284,6 +302,8 @@ pub enum Outcome {
     Rated(RiskLevel),
     /// Where the review step left the point.
     Reviewed(ReviewStage),
+    /// Where the step left the duty card.
+    Card(CardStage),
     /// What a merged file brought.
     Merged(MergeReport),
     /// A staff list was imported: how many people, and how many new posts.
@@ -330,6 +350,7 @@ impl RegisterDoc {
                     EntityKind::Check => self.restore_entity::<SpotCheckForm>(stamp, &id, hash),
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
+                    EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {
@@ -379,6 +400,9 @@ impl RegisterDoc {
             Command::SetReporterLock(lock) => {
                 self.set_reporter_lock(stamp, lock)?;
                 Outcome::Done
+            }
+            Command::CardStep { card, action, remarks } => {
+                Outcome::Card(self.card_step(stamp, &card, action, &remarks)?)
             }
             Command::SignPledge { pledge, person, date } => {
                 self.sign_pledge(stamp, &pledge, &person, &date)?;

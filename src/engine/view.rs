@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Pledge, Post,
-    Publicity, Register, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase,
+    Pledge, Post, Publicity, Register, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// One entity as it now stands.
@@ -38,6 +38,8 @@ pub enum EntityValue {
     Matter(MatterReport),
     /// 廉政承诺书
     Pledge(Pledge),
+    /// 勤廉责任卡
+    Card(DutyCard),
 }
 
 /// A change to the view of a register.
@@ -92,6 +94,7 @@ impl ViewPatch {
             EntityKind::Check => entity_value(register, id, EntityValue::Check),
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
+            EntityKind::Card => entity_value(register, id, EntityValue::Card),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -113,6 +116,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Check(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -126,6 +130,7 @@ impl ViewPatch {
                 (EntityKind::Check, None) => put::<SpotCheck>(view, id, None),
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
+                (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

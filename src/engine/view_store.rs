@@ -13,8 +13,8 @@ use reactive_stores::{AtKeyed, KeyedSubfield, Store};
 
 use super::view::{EntityValue, ViewPatch};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Pledge, Post, Publicity,
-    Register, RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
+    Complaint, Department, DutyCard, Entity, EntityKind, Id, MatterReport, Measure, Person, Phase, Pledge, Post,
+    Publicity, Register, RegisterStoreFields, RiskKind, RiskPoint, SpotCheck, Warning,
 };
 use leptos::prelude::{GetUntracked, Set, Track, WithUntracked, Write};
 
@@ -59,6 +59,7 @@ stored!(
     SpotCheck => checks,
     MatterReport => matters,
     Pledge => pledges,
+    DutyCard => cards,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -95,6 +96,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Check(e)) => put(store, id, e),
             Some(EntityValue::Matter(e)) => put(store, id, e),
             Some(EntityValue::Pledge(e)) => put(store, id, e),
+            Some(EntityValue::Card(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -109,6 +111,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Check => remove::<SpotCheck>(store, &id),
                 EntityKind::Matter => remove::<MatterReport>(store, &id),
                 EntityKind::Pledge => remove::<Pledge>(store, &id),
+                EntityKind::Card => remove::<DutyCard>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

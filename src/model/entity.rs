@@ -53,11 +53,13 @@ pub enum EntityKind {
     Matter,
     /// 廉政承诺书 (a version, with its signatures)
     Pledge,
+    /// 勤廉责任卡
+    Card,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 13] = [
+    pub const ALL: [EntityKind; 14] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -71,6 +73,7 @@ impl EntityKind {
         EntityKind::Check,
         EntityKind::Matter,
         EntityKind::Pledge,
+        EntityKind::Card,
     ];
 
     /// The key of this kind's map at the document root.
@@ -89,6 +92,7 @@ impl EntityKind {
             EntityKind::Check => "checks",
             EntityKind::Matter => "matters",
             EntityKind::Pledge => "pledges",
+            EntityKind::Card => "cards",
         }
     }
 
@@ -113,6 +117,7 @@ impl EntityKind {
             EntityKind::Check => "entity.check",
             EntityKind::Matter => "entity.matter",
             EntityKind::Pledge => "entity.pledge",
+            EntityKind::Card => "entity.card",
         }
     }
 }

@@ -7,8 +7,8 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Complaint, Department, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase, Pledge, Post,
-    Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase,
+    Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -77,6 +77,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub pledges: BTreeMap<Id, Pledge>,
+    /// 勤廉责任卡
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub cards: BTreeMap<Id, DutyCard>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -108,6 +113,7 @@ impl Register {
             EntityKind::Check => label::<SpotCheck>(self, id),
             EntityKind::Matter => label::<MatterReport>(self, id),
             EntityKind::Pledge => label::<Pledge>(self, id),
+            EntityKind::Card => label::<DutyCard>(self, id),
         }
     }
 

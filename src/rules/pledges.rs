@@ -1,5 +1,6 @@
 //! Who signs the 廉政承诺书, and who has not yet signed the version in force.
 
+use super::cards::has_approved_card;
 use crate::model::{Id, Pledge, Register, ReviewStage};
 
 /// The version in force: the highest version not archived (two made at once on two copies:
@@ -48,6 +49,8 @@ pub enum Missing {
     Measure,
     /// Someone who holds it has not signed the pledge in force.
     Pledge,
+    /// Someone who holds it has no approved duty card (勤廉责任卡).
+    Card,
 }
 
 impl Missing {
@@ -58,12 +61,13 @@ impl Missing {
             Missing::RiskPoint => "coverage.risk",
             Missing::Measure => "coverage.measure",
             Missing::Pledge => "coverage.pledge",
+            Missing::Card => "coverage.card",
         }
     }
 }
 
-/// Every active key post that lacks a holder, a risk point, a measure or its holders'
-/// signatures, with what it lacks; in the order of the posts' names.
+/// Every active key post that lacks a holder, a risk point, a measure, its holders' signatures
+/// or their approved duty cards, with what it lacks; in the order of the posts' names.
 pub fn key_post_gaps(register: &Register) -> Vec<(&Id, Vec<Missing>)> {
     let unsigned = not_signed(register);
     let mut gaps: Vec<(&Id, Vec<Missing>)> = register
@@ -95,6 +99,9 @@ pub fn key_post_gaps(register: &Register) -> Vec<(&Id, Vec<Missing>)> {
             }
             if holders.iter().any(|h| unsigned.contains(h)) {
                 missing.push(Missing::Pledge);
+            }
+            if holders.iter().any(|h| !has_approved_card(register, h)) {
+                missing.push(Missing::Card);
             }
             (!missing.is_empty()).then_some((id, missing))
         })
@@ -158,20 +165,30 @@ mod tests {
         let gaps = |r: &Register| -> Vec<(String, Vec<Missing>)> {
             key_post_gaps(r).into_iter().map(|(id, m)| (id.clone(), m)).collect()
         };
-        use Missing::{Holder, Measure as NoMeasure, Pledge as Unsigned, RiskPoint as NoPoint};
+        use Missing::{Card as NoCard, Holder, Measure as NoMeasure, Pledge as Unsigned, RiskPoint as NoPoint};
         assert_eq!(
             gaps(&r),
-            [("acc".into(), vec![NoPoint, NoMeasure, Unsigned]), ("cook".into(), vec![Holder, NoPoint, NoMeasure])]
+            [
+                ("acc".into(), vec![NoPoint, NoMeasure, Unsigned, NoCard]),
+                ("cook".into(), vec![Holder, NoPoint, NoMeasure])
+            ]
         );
         // A template draft does not cover it; an adopted point with a measure does.
         r.risks.insert(
             "p".into(),
             RiskPoint { post: Some("acc".into()), review: ReviewStage::Draft, ..RiskPoint::default() },
         );
-        assert_eq!(gaps(&r)[0].1, [NoPoint, NoMeasure, Unsigned]);
+        assert_eq!(gaps(&r)[0].1, [NoPoint, NoMeasure, Unsigned, NoCard]);
         r.risks.get_mut("p").unwrap().review = ReviewStage::SelfCheck;
         r.measures.insert("m".into(), Measure { risk: "p".into(), ..Measure::default() });
         r.pledges.get_mut("v1").unwrap().signatures.insert("zhu".into(), signed("2026-11-29"));
+        assert_eq!(gaps(&r)[0].1, [NoCard]);
+        let card = crate::model::DutyCard {
+            person: "zhu".into(),
+            stage: crate::model::CardStage::Approved,
+            ..Default::default()
+        };
+        r.cards.insert("c".into(), card);
         assert_eq!(gaps(&r), [("cook".into(), vec![Holder, NoPoint, NoMeasure])]);
     }
 }

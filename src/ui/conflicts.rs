@@ -25,6 +25,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Check => "check",
         EntityKind::Matter => "matter",
         EntityKind::Pledge => "pledge",
+        EntityKind::Card => "card",
     }
 }
 

@@ -38,6 +38,7 @@ pub fn Header() -> impl IntoView {
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}
                     {link("/pledges", "nav.pledges", "nav-pledges")}
+                    {link("/cards", "nav.cards", "nav-cards")}
                     {link("/history", "nav.history", "nav-history")}
                     {link("/sync", "nav.sync", "nav-sync")}
                 </nav>

@@ -1,6 +1,7 @@
 //! One file per page, named by what it shows.
 
 mod bulletin;
+mod cards;
 mod case;
 mod catalogue;
 mod complaint;
@@ -21,6 +22,7 @@ mod sync;
 mod warnings;
 
 pub use bulletin::BulletinPage;
+pub use cards::{CardPage, CardsPage};
 pub use case::CasePage;
 pub use catalogue::CataloguePage;
 pub use complaint::ComplaintPage;
