@@ -135,7 +135,7 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
     // A third browser with a wrong secret: the reason, and no register.
     const c = new App(await profiles[2].open(), ORIGIN);
     await c.page.goto(link.replace(/k=[^&]+/, 'k=AAAAAAAAAAAAAAAAAAAAAA'));
-    await expectText(c.id('join-state'), '共享密钥不对或已更换', 10000);
+    await expectText(c.id('join-state'), '共享密钥错误或已更换', 10000);
     await c.home();
     assert.equal(await c.id('register-item').count(), 0);
 
