@@ -30,7 +30,7 @@ pub use publicity::{
 pub use rating::{Judgement, propose_level};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
 pub use review::{
-    ReviewError, Who, actions_at, amended, check_step, in_force, in_leading_group, leads_department, stage_of,
+    ReviewError, Stages, Who, actions_at, amended, check_step, in_force, in_leading_group, leads_department, stage_of,
     substance, transition, waiting_for,
 };
 pub use signals::{Signal, signals, unchecked_risks};

@@ -1,10 +1,10 @@
 //! The figures of the overview page.
 
-use super::measures::{MeasuresByRisk, overdue_measures};
+use super::measures::overdue_measures;
 use super::pledges::{key_post_gaps, not_signed};
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
-use super::review::stage_of;
+use super::review::Stages;
 use super::signals::{signals, unchecked_risks};
 use super::warning::{BoardColumn, Case};
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
@@ -87,9 +87,9 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
     let mut departments: Vec<(String, LevelCounts)> =
         register.departments.values().filter(|x| x.archived.is_none()).map(|x| (x.name.clone(), [0; 3])).collect();
     let mut stages = vec![0usize; ReviewStage::ALL.len()];
-    let measures = MeasuresByRisk::new(register);
+    let review = Stages::new(register);
     for (id, risk) in register.risks.iter().filter(|(_, r)| r.archived.is_none()) {
-        let stage = stage_of(risk, measures.of(id));
+        let stage = review.of(id, risk);
         stages[ReviewStage::ALL.iter().position(|s| *s == stage).unwrap_or(0)] += 1;
         if !in_register(risk) {
             continue;

@@ -4,10 +4,10 @@ use std::cmp::Ordering;
 
 use std::collections::HashSet;
 
-use super::measures::{MeasuresByRisk, overdue_measures};
+use super::measures::overdue_measures;
 use super::publicity::publicity_mark;
 use super::responsibility::graded_responsibility;
-use super::review::stage_of;
+use super::review::Stages;
 use crate::model::{Date, Id, Register, ReviewStage, RiskLevel, RiskPoint};
 
 /// One line of the risk list, with names resolved. Equal rows render the same, so a keyed list
@@ -127,7 +127,7 @@ pub enum SortDir {
     Descending,
 }
 
-fn row(register: &Register, id: &Id, risk: &RiskPoint, late: &HashSet<&str>, measures: &MeasuresByRisk) -> RiskRow {
+fn row(register: &Register, id: &Id, risk: &RiskPoint, late: &HashSet<&str>, stages: &Stages) -> RiskRow {
     let name_of = |map_name: Option<&str>| map_name.unwrap_or_default().to_string();
     let department = register.risk_department(risk).and_then(|d| register.departments.get(d));
     let post = risk.post.as_ref().and_then(|p| register.posts.get(p));
@@ -145,7 +145,7 @@ fn row(register: &Register, id: &Id, risk: &RiskPoint, late: &HashSet<&str>, mea
         accountable: accountable.join("、"),
         accountable_gap: duties.has_gaps(),
         archived: risk.archived.is_some(),
-        stage: stage_of(risk, measures.of(id)),
+        stage: stages.of(id, risk),
         overdue: late.contains(id.as_str()),
         publicity: publicity_mark(register, id).map(|m| (m.publicised, m.changed)),
     }
@@ -177,12 +177,12 @@ pub fn risk_index(register: &Register, today: Date) -> RiskIndex {
         .filter_map(|m| register.measures.get(m))
         .map(|m| m.risk.as_str())
         .collect();
-    let measures = MeasuresByRisk::new(register);
+    let stages = Stages::new(register);
     let entries = register
         .risks
         .iter()
         .map(|(id, risk)| {
-            let row = row(register, id, risk, &late, &measures);
+            let row = row(register, id, risk, &late, &stages);
             let text = [
                 row.kind.as_str(),
                 row.department.as_str(),

@@ -120,6 +120,26 @@ pub fn stage_of(risk: &RiskPoint, measures: &[(&Id, &Measure)]) -> ReviewStage {
     if amended(risk, measures) { ReviewStage::Organisation } else { risk.review }
 }
 
+/// Every point's review stage over a whole register. The measures are gathered (one pass) only
+/// when some point has an approved version to compare with.
+pub struct Stages<'a>(Option<super::measures::MeasuresByRisk<'a>>);
+
+impl<'a> Stages<'a> {
+    /// The stages of `register`'s points.
+    pub fn new(register: &'a Register) -> Self {
+        let compared = register.risks.values().any(|r| r.review == ReviewStage::Approved && r.approved.is_some());
+        Self(compared.then(|| super::measures::MeasuresByRisk::new(register)))
+    }
+
+    /// The stage of point `id`, as [`stage_of`] gives it.
+    pub fn of(&self, id: &str, risk: &RiskPoint) -> ReviewStage {
+        match &self.0 {
+            Some(measures) => stage_of(risk, measures.of(id)),
+            None => risk.review,
+        }
+    }
+}
+
 /// Whether the point is in the catalogue in the version the leading group approved: approved,
 /// or amended or sent back since and not rejected. Its last approved version stays in force
 /// until the leading group decides on the new one.

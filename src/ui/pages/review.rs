@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::engine::Command;
 use crate::model::{Degree, Entity, EntityKind, ReviewAction, ReviewStage, RiskLevel};
-use crate::rules::{MeasuresByRisk, overdue_measures, stage_of, waiting_for};
+use crate::rules::{Stages, overdue_measures, waiting_for};
 use crate::ui::hooks::today;
 use crate::ui::use_app;
 
@@ -30,9 +30,9 @@ pub fn ReviewPage() -> impl IntoView {
             .with(|r| {
                 let overdue = overdue_measures(r, today());
                 let mut groups: Vec<(String, Vec<Waiting>, usize)> = Vec::new();
-                let measures = MeasuresByRisk::new(r);
+                let stages = Stages::new(r);
                 for (id, risk) in r.risks.iter().filter(|(_, p)| p.is_active()) {
-                    let stage = stage_of(risk, measures.of(id));
+                    let stage = stages.of(id, risk);
                     if matches!(stage, ReviewStage::Draft | ReviewStage::Approved | ReviewStage::Rejected) {
                         continue;
                     }
