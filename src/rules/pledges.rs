@@ -1,6 +1,7 @@
 //! Who signs the 廉政承诺书, and who has not yet signed the version in force.
 
 use super::cards::has_approved_card;
+use super::measures::MeasuresByRisk;
 use crate::model::{Id, Pledge, Register, ReviewStage};
 
 /// The version in force: the highest version not archived (two made at once on two copies:
@@ -70,6 +71,7 @@ impl Missing {
 /// or their approved duty cards, with what it lacks; in the order of the posts' names.
 pub fn key_post_gaps(register: &Register) -> Vec<(&Id, Vec<Missing>)> {
     let unsigned = not_signed(register);
+    let measures = MeasuresByRisk::new(register);
     let mut gaps: Vec<(&Id, Vec<Missing>)> = register
         .posts
         .iter()
@@ -86,7 +88,7 @@ pub fn key_post_gaps(register: &Register) -> Vec<(&Id, Vec<Missing>)> {
                 })
                 .map(|(rid, _)| rid)
                 .collect();
-            let measured = register.measures.values().any(|m| m.archived.is_none() && risks.contains(&&m.risk));
+            let measured = risks.iter().any(|risk| !measures.of(risk).is_empty());
             let mut missing = Vec::new();
             if holders.is_empty() {
                 missing.push(Missing::Holder);
