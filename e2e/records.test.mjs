@@ -116,3 +116,80 @@ test('a duty card goes through its four steps with two members and into the ledg
     await profile.dispose();
   }
 });
+
+test('a meeting where the principal leader spoke first is flagged, and the corrected record is not', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    await app.createRegister({ name: '高桥小学' });
+    await app.iAm('王家福');
+    await app.goto('org');
+    await app.setLeader('王家福');
+    await app.addPerson('李明', { title: '副校长', cadre: true });
+    await app.addPerson('朱忠云', { title: '会计' });
+
+    // The template's bodies are there; 王家福 chairs the 校务会.
+    await app.goto('meetings');
+    await expectCount(app.id('body-row'), 3);
+    await app.row('body', '校务会').getByTestId('body-edit').click();
+    await app.id('body-chair').selectOption({ label: '王家福' });
+    await app.id('body-save').click();
+    await expectText(app.row('body', '校务会'), '王家福');
+
+    // 王家福 spoke first on a building job of 80,000 yuan, neither reviewed nor tendered.
+    await app.id('meeting-body').selectOption({ label: '校务会' });
+    await app.id('meeting-date').fill('2026-12-02');
+    await app.id('meeting-matter').selectOption({ label: '大额资金使用' });
+    await app.id('meeting-topic').fill('教学楼维修');
+    for (const name of ['王家福', '李明', '朱忠云']) {
+      await app.id('meeting-attendees').getByRole('checkbox', { name }).check();
+      await app.id('meeting-speakers-add').selectOption({ label: name });
+      await app.id('meeting-speakers-add-button').click();
+    }
+    await expectCount(app.id('meeting-speakers-item'), 3);
+    await app.id('meeting-decision').fill('同意维修');
+    await app.id('meeting-votes_for').fill('3');
+    await app.id('meeting-spending').selectOption({ label: '基建维修' });
+    await app.id('meeting-amount').fill('80000');
+    await app.id('meeting-save').click();
+    const flagged = app.id('meeting-flag-row');
+    await expectCount(flagged, 1);
+    await expectText(flagged, '主要领导未末位表态');
+    await expectText(flagged, '大额支出未经民主理财小组审核');
+    await expectText(flagged, '超过招标起点未招标');
+
+    // Corrected by keyboard alone: 王家福 moved to the end of the order, the tender ticked.
+    await app.row('meeting', '教学楼维修').getByTestId('meeting-edit').click();
+    const first = app.id('meeting-speakers-item').first();
+    await expectText(first, '王家福');
+    await first.getByRole('button', { name: '下移' }).focus();
+    await app.page.keyboard.press('Enter');
+    await app.id('meeting-speakers-item').nth(1).getByRole('button', { name: '下移' }).focus();
+    await app.page.keyboard.press('Enter');
+    await expectText(app.id('meeting-speakers-item').last(), '王家福');
+    await app.id('meeting-tendered').check();
+    await app.id('meeting-save').click();
+    await expectText(flagged, '大额支出未经民主理财小组审核');
+    assert.doesNotMatch(await flagged.innerText(), /末位表态|招标/);
+
+    // The record: the order with the principal leader marked, the procedure a step at a time.
+    await app.row('meeting', '教学楼维修').getByTestId('meeting-link').click();
+    await expectText(app.id('meeting-order'), '主要领导');
+    const order = await app.id('meeting-order').locator('li').allInnerTexts();
+    assert.deepEqual(order.map((t) => t.slice(0, 2)), ['李明', '朱忠', '王家']);
+    await expectText(app.id('procedure').locator('[aria-current="step"]'), '议题研究');
+    await app.id('procedure-remarks').fill('总务处提出维修方案');
+    await app.id('procedure-next').click();
+    await expectText(app.id('procedure').locator('[aria-current="step"]'), '征求意见');
+    await expectText(app.id('procedure-step'), '总务处提出维修方案');
+
+    // On paper: the record alone.
+    await app.page.emulateMedia({ media: 'print' });
+    await expectText(app.id('meeting-record'), '高桥小学会议记录');
+    assert.equal(await app.id('procedure-next').isVisible(), false);
+    await app.page.emulateMedia({ media: 'screen' });
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});

@@ -14,6 +14,7 @@ mod history;
 mod keep_conflicts;
 mod lifecycle;
 mod materialise;
+mod meetings;
 mod pledges;
 mod refresh;
 mod register_doc;

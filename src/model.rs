@@ -8,6 +8,7 @@ mod card;
 mod date;
 mod entity;
 mod measure;
+mod meeting;
 mod org;
 mod plan;
 mod pledge;
@@ -24,6 +25,7 @@ pub use card::{CardAction, CardStage, CardStep, DutyCard};
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};
 pub use measure::{Measure, MeasureStage, MeasureStatus};
+pub use meeting::{Body, BodyRole, MajorMatter, Meeting, Procedure, ProcedureStep, Spending};
 pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::Phase;
 pub use pledge::{Pledge, Signature};
@@ -33,8 +35,8 @@ pub use review::{
     Approval, ApprovedMeasure, Degree, MajorPart, Rating, ReviewAction, ReviewEntry, ReviewStage, Substance,
 };
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
-pub use settings::{Dismissed, ReporterLock, Settings, SignalThresholds};
-pub use template::{Template, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk};
+pub use settings::{Dismissed, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
+pub use template::{Template, TemplateBody, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk};
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
 };

@@ -5,6 +5,7 @@ mod catalogue;
 mod dashboard;
 mod listing;
 mod measures;
+mod meetings;
 mod onboarding;
 mod pledges;
 mod publicity;
@@ -21,6 +22,9 @@ pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
+pub use meetings::{
+    MeetingFlag, ProcedureError, check_procedure_step, finance_reviews, flagged_meetings, meeting_flags, principal_of,
+};
 pub use onboarding::{GuideStep, guide};
 pub use pledges::{Missing, current_pledge, key_post_gaps, must_sign, not_signed};
 pub use publicity::{
@@ -35,10 +39,10 @@ pub use review::{
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
-    CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm,
-    MATTER_NOTICE_DAYS, MatterForm, MeasureForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm,
-    PublicityForm, RatingForm, Reason, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm,
-    WarningForm, reported_in_time, reporter_of,
+    BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm,
+    MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm,
+    PostForm, PublicityForm, RatingForm, Reason, RecordRulesForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm,
+    StepForm, UnitForm, WarningForm, reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

@@ -80,6 +80,8 @@ fn App() -> impl IntoView {
                         <Route path=path!("pledges") view=pages::PledgesPage/>
                         <Route path=path!("cards") view=pages::CardsPage/>
                         <Route path=path!("cards/:id") view=pages::CardPage/>
+                        <Route path=path!("meetings") view=pages::MeetingsPage/>
+                        <Route path=path!("meetings/:id") view=pages::MeetingPage/>
                         <Route path=path!("matters/:id") view=pages::MatterCardPage/>
                         <Route path=path!("warnings/:id") view=pages::CasePage/>
                         <Route path=path!("complaints/:id") view=pages::ComplaintPage/>

@@ -2,10 +2,11 @@
 //! the people who must sign, recorded on two copies at once and merged.
 
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
-use qingfeng::model::{CardAction, CardStage, Date, Template};
+use qingfeng::model::{BodyRole, CardAction, CardStage, Date, Procedure, Template};
 use qingfeng::rules::{
-    CardForm, DepartmentForm, Form, LeadingGroupForm, PersonForm, PledgeForm, PostForm, UnitForm, card_ledger,
-    current_pledge, has_approved_card, must_sign, not_signed,
+    BodyForm, CardForm, DepartmentForm, Form, LeadingGroupForm, MeetingFlag, MeetingForm, PersonForm, PledgeForm,
+    PostForm, UnitForm, card_ledger, current_pledge, flagged_meetings, has_approved_card, meeting_flags, must_sign,
+    not_signed,
 };
 
 fn today() -> Date {
@@ -122,4 +123,82 @@ fn a_duty_card_goes_through_its_four_steps_and_into_the_ledger() {
     assert_eq!(ledger, ["2027"]);
     assert!(has_approved_card(fresh.register(), &clerk));
     assert!(!has_approved_card(fresh.register(), &head));
+}
+
+#[test]
+fn a_meeting_where_the_principal_spoke_first_is_flagged_until_the_record_is_corrected() {
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
+    let person = |doc: &mut RegisterDoc, name: &str| {
+        doc.add_member(&stamp("", 1), &PersonForm { name: name.into(), cadre: true, ..Default::default() }).unwrap()
+    };
+    let (head, deputy, accountant) = (person(&mut doc, "王家福"), person(&mut doc, "李明"), person(&mut doc, "朱忠云"));
+    let body_named = |doc: &RegisterDoc, name: &str| {
+        doc.register().bodies.iter().find(|(_, b)| b.name == name).map(|(id, _)| id.clone()).unwrap()
+    };
+    // The template keeps the 校务会, the 民主理财小组 and the 校务公开领导小组.
+    let (council, finance) = (body_named(&doc, "校务会"), body_named(&doc, "民主理财小组"));
+    assert_eq!(doc.register().bodies[&finance].role, BodyRole::Finance);
+    assert!(doc.register().bodies.values().any(|b| b.role == BodyRole::Openness));
+    let chaired = BodyForm {
+        chair: head.clone(),
+        members: vec![head.clone(), deputy.clone(), accountant.clone()],
+        ..BodyForm::from_target(&doc.register().bodies[&council])
+    };
+    doc.update_entity(&stamp(&head, 2), &council, &chaired).unwrap();
+
+    let meeting = MeetingForm {
+        body: council.clone(),
+        date: "2026-12-02".into(),
+        matter: "funds".into(),
+        topic: "教学楼维修".into(),
+        attendees: vec![head.clone(), deputy.clone(), accountant.clone()],
+        speakers: vec![head.clone(), deputy.clone(), accountant.clone()],
+        decision: "同意维修，公开招标".into(),
+        votes_for: "3".into(),
+        spending: "building".into(),
+        amount: "80,000".into(),
+        ..MeetingForm::default()
+    };
+    let id = doc.create_entity(&stamp(&deputy, 3), &meeting).unwrap();
+    let flags = |doc: &RegisterDoc| meeting_flags(doc.register(), &doc.register().meetings[&id]);
+    assert_eq!(doc.register().meetings[&id].amount, 80_000);
+    assert_eq!(flags(&doc), [MeetingFlag::LastWord, MeetingFlag::NoFinanceReview, MeetingFlag::NoTender]);
+    assert_eq!(flagged_meetings(doc.register()).len(), 1);
+
+    // Someone who did not attend cannot be recorded as speaking.
+    let stranger = person(&mut doc, "外人");
+    let wrong = MeetingForm { speakers: vec![stranger.clone()], ..meeting.clone() };
+    assert!(matches!(doc.update_entity(&stamp(&deputy, 4), &id, &wrong), Err(DocError::Invalid(_))));
+
+    // The 民主理财小组 reviews it; the tender is held; the order is corrected: nothing is flagged.
+    let review = MeetingForm {
+        body: finance,
+        date: "2026-11-30".into(),
+        topic: "审核教学楼维修资金".into(),
+        decision: "同意".into(),
+        ..MeetingForm::default()
+    };
+    let review = doc.create_entity(&stamp(&accountant, 5), &review).unwrap();
+    let corrected = MeetingForm {
+        speakers: vec![deputy.clone(), accountant.clone(), head.clone()],
+        tendered: true,
+        finance_review: review,
+        ..meeting
+    };
+    doc.update_entity(&stamp(&deputy, 6), &id, &corrected).unwrap();
+    assert_eq!(flags(&doc), []);
+
+    // The procedure on two copies: a step on one, the decision reworded on the other; both stay.
+    let mut other = doc.fork();
+    assert_eq!(doc.procedure_step(&stamp(&head, 7), &id, "学校提出维修方案").unwrap(), Procedure::Consult);
+    let reworded = MeetingForm { decision: "同意维修，公开招标，分期付款".into(), ..corrected };
+    other.update_entity(&stamp(&deputy, 8), &id, &reworded).unwrap();
+    doc.merge(&mut other).unwrap();
+    let merged = &doc.register().meetings[&id];
+    assert_eq!((merged.procedure, merged.trail.len()), (Procedure::Consult, 1));
+    assert_eq!(merged.decision.as_str(), "同意维修，公开招标，分期付款");
+    assert!(matches!(doc.procedure_step(&stamp(&stranger, 9), &id, ""), Err(DocError::Procedure(_))));
+    let reloaded = RegisterDoc::load(&doc.save()).unwrap();
+    assert_eq!(reloaded.register(), doc.register());
 }

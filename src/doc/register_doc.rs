@@ -10,8 +10,8 @@ use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase, Pledge, Post,
-    Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
+    Archived, Body, BodyRole, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase,
+    Pledge, Post, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 
@@ -19,7 +19,7 @@ use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-pub(super) const COLLECTIONS: [&str; 19] = [
+pub(super) const COLLECTIONS: [&str; 20] = [
     "people",
     "departments",
     "posts",
@@ -41,6 +41,7 @@ pub(super) const COLLECTIONS: [&str; 19] = [
     // `fold_split_maps` keeps both copies' records if two made it at once.
     "checks",
     "matters",
+    "bodies",
 ];
 
 /// Why the document could not be opened, merged or changed.
@@ -75,6 +76,9 @@ pub enum DocError {
     /// A duty card step was refused.
     #[error(transparent)]
     Card(#[from] crate::rules::CardError),
+    /// A step of the "三重一大" procedure was refused.
+    #[error(transparent)]
+    Procedure(#[from] crate::rules::ProcedureError),
     /// A publicity round cannot close before its last day.
     #[error("the publicity round has not run its full time")]
     TooEarlyToClose,
@@ -109,6 +113,7 @@ impl DocError {
             DocError::NotFound { .. } => "error.not_found",
             DocError::Review(e) => e.label_key(),
             DocError::Card(e) => e.label_key(),
+            DocError::Procedure(e) => e.label_key(),
             DocError::TooEarlyToClose => "error.too_early_to_close",
             DocError::Write(_) => "error.write",
             DocError::NotReady => "error.not_ready",
@@ -182,6 +187,10 @@ impl RegisterDoc {
         }
 
         seed_template_posts(&mut register, template);
+        for body in &template.bodies {
+            let role = BodyRole::from_code(&body.role).unwrap_or_default();
+            register.bodies.insert(new_id(), Body { name: body.name.clone(), role, ..Body::default() });
+        }
         let pledge = Pledge {
             title: template.pledge.title.clone(),
             version: 1,

@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{
-    CardAction, CardStage, Degree, Entity, EntityKind, Id, ReporterLock, ReviewAction, ReviewStage, RiskLevel,
+    CardAction, CardStage, Degree, Entity, EntityKind, Id, Procedure, ReporterLock, ReviewAction, ReviewStage,
+    RiskLevel,
 };
 use crate::rules::{
-    CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm, MeasureForm,
-    OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RiskForm, RiskKindForm,
-    SpotCheckForm, StepForm, UnitForm, WarningForm,
+    BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm,
+    MeasureForm, MeetingForm, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm,
+    RecordRulesForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -72,6 +73,14 @@ macro_rules! with_kind {
                 type $e = crate::model::DutyCard;
                 $body
             }
+            EntityKind::Meeting => {
+                type $e = crate::model::Meeting;
+                $body
+            }
+            EntityKind::Body => {
+                type $e = crate::model::Body;
+                $body
+            }
         }
     };
 }
@@ -107,6 +116,10 @@ pub enum AnyForm {
     Pledge(PledgeForm),
     /// 勤廉责任卡
     Card(CardForm),
+    /// 会议记录
+    Meeting(MeetingForm),
+    /// 议事机构
+    Body(BodyForm),
 }
 
 /// Forms that edit an entity, and so travel as an [`AnyForm`].
@@ -149,6 +162,8 @@ entity_forms! {
     MatterForm => Matter,
     PledgeForm => Pledge,
     CardForm => Card,
+    MeetingForm => Meeting,
+    BodyForm => Body,
 }
 
 /// A change asked of the register.
@@ -285,6 +300,15 @@ pub enum Command {
         /// 意见
         remarks: String,
     },
+    /// Records that the step a "三重一大" meeting is at was taken.
+    ProcedureStep {
+        /// The meeting.
+        meeting: Id,
+        /// What was done, with a reference to the document.
+        remarks: String,
+    },
+    /// Sets the thresholds of spending review, tendering and evaluations.
+    UpdateRecordRules(RecordRulesForm),
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -304,6 +328,8 @@ pub enum Outcome {
     Reviewed(ReviewStage),
     /// Where the step left the duty card.
     Card(CardStage),
+    /// Where the step left the meeting's procedure.
+    Procedure(Procedure),
     /// What a merged file brought.
     Merged(MergeReport),
     /// A staff list was imported: how many people, and how many new posts.
@@ -351,6 +377,8 @@ impl RegisterDoc {
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                     EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
+                    EntityKind::Meeting => self.restore_entity::<MeetingForm>(stamp, &id, hash),
+                    EntityKind::Body => self.restore_entity::<BodyForm>(stamp, &id, hash),
                 }?)
             }
             Command::ResolveConflict { kind, id, field, choice } => {
@@ -403,6 +431,13 @@ impl RegisterDoc {
             }
             Command::CardStep { card, action, remarks } => {
                 Outcome::Card(self.card_step(stamp, &card, action, &remarks)?)
+            }
+            Command::ProcedureStep { meeting, remarks } => {
+                Outcome::Procedure(self.procedure_step(stamp, &meeting, &remarks)?)
+            }
+            Command::UpdateRecordRules(form) => {
+                self.update_record_rules(stamp, &form)?;
+                Outcome::Done
             }
             Command::SignPledge { pledge, person, date } => {
                 self.sign_pledge(stamp, &pledge, &person, &date)?;

@@ -14,6 +14,8 @@ use crate::storage::SaveStatus;
 pub type JournalEntry = (String, Vec<u8>);
 
 /// What the page asks.
+// Built, sent and read once each: boxing the larger commands would only add allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Open a stored register, with the journals closed tabs left for it.

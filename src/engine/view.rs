@@ -40,6 +40,10 @@ pub enum EntityValue {
     Pledge(Pledge),
     /// 勤廉责任卡
     Card(DutyCard),
+    /// 会议记录
+    Meeting(crate::model::Meeting),
+    /// 议事机构
+    Body(crate::model::Body),
 }
 
 /// A change to the view of a register.
@@ -95,6 +99,8 @@ impl ViewPatch {
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
             EntityKind::Card => entity_value(register, id, EntityValue::Card),
+            EntityKind::Meeting => entity_value(register, id, EntityValue::Meeting),
+            EntityKind::Body => entity_value(register, id, EntityValue::Body),
         };
         ViewPatch::Entity { kind, id: id.to_string(), value }
     }
@@ -117,6 +123,8 @@ impl ViewPatch {
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Meeting(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Body(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
                 (EntityKind::Department, None) => put::<Department>(view, id, None),
                 (EntityKind::Post, None) => put::<Post>(view, id, None),
@@ -131,6 +139,8 @@ impl ViewPatch {
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
                 (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
+                (EntityKind::Meeting, None) => put::<crate::model::Meeting>(view, id, None),
+                (EntityKind::Body, None) => put::<crate::model::Body>(view, id, None),
             },
             ViewPatch::Unit(unit) => view.unit = unit,
             ViewPatch::LeadingGroup(group) => view.leading_group = group,

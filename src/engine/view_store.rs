@@ -60,6 +60,8 @@ stored!(
     MatterReport => matters,
     Pledge => pledges,
     DutyCard => cards,
+    crate::model::Meeting => meetings,
+    crate::model::Body => bodies,
 );
 
 /// Entity `id` of kind `E` (tracked: re-runs when that entity changes, or its kind gains or
@@ -97,6 +99,8 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Matter(e)) => put(store, id, e),
             Some(EntityValue::Pledge(e)) => put(store, id, e),
             Some(EntityValue::Card(e)) => put(store, id, e),
+            Some(EntityValue::Meeting(e)) => put(store, id, e),
+            Some(EntityValue::Body(e)) => put(store, id, e),
             None => match kind {
                 EntityKind::Person => remove::<Person>(store, &id),
                 EntityKind::Department => remove::<Department>(store, &id),
@@ -112,6 +116,8 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Matter => remove::<MatterReport>(store, &id),
                 EntityKind::Pledge => remove::<Pledge>(store, &id),
                 EntityKind::Card => remove::<DutyCard>(store, &id),
+                EntityKind::Meeting => remove::<crate::model::Meeting>(store, &id),
+                EntityKind::Body => remove::<crate::model::Body>(store, &id),
             },
         },
         ViewPatch::Unit(unit) => store.unit().set(unit),

@@ -55,11 +55,15 @@ pub enum EntityKind {
     Pledge,
     /// 勤廉责任卡
     Card,
+    /// 议事机构 (校务会, 民主理财小组, …)
+    Body,
+    /// 会议记录
+    Meeting,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 14] = [
+    pub const ALL: [EntityKind; 16] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -74,6 +78,8 @@ impl EntityKind {
         EntityKind::Matter,
         EntityKind::Pledge,
         EntityKind::Card,
+        EntityKind::Body,
+        EntityKind::Meeting,
     ];
 
     /// The key of this kind's map at the document root.
@@ -93,6 +99,8 @@ impl EntityKind {
             EntityKind::Matter => "matters",
             EntityKind::Pledge => "pledges",
             EntityKind::Card => "cards",
+            EntityKind::Body => "bodies",
+            EntityKind::Meeting => "meetings",
         }
     }
 
@@ -118,6 +126,8 @@ impl EntityKind {
             EntityKind::Matter => "entity.matter",
             EntityKind::Pledge => "entity.pledge",
             EntityKind::Card => "entity.card",
+            EntityKind::Body => "entity.body",
+            EntityKind::Meeting => "entity.meeting",
         }
     }
 }

@@ -7,8 +7,8 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Person, Phase,
-    Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Body, Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Meeting,
+    Person, Phase, Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -82,6 +82,16 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub cards: BTreeMap<Id, DutyCard>,
+    /// 议事机构
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub bodies: BTreeMap<Id, Body>,
+    /// 会议记录
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub meetings: BTreeMap<Id, Meeting>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -114,6 +124,8 @@ impl Register {
             EntityKind::Matter => label::<MatterReport>(self, id),
             EntityKind::Pledge => label::<Pledge>(self, id),
             EntityKind::Card => label::<DutyCard>(self, id),
+            EntityKind::Body => label::<Body>(self, id),
+            EntityKind::Meeting => label::<Meeting>(self, id),
         }
     }
 

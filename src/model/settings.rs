@@ -47,6 +47,45 @@ pub struct Settings {
     #[autosurgeon(missing = "Option::default")]
     #[serde(default)]
     pub reporter_lock: Option<ReporterLock>,
+    /// Thresholds of the committee's records: spending review, tendering, evaluations.
+    #[autosurgeon(missing = "RecordRules::default")]
+    #[serde(default)]
+    pub records: RecordRules,
+}
+
+/// Thresholds of the committee's records.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct RecordRules {
+    /// Spending above this many yuan must be reviewed by the 民主理财小组.
+    pub finance_review_yuan: u64,
+    /// Building or purchasing above this many yuan must be tendered (the seed: 五万元).
+    pub tender_yuan: u64,
+    /// 廉政评议 weights in percent: self, colleagues, leaders (they add up to 100).
+    pub weights: Weights,
+    /// A score below this is 不达标 and a talk (廉政谈话) is due.
+    pub pass_mark: u32,
+}
+
+/// The weights of an evaluation's parts, in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Weights {
+    /// 自评
+    pub own: u32,
+    /// 同事互评
+    pub peers: u32,
+    /// 领导评议
+    pub leaders: u32,
+}
+
+impl Default for RecordRules {
+    fn default() -> Self {
+        Self {
+            finance_review_yuan: 10_000,
+            tender_yuan: 50_000,
+            weights: Weights { own: 20, peers: 40, leaders: 40 },
+            pass_mark: 80,
+        }
+    }
 }
 
 /// Thresholds of the warning signals (预警信号).
@@ -118,6 +157,7 @@ impl Default for Settings {
             dismissed_signals: BTreeMap::new(),
             disposals: default_disposals(),
             reporter_lock: None,
+            records: RecordRules::default(),
         }
     }
 }

@@ -67,6 +67,15 @@ pub struct TemplatePledge {
     pub text: String,
 }
 
+/// A body the unit keeps besides the leading group (校务会, 民主理财小组, …).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateBody {
+    /// 名称
+    pub name: String,
+    /// A [`BodyRole`](super::BodyRole) code.
+    pub role: String,
+}
+
 /// What a new register is seeded with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -86,6 +95,8 @@ pub struct Template {
     pub phases: Vec<TemplatePhase>,
     /// The pledge every cadre signs.
     pub pledge: TemplatePledge,
+    /// The bodies that meet and keep records.
+    pub bodies: Vec<TemplateBody>,
     /// Typical risk points, seeded as drafts the committee adopts, edits or archives.
     pub risks: Vec<TemplateRisk>,
 }
@@ -145,7 +156,7 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{MeasureStage, RiskLevel, Scope};
+    use crate::model::{BodyRole, MeasureStage, RiskLevel, Scope};
 
     #[test]
     fn the_school_template_has_the_standard_departments_and_phases() {
@@ -220,6 +231,10 @@ mod tests {
             }
             for scope in Scope::ALL {
                 assert!(scopes.contains(&scope), "{code} has a {scope:?} point");
+            }
+            let roles: Vec<_> = t.bodies.iter().map(|b| BodyRole::from_code(&b.role).expect("a role")).collect();
+            for role in [BodyRole::Decision, BodyRole::Finance, BodyRole::Openness] {
+                assert!(roles.contains(&role), "{code} keeps a {role:?} body");
             }
             for kind in &t.risk_kinds {
                 assert!(t.risks.iter().any(|r| &r.kind == kind), "{code} has a point of {kind}");

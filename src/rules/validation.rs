@@ -16,11 +16,13 @@ use crate::rules::rating::{Judgement, propose_level};
 use crate::rules::review::stage_of;
 
 mod cases;
+mod meetings;
 mod records;
 pub use cases::{
     CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
     StepForm, WarningForm, reported_in_time, reporter_of,
 };
+pub use meetings::{BodyForm, MeetingForm, RecordRulesForm};
 pub use records::{CardForm, PledgeForm};
 
 /// Why a field was refused.
@@ -89,6 +91,9 @@ pub enum Reason {
     /// Words someone has signed, which stay as they were signed.
     #[error("already signed")]
     Signed,
+    /// Weights that do not add up to 100 percent.
+    #[error("the weights must add up to 100")]
+    WeightsSum,
     /// A number outside the range allowed.
     #[error("not a number from {min} to {max}")]
     Range {
@@ -123,6 +128,7 @@ impl Reason {
             Reason::Range { .. } => "invalid.range",
             Reason::TooLate { .. } => "invalid.too_late",
             Reason::Signed => "invalid.signed",
+            Reason::WeightsSum => "invalid.weights_sum",
         }
     }
 }
@@ -256,6 +262,18 @@ impl Check {
             })
             .map(|id| (id, true))
             .collect()
+    }
+
+    /// A whole number from `min` to `max` (thousands separators allowed); `min` when refused.
+    fn number(&mut self, field: &'static str, value: &str, min: u32, max: u32) -> u32 {
+        let digits: String = value.chars().filter(|c| !matches!(c, ',' | '，' | ' ')).collect();
+        match digits.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                self.refuse(field, Reason::Range { min, max });
+                min
+            }
+        }
     }
 
     /// An optional date; "" stays "".

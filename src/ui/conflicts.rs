@@ -7,7 +7,9 @@ use super::time::format_time;
 use super::use_app;
 use crate::engine::Command;
 use crate::i18n;
-use crate::model::{EntityKind, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope};
+use crate::model::{
+    BodyRole, EntityKind, MajorMatter, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope, Spending,
+};
 
 /// The locale prefix of an entity kind's field names (`risk.power_item`).
 fn field_prefix(kind: EntityKind) -> &'static str {
@@ -26,6 +28,8 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Matter => "matter",
         EntityKind::Pledge => "pledge",
         EntityKind::Card => "card",
+        EntityKind::Body => "body",
+        EntityKind::Meeting => "meeting",
     }
 }
 
@@ -33,7 +37,16 @@ fn field_prefix(kind: EntityKind) -> &'static str {
 fn describe(r: &Register, field: &str, raw: &str, tr: super::tr::Tr) -> String {
     let person = || r.person_name(raw).map(str::to_string);
     let named = match field {
-        "head" | "leader_in_charge" | "owner" | "leader" | "by" | "person" | "who" => person(),
+        "head" | "leader_in_charge" | "owner" | "leader" | "by" | "person" | "who" | "chair" => person(),
+        "body" => r.bodies.get(raw).map(|b| b.name.clone()),
+        "finance_review" => r.meetings.get(raw).map(|m| format!("{} {}", m.date, m.topic)),
+        "matter" => {
+            MajorMatter::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string())
+        }
+        "spending" => {
+            Spending::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string())
+        }
+        "role" => BodyRole::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
         "department" => r.departments.get(raw).map(|d| d.name.clone()),
         "post" => r.posts.get(raw).map(|p| p.name.clone()),
         "kind" => r.risk_kinds.get(raw).map(|k| k.name.clone()).or_else(|| {

@@ -39,6 +39,7 @@ pub fn Header() -> impl IntoView {
                     {link("/plan", "nav.plan", "nav-plan")}
                     {link("/pledges", "nav.pledges", "nav-pledges")}
                     {link("/cards", "nav.cards", "nav-cards")}
+                    {link("/meetings", "nav.meetings", "nav-meetings")}
                     {link("/history", "nav.history", "nav-history")}
                     {link("/sync", "nav.sync", "nav-sync")}
                 </nav>

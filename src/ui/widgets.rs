@@ -374,3 +374,90 @@ pub fn ArchiveButton(
         </Show>
     }
 }
+
+/// An ordered list of ids chosen from `options` (who spoke, in order): each can be moved up,
+/// down or taken out with its buttons, and the next is added from a drop-down. Keyboard only
+/// works throughout, since every control is a button or a select.
+#[component]
+pub fn OrderField<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    get: fn(&F) -> Vec<String>,
+    set: fn(&mut F, Vec<String>),
+    errors: RwSignal<Vec<Invalid>>,
+    field: &'static str,
+    label: &'static str,
+    prefix: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    let chosen = RwSignal::new(String::new());
+    let name = move |id: &str| options.with(|o| o.iter().find(|(v, _)| v == id).map(|(_, t)| t.clone()));
+    let change = move |f: &dyn Fn(&mut Vec<String>)| {
+        form.update(|form| {
+            let mut ids = get(form);
+            f(&mut ids);
+            set(form, ids);
+        })
+    };
+    let add = move |_| {
+        let id = chosen.get_untracked();
+        if !id.is_empty() {
+            change(&|ids| {
+                if !ids.contains(&id) {
+                    ids.push(id.clone())
+                }
+            });
+            chosen.set(String::new());
+        }
+    };
+    let remaining = move || {
+        let taken = form.with(get);
+        options.get().into_iter().filter(|(v, _)| !taken.contains(v)).collect::<Vec<_>>()
+    };
+    let list_testid = testid.clone();
+    let select_testid = format!("{testid}-add");
+    view! {
+        <fieldset class="field wide order-field" class:invalid=move || has_error(errors, field)>
+            <legend class="field-label">{move || tr.t(label)}</legend>
+            <ol data-testid=list_testid>
+                {move || {
+                    let ids = form.with(get);
+                    let last = ids.len().saturating_sub(1);
+                    ids.into_iter().enumerate().map(|(i, id)| {
+                        let text = name(&id).unwrap_or_else(|| id.clone());
+                        let (up, down, out) = (id.clone(), id.clone(), id.clone());
+                        let swap = move |ids: &mut Vec<String>, id: &str, by: isize| {
+                            if let Some(at) = ids.iter().position(|x| x == id) {
+                                let to = at as isize + by;
+                                if (0..ids.len() as isize).contains(&to) {
+                                    ids.swap(at, to as usize);
+                                }
+                            }
+                        };
+                        view! {
+                            <li data-testid=format!("{prefix}-{field}-item") data-id=id.clone()>
+                                <span>{text}</span>
+                                <button type="button" class="link" disabled=i == 0 aria-label=move || tr.t("order.up")
+                                    on:click=move |_| change(&|ids| swap(ids, &up, -1))>"↑"</button>
+                                <button type="button" class="link" disabled=i == last aria-label=move || tr.t("order.down")
+                                    on:click=move |_| change(&|ids| swap(ids, &down, 1))>"↓"</button>
+                                <button type="button" class="link" aria-label=move || tr.t("order.remove")
+                                    on:click=move |_| change(&|ids| ids.retain(|x| *x != out))>"✕"</button>
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ol>
+            <div class="inline-add">
+                <select data-testid=select_testid aria-label=move || tr.t(label)
+                    prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">{move || tr.t("order.choose")}</option>
+                    {move || remaining().into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                </select>
+                <button type="button" data-testid=format!("{testid}-add-button") on:click=add>{move || tr.t("order.add")}</button>
+            </div>
+            <FieldError errors field testid/>
+        </fieldset>
+    }
+}

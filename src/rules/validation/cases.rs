@@ -292,16 +292,6 @@ pub struct CaseSettingsForm {
 }
 
 impl CaseSettingsForm {
-    fn number(c: &mut Check, field: &'static str, value: &str, min: u32, max: u32) -> u32 {
-        match value.trim().parse::<u32>() {
-            Ok(n) if (min..=max).contains(&n) => n,
-            _ => {
-                c.refuse(field, Reason::Range { min, max });
-                min
-            }
-        }
-    }
-
     fn dates(c: &mut Check, field: &'static str, value: &str) -> Vec<String> {
         value.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| c.date(field, l)).map(|d| d.to_string()).collect()
     }
@@ -327,10 +317,10 @@ impl Form for CaseSettingsForm {
 
     fn apply(&self, settings: &mut crate::model::Settings, _: &Register) -> Result<(), Vec<Invalid>> {
         let mut c = Check::default();
-        let answer_days = Self::number(&mut c, "answer_days", &self.answer_days, 1, 30);
-        let overdue_days = Self::number(&mut c, "overdue_days", &self.overdue_days, 1, 365);
-        let complaints = Self::number(&mut c, "complaints", &self.complaints, 2, 20);
-        let complaint_months = Self::number(&mut c, "complaint_months", &self.complaint_months, 1, 24);
+        let answer_days = c.number("answer_days", &self.answer_days, 1, 30);
+        let overdue_days = c.number("overdue_days", &self.overdue_days, 1, 365);
+        let complaints = c.number("complaints", &self.complaints, 2, 20);
+        let complaint_months = c.number("complaint_months", &self.complaint_months, 1, 24);
         let disposals: Vec<String> =
             self.disposals.lines().map(|l| c.text("disposals", l, false, LINE_MAX)).filter(|l| !l.is_empty()).collect();
         if disposals.is_empty() {
