@@ -193,3 +193,43 @@ test('a meeting where the principal leader spoke first is flagged, and the corre
     await profile.dispose();
   }
 });
+
+test('a phase is done when its tasks are, an overdue task is flagged, and the “4有” tick with evidence', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    await app.createRegister({ name: '高桥小学' });
+    await app.iAm('王家福');
+    await app.goto('plan');
+    // Each line of the template's main tasks is a task, and the first phase's four “4有” tasks.
+    await expectCount(app.id('timeline-phase'), 6);
+    const first = app.id('timeline-phase').first();
+    await expectText(first, '组织动员');
+    await expectText(first, '已完成0/6项');
+    assert.equal(await app.id('timeline-today').count(), 1);
+    await expectCount(app.id('four-have-item').and(app.page.locator('[data-done="true"]')), 0);
+
+    // A task past its time limit is overdue.
+    const task = app.row('task', '召开支委会');
+    await task.getByTestId('task-edit').click();
+    await app.id('task-due').fill('2026-01-05');
+    await app.id('task-save').click();
+    await expectText(app.row('task', '召开支委会'), '逾期未完成');
+
+    // Doing every task of the first phase completes it; the “4有” tick only with evidence.
+    const ids = await app.id('task-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+    for (const id of ids.slice(0, 6)) {
+      await app.page.locator(`[data-testid="task-row"][data-id="${id}"]`).getByTestId('task-edit').click();
+      await app.id('task-done').fill('2026-11-20');
+      if ((await app.id('task-four').inputValue()) !== '') await app.id('task-reference').fill('学习材料汇编');
+      await app.id('task-save').click();
+      await expectText(app.page.locator(`[data-testid="task-row"][data-id="${id}"]`), '2026-11-20完成');
+    }
+    await expectText(first, '已完成6/6项');
+    assert.equal(await first.getAttribute('data-complete'), 'true');
+    await expectCount(app.page.locator('[data-testid="four-have-item"][data-done="true"]'), 4);
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});

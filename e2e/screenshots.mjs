@@ -63,6 +63,26 @@ await app.id('matter-planned').fill(ahead(10));
 await app.id('matter-reminders').fill('工程款在竣工验收合格后支付，预留质量保证金');
 await app.id('matter-save').click();
 await app.id('matter-row').first().waitFor();
+// 三重一大: the 校务会 chaired by 王家福 decides a repair job; he spoke first, and it was not tendered.
+await app.goto('meetings');
+await app.row('body', '校务会').getByTestId('body-edit').click();
+await app.id('body-chair').selectOption({ label: '王家福' });
+await app.id('body-save').click();
+await app.id('meeting-body').selectOption({ label: '校务会' });
+await app.id('meeting-date').fill(ahead(-3));
+await app.id('meeting-matter').selectOption('project');
+await app.id('meeting-topic').fill('教学楼屋面防水维修工程');
+for (const name of ['王家福', '陈继荣', '朱忠云', '黄军华']) {
+  await app.id('meeting-attendees').getByRole('checkbox', { name }).check();
+  await app.id('meeting-speakers-add').selectOption({ label: name });
+  await app.id('meeting-speakers-add-button').click();
+}
+await app.id('meeting-decision').fill('同意实施屋面防水维修，由总务处组织，竣工验收合格后付款');
+await app.id('meeting-votes_for').fill('4');
+await app.id('meeting-spending').selectOption('building');
+await app.id('meeting-amount').fill('68000');
+await app.id('meeting-save').click();
+await app.id('meeting-flag-row').waitFor();
 for (const locale of ['zh-CN', 'en']) {
   await app.id('lang-switch').selectOption(locale);
   await app.goto('risks');
@@ -110,6 +130,15 @@ for (const locale of ['zh-CN', 'en']) {
   await app.id('open-matters').click();
   await app.id('matter-row').first().waitFor();
   await page.screenshot({ path: `${out}/matters-${locale}.png`, fullPage: true });
+  await app.goto('meetings');
+  await app.id('meeting-row').first().waitFor();
+  await page.screenshot({ path: `${out}/meetings-${locale}.png`, fullPage: true });
+  await app.id('meeting-link').first().click();
+  await app.id('meeting-record').waitFor();
+  await page.screenshot({ path: `${out}/meeting-${locale}.png`, fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${out}/meeting-print-${locale}.png`, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
   await app.goto('warnings');
   await app.id('case-settings').locator('summary').click();
   await page.screenshot({ path: `${out}/warning-settings-${locale}.png`, fullPage: true });
@@ -128,6 +157,9 @@ await page.screenshot({ path: `${out}/menu-zh-CN-390.png` });
 await app.id('menu-toggle').click();
 await app.goto('dashboard');
 await page.screenshot({ path: `${out}/dashboard-zh-CN-390.png`, fullPage: true });
+await app.goto('meetings');
+await app.id('meeting-row').first().waitFor();
+await page.screenshot({ path: `${out}/meetings-zh-CN-390.png`, fullPage: true });
 await page.setViewportSize({ width: 1280, height: 900 });
 await page.waitForTimeout(4000);
 await page.evaluate(() => localStorage.setItem('qingfeng.test.open_delay_ms', '3000'));

@@ -27,7 +27,7 @@ pub use entity::{Archived, Entity, EntityKind, Id, new_id};
 pub use measure::{Measure, MeasureStage, MeasureStatus};
 pub use meeting::{Body, BodyRole, MajorMatter, Meeting, Procedure, ProcedureStep, Spending};
 pub use org::{Department, LeadingGroup, Person, Post, Unit};
-pub use plan::Phase;
+pub use plan::{FourHave, Phase, Task};
 pub use pledge::{Pledge, Signature};
 pub use publicity::{Opinion, Publicity};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
@@ -36,7 +36,9 @@ pub use review::{
 };
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
-pub use template::{Template, TemplateBody, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk};
+pub use template::{
+    Template, TemplateBody, TemplateFourHave, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk,
+};
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,
 };

@@ -7,6 +7,7 @@ mod listing;
 mod measures;
 mod meetings;
 mod onboarding;
+mod plan;
 mod pledges;
 mod publicity;
 mod rating;
@@ -26,6 +27,10 @@ pub use meetings::{
     MeetingFlag, ProcedureError, check_procedure_step, finance_reviews, flagged_meetings, meeting_flags, principal_of,
 };
 pub use onboarding::{GuideStep, guide};
+pub use plan::{
+    PhaseProgress, Timeline, TimelineBar, four_have, overdue_tasks, phase_progress, phases_in_order, task_lines,
+    task_overdue, tasks_of, timeline,
+};
 pub use pledges::{Missing, current_pledge, key_post_gaps, must_sign, not_signed};
 pub use publicity::{
     MIN_DAYS, PublicityMark, RoundState, changed_since, content_hash, may_close, publicity_mark, round_state,
@@ -42,7 +47,7 @@ pub use validation::{
     BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm,
     MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm,
     PostForm, PublicityForm, RatingForm, Reason, RecordRulesForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm,
-    StepForm, UnitForm, WarningForm, reported_in_time, reporter_of,
+    StepForm, TaskForm, UnitForm, WarningForm, reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

@@ -2,8 +2,9 @@
 //! end with the same register, and no edit is lost unless a later edit (one made knowing it)
 //! replaced it. Concurrent edits of one field all stay, as a conflict; text typed on either side
 //! of a concurrent text edit survives. Besides edits, the members archive and restore, take
-//! review steps, rate points and run publicity rounds. Every copy's model, kept up to date
-//! piecemeal, equals a fresh full read of its document.
+//! review steps, rate points and run publicity rounds; they keep meeting records (三重一大) and
+//! duty cards (勤廉责任卡) and take their procedure steps, each of which stays in the trail.
+//! Every copy's model, kept up to date piecemeal, equals a fresh full read of its document.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -11,11 +12,12 @@ use automerge::{AutoCommit, ChangeHash};
 use proptest::prelude::*;
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
 use qingfeng::model::{
-    Entity, EntityKind, Measure, MeasureStatus, Person, ReviewAction, ReviewStage, RiskLevel, RiskPoint, Template,
+    BodyRole, CardAction, CardStage, DutyCard, Entity, EntityKind, Measure, MeasureStatus, Meeting, Person,
+    ReviewAction, ReviewStage, RiskLevel, RiskPoint, Template,
 };
 use qingfeng::rules::{
-    Form, LeadingGroupForm, MeasureForm, PersonForm, PublicityForm, RatingForm, ReviewError, RiskForm, UnitForm,
-    measures_of, stage_of,
+    CardError, CardForm, Form, LeadingGroupForm, MeasureForm, MeetingForm, PersonForm, ProcedureError, PublicityForm,
+    RatingForm, ReviewError, RiskForm, UnitForm, measures_of, stage_of,
 };
 use qingfeng::sync::{ImportOutcome, import_into, read_file};
 
@@ -25,6 +27,8 @@ enum Target {
     Risk,
     Person,
     Measure,
+    Meeting,
+    Card,
 }
 
 /// One step of the scenario. Indices are taken modulo what exists, so every step applies.
@@ -71,10 +75,24 @@ enum Op {
         replica: usize,
         close: bool,
     },
+    /// The next step of a meeting's procedure, or a step of a duty card (`action` picks which;
+    /// steps not open where the card stands are refused).
+    Step {
+        replica: usize,
+        card: bool,
+        pick: usize,
+        action: usize,
+    },
 }
 
 fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![Just(Target::Risk), Just(Target::Person), Just(Target::Measure)]
+    prop_oneof![
+        Just(Target::Risk),
+        Just(Target::Person),
+        Just(Target::Measure),
+        Just(Target::Meeting),
+        Just(Target::Card)
+    ]
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -90,6 +108,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), any::<usize>(), 1usize..=4, 1usize..=4)
             .prop_map(|(replica, pick, likelihood, severity)| Op::Rate { replica, pick, likelihood, severity }),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(replica, close)| Op::Publicity { replica, close }),
+        2 => (any::<usize>(), any::<bool>(), any::<usize>(), any::<usize>())
+            .prop_map(|(replica, card, pick, action)| Op::Step { replica, card, pick, action }),
     ]
 }
 
@@ -105,8 +125,13 @@ struct Write {
 struct Scenario {
     replicas: Vec<RegisterDoc>,
     writes: Vec<Write>,
-    /// Each text typed into a point's description, which must survive every merge.
-    typed: Vec<(String, String)>,
+    /// Each text typed into a point's description, a meeting's decision or a card's duties,
+    /// which must survive every merge.
+    typed: Vec<(EntityKind, String, String)>,
+    /// Procedure steps taken on each meeting or card, each of which the trail must keep.
+    steps: HashMap<(EntityKind, String), usize>,
+    /// The 校务会, whose meetings the scenario records.
+    council: String,
     counter: usize,
     kind_id: String,
     /// The person each replica's member is: all in the leading group, so every step is theirs.
@@ -121,6 +146,7 @@ impl Scenario {
         let mut origin =
             RegisterDoc::create(&unit, &template, "2026-11-27".parse().unwrap(), &Stamp::new("m0", 0)).unwrap();
         let kind_id = origin.register().risk_kinds.keys().next().unwrap().clone();
+        let council = origin.register().bodies.iter().find(|(_, b)| b.role == BodyRole::Decision).unwrap().0.clone();
         let members: Vec<String> = (0..count)
             .map(|i| {
                 let form = PersonForm { name: format!("成员{i}"), ..Default::default() };
@@ -134,7 +160,16 @@ impl Scenario {
         let file = origin.export_file();
         let mut replicas = vec![origin];
         replicas.extend((1..count).map(|_| read_file(&file).unwrap()));
-        Self { replicas, writes: Vec::new(), typed: Vec::new(), counter: 0, kind_id, members }
+        Self {
+            replicas,
+            writes: Vec::new(),
+            typed: Vec::new(),
+            steps: HashMap::new(),
+            counter: 0,
+            kind_id,
+            members,
+            council,
+        }
     }
 
     fn unique(&mut self, prefix: &str) -> String {
@@ -173,6 +208,12 @@ impl Scenario {
                     }
                     Target::Measure => {
                         pick_id::<Measure>(doc, pick).map(|id| doc.set_archived::<Measure>(&stamp, &id, archive))
+                    }
+                    Target::Meeting => {
+                        pick_id::<Meeting>(doc, pick).map(|id| doc.set_archived::<Meeting>(&stamp, &id, archive))
+                    }
+                    Target::Card => {
+                        pick_id::<DutyCard>(doc, pick).map(|id| doc.set_archived::<DutyCard>(&stamp, &id, archive))
                     }
                 };
                 if let Some(result) = result {
@@ -226,6 +267,7 @@ impl Scenario {
                 doc.rate(&stamp, &id, &form).unwrap();
                 self.record(r, EntityKind::Risk, &id, "level", format!("{level:?}"));
             }
+            Op::Step { replica, card, pick, action } => self.step(replica % n, card, pick, action),
             Op::Publicity { replica, close } => {
                 let r = replica % n;
                 self.counter += 1;
@@ -257,6 +299,29 @@ impl Scenario {
                 }
             }
         }
+    }
+
+    fn step(&mut self, r: usize, card: bool, pick: usize, action: usize) {
+        self.counter += 1;
+        let stamp = self.stamp(r);
+        let doc = &mut self.replicas[r];
+        let taken = if card {
+            let Some(id) = pick_id::<DutyCard>(doc, pick) else { return };
+            let action = CardAction::ALL[action % CardAction::ALL.len()];
+            match doc.card_step(&stamp, &id, action, "意见") {
+                Ok(_) => (EntityKind::Card, id),
+                Err(DocError::Card(CardError::NotNow { .. })) => return,
+                Err(e) => panic!("{action:?} on {id}: {e}"),
+            }
+        } else {
+            let Some(id) = pick_id::<Meeting>(doc, pick) else { return };
+            match doc.procedure_step(&stamp, &id, "办理情况") {
+                Ok(_) => (EntityKind::Meeting, id),
+                Err(DocError::Procedure(ProcedureError::Finished)) => return,
+                Err(e) => panic!("procedure of {id}: {e}"),
+            }
+        };
+        *self.steps.entry(taken).or_default() += 1;
     }
 
     fn add(&mut self, r: usize, target: Target, pick: usize) {
@@ -310,7 +375,49 @@ impl Scenario {
                 self.record(r, EntityKind::Measure, &id, "due", due);
                 self.record(r, EntityKind::Measure, &id, "status", "Planned".into());
             }
+            Target::Meeting => {
+                let topic = self.unique("议题");
+                // Members another step archived cannot newly attend.
+                let people = &self.replicas[r].register().people;
+                let present: Vec<String> = self.members.iter().filter(|m| people[*m].is_active()).cloned().collect();
+                let form = MeetingForm {
+                    body: self.council.clone(),
+                    date: day(self.counter),
+                    matter: "decision".into(),
+                    topic: topic.clone(),
+                    speakers: present.iter().rev().cloned().collect(),
+                    attendees: present,
+                    decision: self.unique("决定"),
+                    ..Default::default()
+                };
+                let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
+                self.record(r, EntityKind::Meeting, &id, "topic", topic);
+            }
+            Target::Card => {
+                // One card a year per person: each card is a new person's.
+                let name = self.unique("干部");
+                let person =
+                    self.replicas[r].create_entity(&stamp, &PersonForm { name, ..Default::default() }).unwrap();
+                let form = CardForm {
+                    person,
+                    year: "2026".into(),
+                    duties: self.unique("职责"),
+                    tasks: "严格执行财务审核制度".into(),
+                    ..Default::default()
+                };
+                let id = self.replicas[r].create_entity(&stamp, &form).unwrap();
+                self.record(r, EntityKind::Card, &id, "year", "2026".into());
+            }
         }
+    }
+
+    /// `typed` inserted into `text` at its start, its end, or before `marker` (where the
+    /// original text starts, so that no earlier token is split).
+    fn type_into(text: &str, typed: &str, marker: char, choice: usize) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let middle = chars.iter().position(|c| *c == marker).unwrap_or(0);
+        let at = [0, chars.len(), middle][choice % 3];
+        chars[..at].iter().copied().chain(typed.chars()).chain(chars[at..].iter().copied()).collect()
     }
 
     fn edit(&mut self, r: usize, target: Target, pick: usize, field: usize, choice: usize) {
@@ -342,17 +449,8 @@ impl Scenario {
                     _ => {
                         // Text typed at the start, the end or the middle of the description.
                         let typed = self.unique("补充");
-                        let chars: Vec<char> = form.description.chars().collect();
-                        // The middle is where the original text starts, so no token is split:
-                        // each must come through whole.
-                        let middle = chars.iter().position(|c| *c == '描').unwrap_or(0);
-                        let at = [0, chars.len(), middle][choice % 3];
-                        form.description = chars[..at]
-                            .iter()
-                            .chain(typed.chars().collect::<Vec<_>>().iter())
-                            .chain(&chars[at..])
-                            .collect();
-                        self.typed.push((id.clone(), typed));
+                        form.description = Self::type_into(&form.description, &typed, '描', choice);
+                        self.typed.push((EntityKind::Risk, id.clone(), typed));
                         ("description", None)
                     }
                 };
@@ -398,6 +496,42 @@ impl Scenario {
                 self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
                 self.record(r, EntityKind::Measure, &id, name, value);
             }
+            Target::Meeting => {
+                let Some(id) = pick_id::<Meeting>(&self.replicas[r], pick) else {
+                    return;
+                };
+                let mut form = MeetingForm::from_target(&self.replicas[r].register().meetings[&id]);
+                match field {
+                    0 => form.topic = self.unique("议题"),
+                    1 => form.amount = (self.counter * 1000).to_string(),
+                    _ => {
+                        let typed = self.unique("补充");
+                        form.decision = Self::type_into(&form.decision, &typed, '决', choice);
+                        self.typed.push((EntityKind::Meeting, id.clone(), typed));
+                    }
+                }
+                self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
+                match field {
+                    0 => self.record(r, EntityKind::Meeting, &id, "topic", form.topic),
+                    1 => self.record(r, EntityKind::Meeting, &id, "amount", form.amount),
+                    _ => {}
+                }
+            }
+            Target::Card => {
+                let Some(id) = pick_id::<DutyCard>(&self.replicas[r], pick) else {
+                    return;
+                };
+                // Its words change only while the cadre fills it in.
+                let card = &self.replicas[r].register().cards[&id];
+                if card.stage != CardStage::Filling {
+                    return;
+                }
+                let mut form = CardForm::from_target(card);
+                let typed = self.unique("补充");
+                form.duties = Self::type_into(&form.duties, &typed, '职', choice);
+                self.typed.push((EntityKind::Card, id.clone(), typed));
+                self.replicas[r].update_entity(&stamp, &id, &form).unwrap();
+            }
         }
     }
 
@@ -428,10 +562,23 @@ impl Scenario {
             assert_fresh(doc);
         }
 
-        // Text typed on any copy is in the merged description, whatever was typed beside it.
-        for (id, typed) in &self.typed {
-            let description = first.risks[id].description.as_str();
-            assert!(description.contains(typed.as_str()), "{typed} lost from {id}: {description}");
+        // Text typed on any copy is in the merged text, whatever was typed beside it.
+        for (kind, id, typed) in &self.typed {
+            let text = match kind {
+                EntityKind::Risk => first.risks[id].description.as_str(),
+                EntityKind::Meeting => first.meetings[id].decision.as_str(),
+                _ => first.cards[id].duties.as_str(),
+            };
+            assert!(text.contains(typed.as_str()), "{typed} lost from {kind:?} {id}: {text}");
+        }
+
+        // Every procedure step taken on any copy is in the trail.
+        for ((kind, id), taken) in &self.steps {
+            let kept = match kind {
+                EntityKind::Meeting => first.meetings[id].trail.len(),
+                _ => first.cards[id].trail.len(),
+            };
+            assert_eq!(kept, *taken, "{kind:?} {id}");
         }
 
         // No loss: for each field, the values left are exactly the writes no later write replaced.

@@ -84,6 +84,7 @@ impl RegisterDoc {
                 EntityKind::Matter => self.refresh_entity::<MatterReport>(id)?,
                 EntityKind::Pledge => self.refresh_entity::<Pledge>(id)?,
                 EntityKind::Card => self.refresh_entity::<DutyCard>(id)?,
+                EntityKind::Task => self.refresh_entity::<crate::model::Task>(id)?,
                 EntityKind::Meeting => self.refresh_entity::<crate::model::Meeting>(id)?,
                 EntityKind::Body => self.refresh_entity::<crate::model::Body>(id)?,
             }

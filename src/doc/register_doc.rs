@@ -10,16 +10,17 @@ use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Body, BodyRole, Date, Department, Entity, EntityKind, Id, LeadingGroup, Measure, MeasureStage, Phase,
-    Pledge, Post, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Template, Unit, new_id,
+    Archived, Body, BodyRole, Date, Department, Entity, EntityKind, FourHave, Id, LeadingGroup, Measure, MeasureStage,
+    Phase, Pledge, Post, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Task, Template,
+    Unit, new_id,
 };
-use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm};
+use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, task_lines};
 
 /// Every map at the document root. They are all made in a register's first change, so that every
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-pub(super) const COLLECTIONS: [&str; 20] = [
+pub(super) const COLLECTIONS: [&str; 21] = [
     "people",
     "departments",
     "posts",
@@ -42,6 +43,7 @@ pub(super) const COLLECTIONS: [&str; 20] = [
     "checks",
     "matters",
     "bodies",
+    "tasks",
 ];
 
 /// Why the document could not be opened, merged or changed.
@@ -183,7 +185,23 @@ impl RegisterDoc {
                 tasks: phase.tasks.as_str().into(),
                 archived: None,
             };
-            register.phases.insert(new_id(), phase);
+            let id = new_id();
+            for what in task_lines(phase.tasks.as_str()) {
+                let task = Task { phase: id.clone(), what, due: end.to_string(), ..Task::default() };
+                register.tasks.insert(new_id(), task);
+            }
+            for evidence in &template.phases[order].four_have {
+                let four = FourHave::from_code(&evidence.four);
+                let task = Task {
+                    phase: id.clone(),
+                    what: evidence.what.clone(),
+                    due: end.to_string(),
+                    four,
+                    ..Task::default()
+                };
+                register.tasks.insert(new_id(), task);
+            }
+            register.phases.insert(id, phase);
         }
 
         seed_template_posts(&mut register, template);

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::rules::{
     BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm,
     MeasureForm, MeetingForm, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm,
-    RecordRulesForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, UnitForm, WarningForm,
+    RecordRulesForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, TaskForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -73,6 +73,10 @@ macro_rules! with_kind {
                 type $e = crate::model::DutyCard;
                 $body
             }
+            EntityKind::Task => {
+                type $e = crate::model::Task;
+                $body
+            }
             EntityKind::Meeting => {
                 type $e = crate::model::Meeting;
                 $body
@@ -116,6 +120,8 @@ pub enum AnyForm {
     Pledge(PledgeForm),
     /// 勤廉责任卡
     Card(CardForm),
+    /// 实施阶段的任务
+    Task(TaskForm),
     /// 会议记录
     Meeting(MeetingForm),
     /// 议事机构
@@ -162,6 +168,7 @@ entity_forms! {
     MatterForm => Matter,
     PledgeForm => Pledge,
     CardForm => Card,
+    TaskForm => Task,
     MeetingForm => Meeting,
     BodyForm => Body,
 }
@@ -377,6 +384,7 @@ impl RegisterDoc {
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                     EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
+                    EntityKind::Task => self.restore_entity::<TaskForm>(stamp, &id, hash),
                     EntityKind::Meeting => self.restore_entity::<MeetingForm>(stamp, &id, hash),
                     EntityKind::Body => self.restore_entity::<BodyForm>(stamp, &id, hash),
                 }?)

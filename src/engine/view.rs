@@ -40,6 +40,8 @@ pub enum EntityValue {
     Pledge(Pledge),
     /// 勤廉责任卡
     Card(DutyCard),
+    /// 实施阶段的任务
+    Task(crate::model::Task),
     /// 会议记录
     Meeting(crate::model::Meeting),
     /// 议事机构
@@ -99,6 +101,7 @@ impl ViewPatch {
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
             EntityKind::Card => entity_value(register, id, EntityValue::Card),
+            EntityKind::Task => entity_value(register, id, EntityValue::Task),
             EntityKind::Meeting => entity_value(register, id, EntityValue::Meeting),
             EntityKind::Body => entity_value(register, id, EntityValue::Body),
         };
@@ -123,6 +126,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Task(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Meeting(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Body(e))) => put(view, id, Some(e)),
                 (EntityKind::Person, None) => put::<Person>(view, id, None),
@@ -139,6 +143,7 @@ impl ViewPatch {
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
                 (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
+                (EntityKind::Task, None) => put::<crate::model::Task>(view, id, None),
                 (EntityKind::Meeting, None) => put::<crate::model::Meeting>(view, id, None),
                 (EntityKind::Body, None) => put::<crate::model::Body>(view, id, None),
             },

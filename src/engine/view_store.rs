@@ -60,6 +60,7 @@ stored!(
     MatterReport => matters,
     Pledge => pledges,
     DutyCard => cards,
+    crate::model::Task => tasks,
     crate::model::Meeting => meetings,
     crate::model::Body => bodies,
 );
@@ -99,6 +100,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
             Some(EntityValue::Matter(e)) => put(store, id, e),
             Some(EntityValue::Pledge(e)) => put(store, id, e),
             Some(EntityValue::Card(e)) => put(store, id, e),
+            Some(EntityValue::Task(e)) => put(store, id, e),
             Some(EntityValue::Meeting(e)) => put(store, id, e),
             Some(EntityValue::Body(e)) => put(store, id, e),
             None => match kind {
@@ -116,6 +118,7 @@ pub fn apply(store: ViewStore, patch: ViewPatch) {
                 EntityKind::Matter => remove::<MatterReport>(store, &id),
                 EntityKind::Pledge => remove::<Pledge>(store, &id),
                 EntityKind::Card => remove::<DutyCard>(store, &id),
+                EntityKind::Task => remove::<crate::model::Task>(store, &id),
                 EntityKind::Meeting => remove::<crate::model::Meeting>(store, &id),
                 EntityKind::Body => remove::<crate::model::Body>(store, &id),
             },

@@ -59,11 +59,13 @@ pub enum EntityKind {
     Body,
     /// 会议记录
     Meeting,
+    /// 实施阶段的任务
+    Task,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 16] = [
+    pub const ALL: [EntityKind; 17] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -80,6 +82,7 @@ impl EntityKind {
         EntityKind::Card,
         EntityKind::Body,
         EntityKind::Meeting,
+        EntityKind::Task,
     ];
 
     /// The key of this kind's map at the document root.
@@ -101,6 +104,7 @@ impl EntityKind {
             EntityKind::Card => "cards",
             EntityKind::Body => "bodies",
             EntityKind::Meeting => "meetings",
+            EntityKind::Task => "tasks",
         }
     }
 
@@ -128,6 +132,7 @@ impl EntityKind {
             EntityKind::Card => "entity.card",
             EntityKind::Body => "entity.body",
             EntityKind::Meeting => "entity.meeting",
+            EntityKind::Task => "entity.task",
         }
     }
 }

@@ -4,7 +4,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 use serde::{Deserialize, Serialize};
 
 use super::entity::entity;
-use super::{Archived, EntityKind};
+use super::{Archived, EntityKind, Id};
 
 /// A phase of the plan (组织动员, 清权明责, …) with its date range.
 #[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
@@ -24,3 +24,74 @@ pub struct Phase {
     pub archived: Option<Archived>,
 }
 entity!(Phase, EntityKind::Phase, phases, |p| p.name.clone());
+
+/// The seed's “4有” of the study in the first phase: 有学习资料、有学习记录、有学习笔记、
+/// 有心得体会文章.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile, Serialize, Deserialize)]
+pub enum FourHave {
+    /// 学习资料
+    Materials,
+    /// 学习记录
+    Record,
+    /// 学习笔记
+    Notes,
+    /// 心得体会文章
+    Reflections,
+}
+
+impl FourHave {
+    /// All four, in the seed's order.
+    pub const ALL: [FourHave; 4] = [FourHave::Materials, FourHave::Record, FourHave::Notes, FourHave::Reflections];
+
+    /// A stable name for forms and markup.
+    pub fn code(self) -> &'static str {
+        match self {
+            FourHave::Materials => "materials",
+            FourHave::Record => "record",
+            FourHave::Notes => "notes",
+            FourHave::Reflections => "reflections",
+        }
+    }
+
+    /// The one of `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// The locale key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            FourHave::Materials => "four_have.materials",
+            FourHave::Record => "four_have.record",
+            FourHave::Notes => "four_have.notes",
+            FourHave::Reflections => "four_have.reflections",
+        }
+    }
+}
+
+/// A task of a phase: what, who, by when, when it was done, and the evidence.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Task {
+    /// The phase it belongs to.
+    pub phase: Id,
+    /// 任务
+    pub what: String,
+    /// 责任人
+    pub owner: Option<Id>,
+    /// 完成时限, `YYYY-MM-DD` or "".
+    pub due: String,
+    /// 完成日期, `YYYY-MM-DD`; "" while open.
+    pub done: String,
+    /// 佐证材料: what shows it was done.
+    #[serde(with = "super::text_serde")]
+    pub evidence: Text,
+    /// 文件或文号: the document the evidence is in.
+    pub reference: String,
+    /// The meeting that did or decided it.
+    pub meeting: Option<Id>,
+    /// Which of the “4有” it evidences, if any.
+    pub four: Option<FourHave>,
+    /// Set when archived.
+    pub archived: Option<Archived>,
+}
+entity!(Task, EntityKind::Task, tasks, |t| t.what.clone());

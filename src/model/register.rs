@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Body, Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Meeting,
-    Person, Phase, Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Unit, Warning,
+    Person, Phase, Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Task, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -92,6 +92,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub meetings: BTreeMap<Id, Meeting>,
+    /// 实施阶段的任务
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub tasks: BTreeMap<Id, Task>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -126,6 +131,7 @@ impl Register {
             EntityKind::Card => label::<DutyCard>(self, id),
             EntityKind::Body => label::<Body>(self, id),
             EntityKind::Meeting => label::<Meeting>(self, id),
+            EntityKind::Task => label::<Task>(self, id),
         }
     }
 

@@ -13,8 +13,20 @@ pub struct TemplatePhase {
     pub name: String,
     /// How long it usually takes.
     pub weeks: i64,
-    /// 主要任务
+    /// 主要任务, one task a line (a line ending in “：” heads the lines after it).
     pub tasks: String,
+    /// The “4有” evidence the phase's study collects, each a task of its own.
+    #[serde(default)]
+    pub four_have: Vec<TemplateFourHave>,
+}
+
+/// A task that evidences one of the “4有”.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateFourHave {
+    /// A [`FourHave`](super::FourHave) code.
+    pub four: String,
+    /// 任务
+    pub what: String,
 }
 
 /// A post the template sets up.
@@ -156,7 +168,7 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BodyRole, MeasureStage, RiskLevel, Scope};
+    use crate::model::{BodyRole, FourHave, MeasureStage, RiskLevel, Scope};
 
     #[test]
     fn the_school_template_has_the_standard_departments_and_phases() {
@@ -168,6 +180,8 @@ mod tests {
         }
         assert_eq!(t.risk_kinds, ["思想道德风险", "岗位职责风险", "制度机制风险"]);
         assert_eq!(t.phases.len(), 6);
+        let four: Vec<_> = t.phases[0].four_have.iter().map(|f| FourHave::from_code(&f.four).unwrap()).collect();
+        assert_eq!(four, FourHave::ALL);
         let dates = t.phase_dates("2026-11-27".parse().unwrap());
         assert_eq!(dates[0].0.to_string(), "2026-11-27");
         assert_eq!(dates[0].1.to_string(), "2026-12-17");

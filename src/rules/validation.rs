@@ -17,12 +17,14 @@ use crate::rules::review::stage_of;
 
 mod cases;
 mod meetings;
+mod plan;
 mod records;
 pub use cases::{
     CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
     StepForm, WarningForm, reported_in_time, reporter_of,
 };
 pub use meetings::{BodyForm, MeetingForm, RecordRulesForm};
+pub use plan::TaskForm;
 pub use records::{CardForm, PledgeForm};
 
 /// Why a field was refused.

@@ -8,7 +8,8 @@ use super::use_app;
 use crate::engine::Command;
 use crate::i18n;
 use crate::model::{
-    BodyRole, EntityKind, MajorMatter, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope, Spending,
+    BodyRole, EntityKind, FourHave, MajorMatter, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope,
+    Spending,
 };
 
 /// The locale prefix of an entity kind's field names (`risk.power_item`).
@@ -30,6 +31,7 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Card => "card",
         EntityKind::Body => "body",
         EntityKind::Meeting => "meeting",
+        EntityKind::Task => "task",
     }
 }
 
@@ -38,6 +40,9 @@ fn describe(r: &Register, field: &str, raw: &str, tr: super::tr::Tr) -> String {
     let person = || r.person_name(raw).map(str::to_string);
     let named = match field {
         "head" | "leader_in_charge" | "owner" | "leader" | "by" | "person" | "who" | "chair" => person(),
+        "phase" => r.phases.get(raw).map(|p| p.name.clone()),
+        "meeting" => r.meetings.get(raw).map(|m| format!("{} {}", m.date, m.topic)),
+        "four" => FourHave::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
         "body" => r.bodies.get(raw).map(|b| b.name.clone()),
         "finance_review" => r.meetings.get(raw).map(|m| format!("{} {}", m.date, m.topic)),
         "matter" => {

@@ -71,7 +71,7 @@ pub struct MeetingForm {
     pub votes_against: String,
     /// 弃权
     pub votes_abstain: String,
-    /// [`Spending`] code ("" counts as none).
+    /// [`Spending`] code, "" for none.
     pub spending: String,
     /// 金额 in yuan ("" when nothing is spent).
     pub amount: String,
@@ -102,7 +102,7 @@ impl Form for MeetingForm {
             votes_for: count(m.votes_for),
             votes_against: count(m.votes_against),
             votes_abstain: count(m.votes_abstain),
-            spending: m.spending.code().to_string(),
+            spending: if m.spending == Spending::None { String::new() } else { m.spending.code().to_string() },
             amount: if m.amount == 0 { String::new() } else { m.amount.to_string() },
             tendered: m.tendered,
             finance_review: m.finance_review.clone().unwrap_or_default(),

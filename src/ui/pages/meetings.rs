@@ -56,12 +56,9 @@ pub fn MeetingsPage() -> impl IntoView {
                     None => crate::i18n::text(c.locale, "meeting.ordinary").to_string(),
                 }),
                 ("meeting.topic", |_, m| m.topic.clone()),
-                ("meeting.flags", |c, m| {
-                    meeting_flags(c.register, m)
-                        .into_iter()
-                        .map(|f| crate::i18n::text(c.locale, f.label_key()))
-                        .collect::<Vec<_>>()
-                        .join("；")
+                ("meeting.flags", |c, m| match meeting_flags(c.register, m).len() {
+                    0 => String::new(),
+                    n => crate::i18n::format(c.locale, "meeting.flag_count", &[("n", &n.to_string())]),
                 }),
             ],
             // Newest first.
@@ -89,7 +86,12 @@ fn meeting_fields(form: RwSignal<MeetingForm>, errors: RwSignal<Vec<Invalid>>) -
         all.extend(coded(&MajorMatter::ALL, MajorMatter::code, MajorMatter::label_key, tr));
         all
     });
-    let spendings = Signal::derive(move || coded(&Spending::ALL, Spending::code, Spending::label_key, tr));
+    // No spending is the empty choice, as a new form has it.
+    let spendings = Signal::derive(move || {
+        let mut all = coded(&Spending::ALL, Spending::code, Spending::label_key, tr);
+        all[0].0 = String::new();
+        all
+    });
     let reviews = Signal::derive(move || session.with_kind::<Meeting, _>(finance_reviews).unwrap_or_default());
     view! {
         <SelectField form lens=lens!(body) errors field="body" label="meeting.body" prefix="meeting" options=bodies empty_label="form.choose" required=true/>
@@ -190,7 +192,7 @@ fn Bodies() -> impl IntoView {
                 let roles = Signal::derive(move || coded(&BodyRole::ALL, BodyRole::code, BodyRole::label_key, tr));
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="body.name" prefix="body" required=true/>
-                    <SelectField form lens=lens!(role) errors field="role" label="body.role" prefix="body" options=roles required=true/>
+                    <SelectField form lens=lens!(role) errors field="role" label="body.role" prefix="body" options=roles empty_label="form.choose" required=true/>
                     <SelectField form lens=lens!(chair) errors field="chair" label="body.chair" prefix="body" options=people empty_label="form.none"/>
                     <CheckList form get=|f: &BodyForm| f.members.clone() set=|f, v| f.members = v errors field="members" label="body.members" prefix="body" options=people/>
                 }
