@@ -217,8 +217,9 @@ test('a phase is done when its tasks are, an overdue task is flagged, and the �
     await expectText(app.row('task', '召开支委会'), '逾期未完成');
 
     // Doing every task of the first phase completes it; the “4有” tick only with evidence.
-    const ids = await app.id('task-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
-    for (const id of ids.slice(0, 6)) {
+    const ids = await app.row('task', '组织动员').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+    assert.equal(ids.length, 6);
+    for (const id of ids) {
       await app.page.locator(`[data-testid="task-row"][data-id="${id}"]`).getByTestId('task-edit').click();
       await app.id('task-done').fill('2026-11-20');
       if ((await app.id('task-four').inputValue()) !== '') await app.id('task-reference').fill('学习材料汇编');

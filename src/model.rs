@@ -4,6 +4,35 @@
 //! one-pass load in `doc::materialise` and for views sent between threads): no browser, no UI. Entities sit in maps keyed by a
 //! UUID string, and are archived instead of deleted so concurrent edits inside them survive.
 
+/// Implements `ALL`, `code`, `from_code` and `label_key` for a field-less enum.
+macro_rules! coded {
+    ($ty:ident, $prefix:literal, [$($variant:ident => $code:literal),* $(,)?]) => {
+        impl $ty {
+            /// Every value, in the order forms list them.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The stored and form value.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code,)*
+                }
+            }
+
+            /// The value whose code is `code`.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+
+            /// The locale key of its name.
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    $($ty::$variant => concat!($prefix, ".", $code),)*
+                }
+            }
+        }
+    };
+}
+
 mod card;
 mod date;
 mod entity;

@@ -26,35 +26,7 @@ pub enum BodyRole {
     Other,
 }
 
-impl BodyRole {
-    /// Every role, in the order forms offer them.
-    pub const ALL: [BodyRole; 4] = [BodyRole::Decision, BodyRole::Finance, BodyRole::Openness, BodyRole::Other];
-
-    /// A stable name for forms and markup.
-    pub fn code(self) -> &'static str {
-        match self {
-            BodyRole::Decision => "decision",
-            BodyRole::Finance => "finance",
-            BodyRole::Openness => "openness",
-            BodyRole::Other => "other",
-        }
-    }
-
-    /// The role of `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    /// The locale key of its name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            BodyRole::Decision => "body_role.decision",
-            BodyRole::Finance => "body_role.finance",
-            BodyRole::Openness => "body_role.openness",
-            BodyRole::Other => "body_role.other",
-        }
-    }
-}
+coded!(BodyRole, "body_role", [Decision => "decision", Finance => "finance", Openness => "openness", Other => "other"]);
 
 /// 议事机构: a body that meets and keeps records.
 #[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
@@ -85,36 +57,7 @@ pub enum MajorMatter {
     Funds,
 }
 
-impl MajorMatter {
-    /// Every matter.
-    pub const ALL: [MajorMatter; 4] =
-        [MajorMatter::Decision, MajorMatter::Personnel, MajorMatter::Project, MajorMatter::Funds];
-
-    /// A stable name for forms and markup.
-    pub fn code(self) -> &'static str {
-        match self {
-            MajorMatter::Decision => "decision",
-            MajorMatter::Personnel => "personnel",
-            MajorMatter::Project => "project",
-            MajorMatter::Funds => "funds",
-        }
-    }
-
-    /// The matter of `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.code() == code)
-    }
-
-    /// The locale key of its name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            MajorMatter::Decision => "major.decision",
-            MajorMatter::Personnel => "major.personnel",
-            MajorMatter::Project => "major.project",
-            MajorMatter::Funds => "major.funds",
-        }
-    }
-}
+coded!(MajorMatter, "major", [Decision => "decision", Personnel => "personnel", Project => "project", Funds => "funds"]);
 
 /// What money a meeting's decision spends, if any.
 #[derive(
@@ -133,39 +76,13 @@ pub enum Spending {
 }
 
 impl Spending {
-    /// Every kind.
-    pub const ALL: [Spending; 4] = [Spending::None, Spending::Building, Spending::Purchase, Spending::Other];
-
-    /// A stable name for forms and markup.
-    pub fn code(self) -> &'static str {
-        match self {
-            Spending::None => "none",
-            Spending::Building => "building",
-            Spending::Purchase => "purchase",
-            Spending::Other => "other",
-        }
-    }
-
-    /// The kind of `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The locale key of its name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Spending::None => "spending.none",
-            Spending::Building => "spending.building",
-            Spending::Purchase => "spending.purchase",
-            Spending::Other => "spending.other",
-        }
-    }
-
     /// Building and purchasing above the tender threshold must be tendered (招标).
     pub fn needs_tender(self) -> bool {
         matches!(self, Spending::Building | Spending::Purchase)
     }
 }
+
+coded!(Spending, "spending", [None => "none", Building => "building", Purchase => "purchase", Other => "other"]);
 
 /// The "三重一大" procedure, a step at a time; `Done` after 执行.
 #[derive(
@@ -194,55 +111,23 @@ pub enum Procedure {
 }
 
 impl Procedure {
-    /// In order.
-    pub const ALL: [Procedure; 9] = [
-        Procedure::Study,
-        Procedure::Consult,
-        Procedure::Request,
-        Procedure::Discuss,
-        Procedure::Decide,
-        Procedure::Minutes,
-        Procedure::Issue,
-        Procedure::Execute,
-        Procedure::Done,
-    ];
-
-    /// A stable name for markup.
-    pub fn code(self) -> &'static str {
-        match self {
-            Procedure::Study => "study",
-            Procedure::Consult => "consult",
-            Procedure::Request => "request",
-            Procedure::Discuss => "discuss",
-            Procedure::Decide => "decide",
-            Procedure::Minutes => "minutes",
-            Procedure::Issue => "issue",
-            Procedure::Execute => "execute",
-            Procedure::Done => "done",
-        }
-    }
-
-    /// The locale key of its name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Procedure::Study => "procedure.study",
-            Procedure::Consult => "procedure.consult",
-            Procedure::Request => "procedure.request",
-            Procedure::Discuss => "procedure.discuss",
-            Procedure::Decide => "procedure.decide",
-            Procedure::Minutes => "procedure.minutes",
-            Procedure::Issue => "procedure.issue",
-            Procedure::Execute => "procedure.execute",
-            Procedure::Done => "procedure.done",
-        }
-    }
-
     /// The step after this one (`Done` stays `Done`).
     pub fn next(self) -> Self {
         let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
         Self::ALL[(i + 1).min(Self::ALL.len() - 1)]
     }
 }
+coded!(Procedure, "procedure", [
+    Study => "study",
+    Consult => "consult",
+    Request => "request",
+    Discuss => "discuss",
+    Decide => "decide",
+    Minutes => "minutes",
+    Issue => "issue",
+    Execute => "execute",
+    Done => "done",
+]);
 
 /// One step of the procedure taken: which, who, when, and what was noted.
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]

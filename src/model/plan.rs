@@ -39,35 +39,7 @@ pub enum FourHave {
     Reflections,
 }
 
-impl FourHave {
-    /// All four, in the seed's order.
-    pub const ALL: [FourHave; 4] = [FourHave::Materials, FourHave::Record, FourHave::Notes, FourHave::Reflections];
-
-    /// A stable name for forms and markup.
-    pub fn code(self) -> &'static str {
-        match self {
-            FourHave::Materials => "materials",
-            FourHave::Record => "record",
-            FourHave::Notes => "notes",
-            FourHave::Reflections => "reflections",
-        }
-    }
-
-    /// The one of `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.code() == code)
-    }
-
-    /// The locale key of its name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            FourHave::Materials => "four_have.materials",
-            FourHave::Record => "four_have.record",
-            FourHave::Notes => "four_have.notes",
-            FourHave::Reflections => "four_have.reflections",
-        }
-    }
-}
+coded!(FourHave, "four_have", [Materials => "materials", Record => "record", Notes => "notes", Reflections => "reflections"]);
 
 /// A task of a phase: what, who, by when, when it was done, and the evidence.
 #[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]

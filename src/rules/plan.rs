@@ -72,16 +72,19 @@ pub fn overdue_tasks(register: &Register, today: Date) -> Vec<(&Id, &Task)> {
 
 /// Each of the “4有” with whether the study has it: an active task of that kind, done, with its
 /// evidence or a document named.
-pub fn four_have(register: &Register) -> [(FourHave, bool); 4] {
-    FourHave::ALL.map(|kind| {
-        let evidenced = register.tasks.values().any(|t| {
-            t.archived.is_none()
-                && t.four == Some(kind)
-                && !t.done.is_empty()
-                && !(t.evidence.as_str().trim().is_empty() && t.reference.trim().is_empty())
-        });
-        (kind, evidenced)
-    })
+pub fn four_have(register: &Register) -> Vec<(FourHave, bool)> {
+    FourHave::ALL
+        .iter()
+        .map(|&kind| {
+            let evidenced = register.tasks.values().any(|t| {
+                t.archived.is_none()
+                    && t.four == Some(kind)
+                    && !t.done.is_empty()
+                    && !(t.evidence.as_str().trim().is_empty() && t.reference.trim().is_empty())
+            });
+            (kind, evidenced)
+        })
+        .collect()
 }
 
 /// A bar of the timeline: one phase across its dates.
@@ -202,7 +205,7 @@ mod tests {
         t.four = Some(FourHave::Notes);
         assert!(!four_have(&r)[2].1, "done but without evidence");
         r.tasks.get_mut("t1").unwrap().reference = "学习笔记（2026年11月）".into();
-        assert_eq!(four_have(&r).map(|(_, has)| has), [false, false, true, false]);
+        assert_eq!(four_have(&r).into_iter().map(|(_, has)| has).collect::<Vec<_>>(), [false, false, true, false]);
     }
 
     #[test]

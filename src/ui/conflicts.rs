@@ -42,16 +42,12 @@ fn describe(r: &Register, field: &str, raw: &str, tr: super::tr::Tr) -> String {
         "head" | "leader_in_charge" | "owner" | "leader" | "by" | "person" | "who" | "chair" => person(),
         "phase" => r.phases.get(raw).map(|p| p.name.clone()),
         "meeting" => r.meetings.get(raw).map(|m| format!("{} {}", m.date, m.topic)),
-        "four" => FourHave::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
+        "four" => FourHave::ALL.iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
         "body" => r.bodies.get(raw).map(|b| b.name.clone()),
         "finance_review" => r.meetings.get(raw).map(|m| format!("{} {}", m.date, m.topic)),
-        "matter" => {
-            MajorMatter::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string())
-        }
-        "spending" => {
-            Spending::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string())
-        }
-        "role" => BodyRole::ALL.into_iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
+        "matter" => MajorMatter::ALL.iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
+        "spending" => Spending::ALL.iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
+        "role" => BodyRole::ALL.iter().find(|m| format!("{m:?}") == raw).map(|m| tr.t(m.label_key()).to_string()),
         "department" => r.departments.get(raw).map(|d| d.name.clone()),
         "post" => r.posts.get(raw).map(|p| p.name.clone()),
         "kind" => r.risk_kinds.get(raw).map(|k| k.name.clone()).or_else(|| {

@@ -61,7 +61,7 @@ pub struct Section<E: 'static, F: 'static> {
     /// The table's columns.
     pub columns: Vec<Column<E>>,
     /// The sort key of a row.
-    pub order: fn(&E) -> String,
+    pub order: fn(&CellContext, &E) -> String,
     /// The form's fields.
     pub fields: Fields<F>,
     /// `None` lists every entity of the kind.
@@ -116,7 +116,7 @@ where
                         let cells = columns.with_value(|c| c.iter().map(|(_, cell)| cell(&context, e)).collect());
                         let href =
                             link.with_value(|link| link.as_ref().filter(|l| (l.shown)(e)).map(|l| (l.href)(&rid, id)));
-                        (order(e), id.clone(), cells, href)
+                        (order(&context, e), id.clone(), cells, href)
                     })
                     .collect();
                 rows.sort();

@@ -28,6 +28,16 @@ macro_rules! lens {
 }
 pub(crate) use lens;
 
+/// The choices of a coded enum for a drop-down: (code, name in the current language).
+pub fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> &'static str,
+    tr: super::tr::Tr,
+) -> Vec<(String, String)> {
+    all.iter().map(|v| (code(*v).to_string(), tr.t(key(*v)).to_string())).collect()
+}
+
 /// Keeps `form` in step with the record it edits. `source` gives the record's key and the form
 /// as the stored record reads. When the record changes underneath (a merge, a restore, a chosen
 /// conflict value), the form follows, unless the person has typed into it since, so unsaved

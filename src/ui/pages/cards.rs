@@ -29,7 +29,7 @@ pub fn CardsPage() -> impl IntoView {
                     ("card.year", |_, card| card.year.clone()),
                     ("card.stage", |c, card| crate::i18n::text(c.locale, card.stage.label_key()).to_string()),
                 ],
-                order: |card| card.year.clone(),
+                order: |_, card| card.year.clone(),
                 fields: |form, errors| {
                     let session = use_app().session;
                     let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());

@@ -41,7 +41,7 @@ pub fn MattersPage() -> impl IntoView {
                 }),
                 ("matter.issued", |_, m| m.issued.clone()),
             ],
-            order: |m| m.planned.clone(),
+            order: |_, m| m.planned.clone(),
             fields: |form, errors| {
                 let app = use_app();
                 let (tr, session) = (app.tr, app.session);

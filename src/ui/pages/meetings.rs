@@ -14,10 +14,10 @@ use crate::rules::{
 };
 use crate::ui::entity_section::{RowLink, Section, entity_section};
 use crate::ui::time::format_time;
-use crate::ui::tr::Tr;
 use crate::ui::use_app;
 use crate::ui::widgets::{
-    CheckField, CheckList, FormNotice, OrderField, SelectField, TextArea, TextField, follow_record, lens, save_with,
+    CheckField, CheckList, FormNotice, OrderField, SelectField, TextArea, TextField, follow_record, lens, options,
+    save_with,
 };
 
 /// Whole yuan with thousands separators: 60,000.
@@ -31,10 +31,6 @@ pub fn yuan(amount: u64) -> String {
         out.push(c);
     }
     out
-}
-
-fn coded<T: Copy>(all: &[T], code: fn(T) -> &'static str, key: fn(T) -> &'static str, tr: Tr) -> Vec<(String, String)> {
-    all.iter().map(|v| (code(*v).to_string(), tr.t(key(*v)).to_string())).collect()
 }
 
 /// `/r/<id>/meetings`.
@@ -62,7 +58,7 @@ pub fn MeetingsPage() -> impl IntoView {
                 }),
             ],
             // Newest first.
-            order: |m| m.date.chars().map(|c| if c.is_ascii_digit() { (b'9' - c as u8 + b'0') as char } else { c }).collect(),
+            order: |_, m| m.date.chars().map(|c| if c.is_ascii_digit() { (b'9' - c as u8 + b'0') as char } else { c }).collect(),
             fields: meeting_fields,
             scope: None,
             link: Some(RowLink { label: "meeting.open", shown: |_| true, href: |rid, id| format!("/r/{rid}/meetings/{id}") }),
@@ -83,12 +79,12 @@ fn meeting_fields(form: RwSignal<MeetingForm>, errors: RwSignal<Vec<Invalid>>) -
     });
     let matters = Signal::derive(move || {
         let mut all = vec![(String::new(), tr.t("meeting.ordinary").to_string())];
-        all.extend(coded(&MajorMatter::ALL, MajorMatter::code, MajorMatter::label_key, tr));
+        all.extend(options(MajorMatter::ALL, MajorMatter::code, MajorMatter::label_key, tr));
         all
     });
     // No spending is the empty choice, as a new form has it.
     let spendings = Signal::derive(move || {
-        let mut all = coded(&Spending::ALL, Spending::code, Spending::label_key, tr);
+        let mut all = options(Spending::ALL, Spending::code, Spending::label_key, tr);
         all[0].0 = String::new();
         all
     });
@@ -184,12 +180,12 @@ fn Bodies() -> impl IntoView {
                     b.members.keys().filter_map(|p| c.register.person_name(p)).collect::<Vec<_>>().join("、")
                 }),
             ],
-            order: |b| format!("{:?}{}", b.role, b.name),
+            order: |_, b| format!("{:?}{}", b.role, b.name),
             fields: |form, errors| {
                 let app = use_app();
                 let (tr, session) = (app.tr, app.session);
                 let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());
-                let roles = Signal::derive(move || coded(&BodyRole::ALL, BodyRole::code, BodyRole::label_key, tr));
+                let roles = Signal::derive(move || options(BodyRole::ALL, BodyRole::code, BodyRole::label_key, tr));
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="body.name" prefix="body" required=true/>
                     <SelectField form lens=lens!(role) errors field="role" label="body.role" prefix="body" options=roles empty_label="form.choose" required=true/>

@@ -42,7 +42,7 @@ pub fn OrgPage() -> impl IntoView {
                 ("person.party_member", |_, p| if p.party_member { "✓".into() } else { String::new() }),
                 ("person.cadre", |_, p| if p.cadre { "✓".into() } else { String::new() }),
             ],
-            order: |p| p.name.clone(),
+            order: |_, p| p.name.clone(),
             fields: |form, errors| {
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="person.name" prefix="person" required=true/>
@@ -66,7 +66,7 @@ pub fn OrgPage() -> impl IntoView {
                     text(c.locale, if d.subordinate { "department.subordinate" } else { "department.internal" }).to_string()
                 }),
             ],
-            order: |d| d.name.clone(),
+            order: |_, d| d.name.clone(),
             fields: |form, errors| {
                 let people = people_options();
                 view! {
@@ -90,7 +90,7 @@ pub fn OrgPage() -> impl IntoView {
                 ("post.holders", |c, p| names_of(c.register, p.holders.keys())),
                 ("post.key", |c, p| if p.key { text(c.locale, "post.key_mark").to_string() } else { String::new() }),
             ],
-            order: |p| p.name.clone(),
+            order: |_, p| p.name.clone(),
             fields: |form, errors| {
                 let session = use_app().session;
                 let departments = Signal::derive(move || session.with_kind::<Department, _>(Department::choices).unwrap_or_default());
@@ -111,7 +111,7 @@ pub fn OrgPage() -> impl IntoView {
             title: "org.risk_kinds",
             prefix: "kind",
             columns: vec![("kind.name", |_, k| k.name.clone())],
-            order: |k| k.name.clone(),
+            order: |_, k| k.name.clone(),
             fields: |form, errors| {
                 view! { <TextField form lens=lens!(name) errors field="name" label="kind.name" prefix="kind" required=true/> }.into_any()
             },

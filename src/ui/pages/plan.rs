@@ -9,7 +9,7 @@ use crate::rules::{PhaseForm, TaskForm, Timeline, four_have, phases_in_order, ta
 use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::hooks::today;
 use crate::ui::use_app;
-use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, lens};
+use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, lens, options};
 
 /// `/r/<id>/plan`.
 #[component]
@@ -39,7 +39,11 @@ pub fn PlanPage() -> impl IntoView {
                     crate::i18n::format(c.locale, key, &[("date", &t.done)])
                 }),
             ],
-            order: |t| format!("{}{}{}", t.phase, if t.due.is_empty() { "9" } else { &t.due }, t.what),
+            // By phase in plan order, then time limit.
+            order: |c, t| {
+                let phase = c.register.phases.get(&t.phase).map(|p| p.order).unwrap_or(i64::MAX);
+                format!("{phase:020}{}{}", if t.due.is_empty() { "9" } else { &t.due }, t.what)
+            },
             fields: |form, errors| {
                 let app = use_app();
                 let (tr, session) = (app.tr, app.session);
@@ -50,9 +54,7 @@ pub fn PlanPage() -> impl IntoView {
                 });
                 let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());
                 let meetings = Signal::derive(move || session.with_kind::<Meeting, _>(Meeting::choices).unwrap_or_default());
-                let kinds = Signal::derive(move || {
-                    FourHave::ALL.iter().map(|f| (f.code().to_string(), tr.t(f.label_key()).to_string())).collect::<Vec<_>>()
-                });
+                let kinds = Signal::derive(move || options(FourHave::ALL, FourHave::code, FourHave::label_key, tr));
                 view! {
                     <SelectField form lens=lens!(phase) errors field="phase" label="task.phase" prefix="task" options=phases empty_label="form.choose" required=true/>
                     <TextField form lens=lens!(what) errors field="what" label="task.what" prefix="task" required=true/>
@@ -78,7 +80,7 @@ pub fn PlanPage() -> impl IntoView {
                 ("phase.end", |_, p| p.end.clone()),
                 ("phase.tasks", |_, p| p.tasks.as_str().to_string()),
             ],
-            order: |p| format!("{:04}{}", p.order, p.start),
+            order: |_, p| format!("{:04}{}", p.order, p.start),
             fields: |form, errors| {
                 view! {
                     <TextField form lens=lens!(name) errors field="name" label="phase.name" prefix="phase" required=true/>
@@ -195,7 +197,7 @@ fn timeline_svg(t: Timeline, tr: crate::ui::tr::Tr) -> impl IntoView {
 fn FourHaveCard() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let items = move || session.with_kind::<Task, _>(four_have).unwrap_or_else(|| FourHave::ALL.map(|k| (k, false)));
+    let items = move || session.with_kind::<Task, _>(four_have).unwrap_or_default();
     view! {
         <section class="card" data-testid="four-have">
             <h2>{move || tr.t("plan.four_have")}</h2>

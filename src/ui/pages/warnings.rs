@@ -88,7 +88,7 @@ fn spot_checks() -> impl IntoView {
                 ("check.what", |_, x| x.what.as_str().to_string()),
                 ("check.findings", |_, x| x.findings.as_str().to_string()),
             ],
-            order: |x| if x.done.is_empty() { x.planned.clone() } else { x.done.clone() },
+            order: |_, x| if x.done.is_empty() { x.planned.clone() } else { x.done.clone() },
             fields: |form, errors| {
                 let session = use_app().session;
                 let risks = Signal::derive(move || session.with_kind::<RiskPoint, _>(RiskPoint::choices).unwrap_or_default());

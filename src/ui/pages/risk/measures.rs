@@ -30,7 +30,7 @@ pub fn measures_panel(id: Signal<Option<String>>) -> impl IntoView {
             ("measure.status", |c, m| i18n::text(c.locale, m.status.label_key()).to_string()),
             ("measure.evidence", |_, m| m.evidence.as_str().to_string()),
         ],
-        order: |m| format!("{:?}{}", m.stage, m.due),
+        order: |_, m| format!("{:?}{}", m.stage, m.due),
         fields: |form, errors| {
             let app = use_app();
             let (tr, session) = (app.tr, app.session);
