@@ -16,6 +16,7 @@ mod lifecycle;
 mod materialise;
 mod meetings;
 mod pledges;
+mod records;
 mod refresh;
 mod register_doc;
 mod staff;

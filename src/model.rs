@@ -42,6 +42,7 @@ mod org;
 mod plan;
 mod pledge;
 mod publicity;
+mod records;
 mod register;
 mod review;
 mod risk;
@@ -59,6 +60,7 @@ pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::{FourHave, Phase, Task};
 pub use pledge::{Pledge, Signature};
 pub use publicity::{Opinion, Publicity};
+pub use records::{Activity, EducationKind, Evaluation, Fund, FundCheck, Regulation, RuleStatus, Talk};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
 pub use review::{
     Approval, ApprovedMeasure, Degree, MajorPart, Rating, ReviewAction, ReviewEntry, ReviewStage, Substance,
@@ -66,7 +68,7 @@ pub use review::{
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
 pub use template::{
-    Template, TemplateBody, TemplateFourHave, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk,
+    Template, TemplateBody, TemplateFourHave, TemplateFund, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk,
 };
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,

@@ -11,6 +11,7 @@ mod plan;
 mod pledges;
 mod publicity;
 mod rating;
+mod records;
 mod responsibility;
 mod review;
 mod signals;
@@ -37,6 +38,9 @@ pub use publicity::{
     window_long_enough,
 };
 pub use rating::{Judgement, propose_level};
+pub use records::{
+    below_pass, checked_in, evaluation_score, fund_coverage, rules_by_status, score_text, talks_due, yuan,
+};
 pub use responsibility::{Duty, Gap, GradedResponsibility, Role, graded_responsibility};
 pub use review::{
     ReviewError, Stages, Who, actions_at, amended, check_step, in_force, in_leading_group, leads_department, stage_of,
@@ -44,10 +48,11 @@ pub use review::{
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
-    BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, Form, Invalid, LeadingGroupForm,
-    MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm,
-    PostForm, PublicityForm, RatingForm, Reason, RecordRulesForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm,
-    StepForm, TaskForm, UnitForm, WarningForm, reported_in_time, reporter_of,
+    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, EvaluationForm,
+    Form, FundCheckForm, FundForm, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm,
+    NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, Reason,
+    RecordRulesForm, RegulationForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, TaskForm,
+    UnitForm, WarningForm, reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

@@ -82,6 +82,10 @@ fn App() -> impl IntoView {
                         <Route path=path!("cards/:id") view=pages::CardPage/>
                         <Route path=path!("meetings") view=pages::MeetingsPage/>
                         <Route path=path!("meetings/:id") view=pages::MeetingPage/>
+                        <Route path=path!("records") view=pages::RecordsPage/>
+                        <Route path=path!("funds") view=pages::FundsPage/>
+                        <Route path=path!("rules") view=pages::RulesPage/>
+                        <Route path=path!("evaluations") view=pages::EvaluationsPage/>
                         <Route path=path!("matters/:id") view=pages::MatterCardPage/>
                         <Route path=path!("warnings/:id") view=pages::CasePage/>
                         <Route path=path!("complaints/:id") view=pages::ComplaintPage/>

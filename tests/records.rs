@@ -2,11 +2,12 @@
 //! the people who must sign, recorded on two copies at once and merged.
 
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
-use qingfeng::model::{BodyRole, CardAction, CardStage, Date, Procedure, Template};
+use qingfeng::model::{BodyRole, CardAction, CardStage, Date, Procedure, RuleStatus, Template};
 use qingfeng::rules::{
-    BodyForm, CardForm, DepartmentForm, Form, LeadingGroupForm, MeetingFlag, MeetingForm, PersonForm, PledgeForm,
-    PostForm, UnitForm, card_ledger, current_pledge, flagged_meetings, has_approved_card, meeting_flags, must_sign,
-    not_signed,
+    ActivityForm, BodyForm, CardForm, DepartmentForm, EvaluationForm, Form, FundCheckForm, LeadingGroupForm,
+    MeetingFlag, MeetingForm, PersonForm, PledgeForm, PostForm, RegulationForm, UnitForm, WarningForm, card_ledger,
+    current_pledge, evaluation_score, flagged_meetings, fund_coverage, has_approved_card, meeting_flags, must_sign,
+    not_signed, phase_progress, phases_in_order, rules_by_status, talks_due,
 };
 
 fn today() -> Date {
@@ -199,6 +200,94 @@ fn a_meeting_where_the_principal_spoke_first_is_flagged_until_the_record_is_corr
     assert_eq!((merged.procedure, merged.trail.len()), (Procedure::Consult, 1));
     assert_eq!(merged.decision.as_str(), "同意维修，公开招标，分期付款");
     assert!(matches!(doc.procedure_step(&stamp(&stranger, 9), &id, ""), Err(DocError::Procedure(_))));
+    let reloaded = RegisterDoc::load(&doc.save()).unwrap();
+    assert_eq!(reloaded.register(), doc.register());
+}
+
+#[test]
+fn funds_rules_education_and_evaluations_are_kept_and_merged() {
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
+    let wang = doc.add_member(&stamp("", 1), &PersonForm { name: "王家福".into(), ..Default::default() }).unwrap();
+    let zhu = doc.create_entity(&stamp(&wang, 2), &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
+    let r = doc.register();
+    // The template's funds (with their departments), its rules to put in force, and a task for
+    // each line of the phases' main tasks, the “4有” among them.
+    assert_eq!(fund_coverage(r, "2026"), (0, 5));
+    assert!(r.funds.values().all(|f| f.department.is_some()));
+    assert!(r.regulations.values().all(|x| x.status == RuleStatus::Missing));
+    assert_eq!(r.tasks.values().filter(|t| t.four.is_some()).count(), 4);
+    let phase = phases_in_order(r)[0].0.clone();
+    assert_eq!(phase_progress(r, &phase, today()).tasks, 6);
+
+    // Two members record checks of one fund on their own copies: both stay.
+    let fund = r.funds.iter().find(|(_, f)| f.name == "生均公用经费").unwrap().0.clone();
+    let mut other = doc.fork();
+    let check = |date: &str, findings: &str, problem| FundCheckForm {
+        date: date.into(),
+        checker: String::new(),
+        findings: findings.into(),
+        problem,
+    };
+    doc.record_fund_check(&stamp(&wang, 3), &fund, &check("2026-06-01", "", false)).unwrap();
+    other.record_fund_check(&stamp(&zhu, 4), &fund, &check("2026-09-10", "个别报销凭证不全", true)).unwrap();
+    doc.merge(&mut other).unwrap();
+    assert_eq!(doc.register().funds[&fund].checks.len(), 2);
+    assert_eq!(fund_coverage(doc.register(), "2026"), (1, 5));
+    // A problem must be described; nothing is written.
+    let refused = doc.record_fund_check(&stamp(&wang, 5), &fund, &check("2026-10-01", " ", true));
+    assert!(matches!(refused, Err(DocError::Invalid(_))));
+
+    // A rule put in force needs its date.
+    let rule = doc.register().regulations.iter().find(|(_, x)| x.name == "校务会记录制度").unwrap().0.clone();
+    let form =
+        RegulationForm { status: "in_force".into(), ..RegulationForm::from_target(&doc.register().regulations[&rule]) };
+    assert!(matches!(doc.update_entity(&stamp(&wang, 6), &rule, &form), Err(DocError::Invalid(_))));
+    doc.update_entity(&stamp(&wang, 7), &rule, &RegulationForm { in_force: "2026-09-01".into(), ..form }).unwrap();
+    assert_eq!(rules_by_status(doc.register())[2], (RuleStatus::InForce, 1));
+
+    // An activity counts the people chosen when no headcount is given.
+    let activity = ActivityForm {
+        date: "2026-10-12".into(),
+        kind: "party_lesson".into(),
+        title: "廉政党课：守住底线".into(),
+        participants: vec![wang.clone(), zhu.clone()],
+        ..Default::default()
+    };
+    let id = doc.create_entity(&stamp(&wang, 8), &activity).unwrap();
+    assert_eq!(doc.register().activities[&id].headcount, 2);
+
+    // 朱忠云 scores 79.8: below 80, a talk is due, and a warning can be raised from it.
+    let evaluation = EvaluationForm {
+        person: zhu.clone(),
+        year: "2026".into(),
+        own: "81".into(),
+        peers: "79".into(),
+        leaders: "80".into(),
+        ..Default::default()
+    };
+    let e = doc.create_entity(&stamp(&wang, 9), &evaluation).unwrap();
+    assert_eq!(evaluation_score(doc.register(), &doc.register().evaluations[&e]), Some(798));
+    assert_eq!(talks_due(doc.register()).len(), 1);
+    assert!(matches!(doc.create_entity(&stamp(&wang, 10), &evaluation), Err(DocError::Invalid(_))), "one a year");
+    let warning = WarningForm {
+        level: "3".into(),
+        source: "evaluation".into(),
+        source_id: e.clone(),
+        target: "person".into(),
+        target_id: zhu.clone(),
+        problem: "2026年度廉政评议得分79.8分，低于达标分数80分。".into(),
+        raised: "2026-12-20".into(),
+    };
+    doc.create_entity(&stamp(&wang, 11), &warning).unwrap();
+    let talked = EvaluationForm {
+        talk_date: "2026-12-22".into(),
+        talk_by: wang.clone(),
+        talk_notes: "提醒告诫，限期整改".into(),
+        ..evaluation
+    };
+    doc.update_entity(&stamp(&wang, 12), &e, &talked).unwrap();
+    assert!(talks_due(doc.register()).is_empty());
     let reloaded = RegisterDoc::load(&doc.save()).unwrap();
     assert_eq!(reloaded.register(), doc.register());
 }

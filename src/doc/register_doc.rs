@@ -10,9 +10,9 @@ use super::change_note::{Action, ChangeNote, Stamp};
 use super::history::HistoryCache;
 use super::keep_conflicts::KeepConflicts;
 use crate::model::{
-    Archived, Body, BodyRole, Date, Department, Entity, EntityKind, FourHave, Id, LeadingGroup, Measure, MeasureStage,
-    Phase, Pledge, Post, Register, ReviewStage, RiskKind, RiskLevel, RiskPoint, SCHEMA_VERSION, Scope, Task, Template,
-    Unit, new_id,
+    Archived, Body, BodyRole, Date, Department, Entity, EntityKind, FourHave, Fund, Id, LeadingGroup, Measure,
+    MeasureStage, Phase, Pledge, Post, Register, Regulation, ReviewStage, RiskKind, RiskLevel, RiskPoint,
+    SCHEMA_VERSION, Scope, Task, Template, Unit, new_id,
 };
 use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, task_lines};
 
@@ -20,7 +20,7 @@ use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, task_lines};
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-pub(super) const COLLECTIONS: [&str; 21] = [
+pub(super) const COLLECTIONS: [&str; 22] = [
     "people",
     "departments",
     "posts",
@@ -44,6 +44,7 @@ pub(super) const COLLECTIONS: [&str; 21] = [
     "matters",
     "bodies",
     "tasks",
+    "activities",
 ];
 
 /// Why the document could not be opened, merged or changed.
@@ -205,6 +206,13 @@ impl RegisterDoc {
         }
 
         seed_template_posts(&mut register, template);
+        for fund in &template.funds {
+            let department = id_of(register.departments.iter().map(|(id, d)| (id, d.name.as_str())), &fund.department);
+            register.funds.insert(new_id(), Fund { name: fund.name.clone(), department, ..Fund::default() });
+        }
+        for name in &template.regulations {
+            register.regulations.insert(new_id(), Regulation { name: name.clone(), ..Regulation::default() });
+        }
         for body in &template.bodies {
             let role = BodyRole::from_code(&body.role).unwrap_or_default();
             register.bodies.insert(new_id(), Body { name: body.name.clone(), role, ..Body::default() });

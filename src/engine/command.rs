@@ -8,9 +8,10 @@ use crate::model::{
     RiskLevel,
 };
 use crate::rules::{
-    BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, Form, LeadingGroupForm, MatterForm,
-    MeasureForm, MeetingForm, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm,
-    RecordRulesForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, TaskForm, UnitForm, WarningForm,
+    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, EvaluationForm, Form,
+    FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm, OpinionForm, PersonForm,
+    PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RecordRulesForm, RegulationForm, RiskForm,
+    RiskKindForm, SpotCheckForm, StepForm, TaskForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -73,6 +74,22 @@ macro_rules! with_kind {
                 type $e = crate::model::DutyCard;
                 $body
             }
+            EntityKind::Evaluation => {
+                type $e = crate::model::Evaluation;
+                $body
+            }
+            EntityKind::Activity => {
+                type $e = crate::model::Activity;
+                $body
+            }
+            EntityKind::Regulation => {
+                type $e = crate::model::Regulation;
+                $body
+            }
+            EntityKind::Fund => {
+                type $e = crate::model::Fund;
+                $body
+            }
             EntityKind::Task => {
                 type $e = crate::model::Task;
                 $body
@@ -120,6 +137,14 @@ pub enum AnyForm {
     Pledge(PledgeForm),
     /// 勤廉责任卡
     Card(CardForm),
+    /// 廉政评议
+    Evaluation(EvaluationForm),
+    /// 廉政教育活动
+    Activity(ActivityForm),
+    /// 制度
+    Regulation(RegulationForm),
+    /// 资金监管
+    Fund(FundForm),
     /// 实施阶段的任务
     Task(TaskForm),
     /// 会议记录
@@ -168,6 +193,10 @@ entity_forms! {
     MatterForm => Matter,
     PledgeForm => Pledge,
     CardForm => Card,
+    EvaluationForm => Evaluation,
+    ActivityForm => Activity,
+    RegulationForm => Regulation,
+    FundForm => Fund,
     TaskForm => Task,
     MeetingForm => Meeting,
     BodyForm => Body,
@@ -316,6 +345,13 @@ pub enum Command {
     },
     /// Sets the thresholds of spending review, tendering and evaluations.
     UpdateRecordRules(RecordRulesForm),
+    /// Records a check of a fund.
+    FundCheck {
+        /// The fund.
+        fund: Id,
+        /// The check.
+        form: FundCheckForm,
+    },
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -384,6 +420,10 @@ impl RegisterDoc {
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                     EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
+                    EntityKind::Evaluation => self.restore_entity::<EvaluationForm>(stamp, &id, hash),
+                    EntityKind::Activity => self.restore_entity::<ActivityForm>(stamp, &id, hash),
+                    EntityKind::Regulation => self.restore_entity::<RegulationForm>(stamp, &id, hash),
+                    EntityKind::Fund => self.restore_entity::<FundForm>(stamp, &id, hash),
                     EntityKind::Task => self.restore_entity::<TaskForm>(stamp, &id, hash),
                     EntityKind::Meeting => self.restore_entity::<MeetingForm>(stamp, &id, hash),
                     EntityKind::Body => self.restore_entity::<BodyForm>(stamp, &id, hash),
@@ -442,6 +482,10 @@ impl RegisterDoc {
             }
             Command::ProcedureStep { meeting, remarks } => {
                 Outcome::Procedure(self.procedure_step(stamp, &meeting, &remarks)?)
+            }
+            Command::FundCheck { fund, form } => {
+                self.record_fund_check(stamp, &fund, &form)?;
+                Outcome::Done
             }
             Command::UpdateRecordRules(form) => {
                 self.update_record_rules(stamp, &form)?;

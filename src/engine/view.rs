@@ -40,6 +40,14 @@ pub enum EntityValue {
     Pledge(Pledge),
     /// 勤廉责任卡
     Card(DutyCard),
+    /// 廉政评议
+    Evaluation(crate::model::Evaluation),
+    /// 廉政教育活动
+    Activity(crate::model::Activity),
+    /// 制度
+    Regulation(crate::model::Regulation),
+    /// 资金监管
+    Fund(crate::model::Fund),
     /// 实施阶段的任务
     Task(crate::model::Task),
     /// 会议记录
@@ -101,6 +109,10 @@ impl ViewPatch {
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
             EntityKind::Card => entity_value(register, id, EntityValue::Card),
+            EntityKind::Evaluation => entity_value(register, id, EntityValue::Evaluation),
+            EntityKind::Activity => entity_value(register, id, EntityValue::Activity),
+            EntityKind::Regulation => entity_value(register, id, EntityValue::Regulation),
+            EntityKind::Fund => entity_value(register, id, EntityValue::Fund),
             EntityKind::Task => entity_value(register, id, EntityValue::Task),
             EntityKind::Meeting => entity_value(register, id, EntityValue::Meeting),
             EntityKind::Body => entity_value(register, id, EntityValue::Body),
@@ -126,6 +138,10 @@ impl ViewPatch {
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Evaluation(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Activity(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Regulation(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Fund(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Task(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Meeting(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Body(e))) => put(view, id, Some(e)),
@@ -143,6 +159,10 @@ impl ViewPatch {
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
                 (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
+                (EntityKind::Evaluation, None) => put::<crate::model::Evaluation>(view, id, None),
+                (EntityKind::Activity, None) => put::<crate::model::Activity>(view, id, None),
+                (EntityKind::Regulation, None) => put::<crate::model::Regulation>(view, id, None),
+                (EntityKind::Fund, None) => put::<crate::model::Fund>(view, id, None),
                 (EntityKind::Task, None) => put::<crate::model::Task>(view, id, None),
                 (EntityKind::Meeting, None) => put::<crate::model::Meeting>(view, id, None),
                 (EntityKind::Body, None) => put::<crate::model::Body>(view, id, None),

@@ -61,11 +61,19 @@ pub enum EntityKind {
     Meeting,
     /// 实施阶段的任务
     Task,
+    /// 资金监管
+    Fund,
+    /// 制度
+    Regulation,
+    /// 廉政教育活动
+    Activity,
+    /// 廉政评议
+    Evaluation,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 17] = [
+    pub const ALL: [EntityKind; 21] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -83,6 +91,10 @@ impl EntityKind {
         EntityKind::Body,
         EntityKind::Meeting,
         EntityKind::Task,
+        EntityKind::Fund,
+        EntityKind::Regulation,
+        EntityKind::Activity,
+        EntityKind::Evaluation,
     ];
 
     /// The key of this kind's map at the document root.
@@ -105,6 +117,10 @@ impl EntityKind {
             EntityKind::Body => "bodies",
             EntityKind::Meeting => "meetings",
             EntityKind::Task => "tasks",
+            EntityKind::Fund => "funds",
+            EntityKind::Regulation => "regulations",
+            EntityKind::Activity => "activities",
+            EntityKind::Evaluation => "evaluations",
         }
     }
 
@@ -133,6 +149,10 @@ impl EntityKind {
             EntityKind::Body => "entity.body",
             EntityKind::Meeting => "entity.meeting",
             EntityKind::Task => "entity.task",
+            EntityKind::Fund => "entity.fund",
+            EntityKind::Regulation => "entity.regulation",
+            EntityKind::Activity => "entity.activity",
+            EntityKind::Evaluation => "entity.evaluation",
         }
     }
 }

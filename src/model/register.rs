@@ -7,8 +7,9 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Body, Complaint, Department, DutyCard, Entity, EntityKind, Id, LeadingGroup, MatterReport, Measure, Meeting,
-    Person, Phase, Pledge, Post, Publicity, RiskKind, RiskPoint, Settings, SpotCheck, Task, Unit, Warning,
+    Activity, Body, Complaint, Department, DutyCard, Entity, EntityKind, Evaluation, Fund, Id, LeadingGroup,
+    MatterReport, Measure, Meeting, Person, Phase, Pledge, Post, Publicity, Regulation, RiskKind, RiskPoint, Settings,
+    SpotCheck, Task, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -97,6 +98,26 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub tasks: BTreeMap<Id, Task>,
+    /// 资金监管
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub funds: BTreeMap<Id, Fund>,
+    /// 制度
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub regulations: BTreeMap<Id, Regulation>,
+    /// 廉政教育活动
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub activities: BTreeMap<Id, Activity>,
+    /// 廉政评议
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub evaluations: BTreeMap<Id, Evaluation>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -132,6 +153,10 @@ impl Register {
             EntityKind::Body => label::<Body>(self, id),
             EntityKind::Meeting => label::<Meeting>(self, id),
             EntityKind::Task => label::<Task>(self, id),
+            EntityKind::Fund => label::<Fund>(self, id),
+            EntityKind::Regulation => label::<Regulation>(self, id),
+            EntityKind::Activity => label::<Activity>(self, id),
+            EntityKind::Evaluation => label::<Evaluation>(self, id),
         }
     }
 

@@ -88,6 +88,15 @@ pub struct TemplateBody {
     pub role: String,
 }
 
+/// A fund the unit supervises, with its responsible department.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateFund {
+    /// 资金名称
+    pub name: String,
+    /// The department's name in the template.
+    pub department: String,
+}
+
 /// What a new register is seeded with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -109,6 +118,10 @@ pub struct Template {
     pub pledge: TemplatePledge,
     /// The bodies that meet and keep records.
     pub bodies: Vec<TemplateBody>,
+    /// The funds the plan supervises (资金监管全覆盖).
+    pub funds: Vec<TemplateFund>,
+    /// The rules the plan calls for, as a checklist (制度体系).
+    pub regulations: Vec<String>,
     /// Typical risk points, seeded as drafts the committee adopts, edits or archives.
     pub risks: Vec<TemplateRisk>,
 }
@@ -186,6 +199,12 @@ mod tests {
         assert_eq!(dates[0].0.to_string(), "2026-11-27");
         assert_eq!(dates[0].1.to_string(), "2026-12-17");
         assert_eq!(dates[1].0.to_string(), "2026-12-18");
+        let funds: Vec<_> = t.funds.iter().map(|f| f.name.as_str()).collect();
+        for fund in ["贫困生生活补助资金", "生均公用经费", "教师绩效工资资金", "校舍维修长效机制资金"]
+        {
+            assert!(funds.contains(&fund), "{fund}");
+        }
+        assert!(t.regulations.iter().any(|r| r == "“一把手”末位表态制度"));
         for key in ["学校领导", "会计", "出纳", "食堂采买"] {
             assert!(t.posts.iter().any(|p| p.name == key && p.key), "{key} is a key post");
         }
@@ -205,6 +224,7 @@ mod tests {
             assert!(t.risks.iter().any(|r| r.power_item.contains(area) || r.description.contains(area)), "{area}");
         }
         let tasks: String = t.phases.iter().map(|p| p.tasks.as_str()).collect();
+        assert_eq!(t.regulations.len(), 10, "the ten rules");
         for rule in ["重大事项民主决策制度", "党组议事规则", "责任追究制度", "廉政评议", "廉情通报"]
         {
             assert!(tasks.contains(rule), "{rule}");
@@ -249,6 +269,9 @@ mod tests {
             let roles: Vec<_> = t.bodies.iter().map(|b| BodyRole::from_code(&b.role).expect("a role")).collect();
             for role in [BodyRole::Decision, BodyRole::Finance, BodyRole::Openness] {
                 assert!(roles.contains(&role), "{code} keeps a {role:?} body");
+            }
+            for fund in &t.funds {
+                assert!(places(&fund.department), "{code}: {}", fund.department);
             }
             for kind in &t.risk_kinds {
                 assert!(t.risks.iter().any(|r| &r.kind == kind), "{code} has a point of {kind}");

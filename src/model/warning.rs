@@ -76,8 +76,10 @@ pub enum Source {
     OverdueMeasure,
     /// From a warning signal the app proposed (`source_id` is the signal's key).
     Signal,
+    /// From a 廉政评议 below the pass mark (`source_id` is the evaluation's id).
+    Evaluation,
 }
-coded!(Source, "source", [Manual => "manual", Complaint => "complaint", Check => "check", OverdueMeasure => "overdue_measure", Signal => "signal"]);
+coded!(Source, "source", [Manual => "manual", Complaint => "complaint", Check => "check", OverdueMeasure => "overdue_measure", Signal => "signal", Evaluation => "evaluation"]);
 
 /// Whom a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hydrate, Reconcile, Serialize, Deserialize)]

@@ -6,7 +6,8 @@ use crate::i18n::{Locale, text};
 use crate::model::{Date, Entity, Register, RiskLevel, Source};
 use crate::rules::{BoardColumn, Case};
 
-const SOURCES: [Source; 5] = [Source::Complaint, Source::Check, Source::OverdueMeasure, Source::Signal, Source::Manual];
+const SOURCES: [Source; 6] =
+    [Source::Complaint, Source::Check, Source::Evaluation, Source::OverdueMeasure, Source::Signal, Source::Manual];
 
 /// The summary of warnings raised from `from` to `to` (inclusive), their cases as of `today`.
 pub fn warning_summary(register: &Register, from: Date, to: Date, today: Date, locale: Locale) -> Table {
@@ -79,14 +80,14 @@ mod tests {
         let d = |s: &str| s.parse::<Date>().unwrap();
         let table = warning_summary(&r, d("2026-01-01"), d("2026-12-31"), d("2026-11-28"), Locale::ZhCn);
         assert!(table.title.starts_with("高桥小学"));
-        assert_eq!(table.headers.len(), 2 + 5 + 5);
+        assert_eq!(table.headers.len(), 2 + 6 + 5);
         assert!(table.rows.iter().all(|row| row.len() == table.headers.len()));
         // 二级: two, both from complaints; one new, one closed.
         assert_eq!(table.rows[1][..3], ["二级预警", "2", "2"]);
-        assert_eq!(table.rows[1][7..], ["1", "0", "0", "0", "1"]);
+        assert_eq!(table.rows[1][8..], ["1", "0", "0", "0", "1"]);
         // 三级: one from a signal, its answer overdue.
         assert_eq!(table.rows[2][1], "1");
-        assert_eq!(table.rows[2][9], "1");
+        assert_eq!(table.rows[2][10], "1");
         // 一级: the one raised in 2025 is outside the range. The total counts three.
         assert_eq!(table.rows[0][1], "0");
         assert_eq!(table.rows[3][1], "3");

@@ -1,6 +1,8 @@
 //! The figures of the overview page.
 
 use super::measures::overdue_measures;
+use super::meetings::flagged_meetings;
+use super::plan::{overdue_tasks, phase_progress};
 use super::pledges::{key_post_gaps, not_signed};
 use super::publicity::{RoundState, round_state};
 use super::responsibility::graded_responsibility;
@@ -38,8 +40,12 @@ pub struct Dashboard {
     pub posts: usize,
     /// The phase whose dates contain `today`, if any.
     pub current_phase: Option<Id>,
-    /// Phases whose last day has passed, and all phases.
+    /// Phases whose tasks are all done, and all phases.
     pub phases_done: (usize, usize),
+    /// Tasks of the phases past their time limit and not done.
+    pub overdue_tasks: usize,
+    /// Meeting records the rules flag (末位表态, 民主理财, 招标).
+    pub flagged_meetings: usize,
     /// Warnings whose case is not closed.
     pub open_cases: usize,
     /// Of those, cases whose written answer is overdue.
@@ -123,8 +129,10 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
         .iter()
         .find(|(_, p)| matches!((p.start.parse::<Date>(), p.end.parse::<Date>()), (Ok(s), Ok(e)) if s <= today && today <= e))
         .map(|(id, _)| (*id).clone());
-    let done = phases.iter().filter(|(_, p)| p.end.parse::<Date>().is_ok_and(|end| end < today)).count();
+    let done = phases.iter().filter(|(id, _)| phase_progress(register, id, today).complete()).count();
     d.phases_done = (done, phases.len());
+    d.overdue_tasks = overdue_tasks(register, today).len();
+    d.flagged_meetings = flagged_meetings(register).len();
     for warning in register.warnings.values().filter(|w| w.archived.is_none()) {
         match Case::of(warning).column(today) {
             BoardColumn::Closed => {}
@@ -189,7 +197,16 @@ mod tests {
         assert_eq!(d.overdue_measures, 1);
         assert_eq!(d.publicity_open, 1);
         assert_eq!(d.current_phase.as_deref(), Some("p2"));
-        assert_eq!(d.phases_done, (1, 2));
+        // The first phase's dates have passed, but it has no task done: not complete.
+        assert_eq!(d.phases_done, (0, 2));
+        let mut with_task = r.clone();
+        let task = crate::model::Task { phase: "p1".into(), due: "2026-10-30".into(), ..Default::default() };
+        with_task.tasks.insert("t".into(), task);
+        let open = dashboard(&with_task, "2026-11-27".parse().unwrap());
+        assert_eq!((open.phases_done, open.overdue_tasks), ((0, 2), 1));
+        with_task.tasks.get_mut("t").unwrap().done = "2026-10-29".into();
+        let done = dashboard(&with_task, "2026-11-27".parse().unwrap());
+        assert_eq!((done.phases_done, done.overdue_tasks), ((1, 2), 0));
         // The 一级 point has had no spot check this year: one signal.
         assert_eq!((d.open_cases, d.overdue_answers, d.signals, d.unchecked), (0, 0, 1, 1));
 

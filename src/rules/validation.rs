@@ -23,9 +23,10 @@ pub use cases::{
     CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
     StepForm, WarningForm, reported_in_time, reporter_of,
 };
+use meetings::AMOUNT_MAX;
 pub use meetings::{BodyForm, MeetingForm, RecordRulesForm};
 pub use plan::TaskForm;
-pub use records::{CardForm, PledgeForm};
+pub use records::{ActivityForm, CardForm, EvaluationForm, FundCheckForm, FundForm, PledgeForm, RegulationForm};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]

@@ -32,6 +32,10 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Body => "body",
         EntityKind::Meeting => "meeting",
         EntityKind::Task => "task",
+        EntityKind::Fund => "fund",
+        EntityKind::Regulation => "regulation",
+        EntityKind::Activity => "activity",
+        EntityKind::Evaluation => "evaluation",
     }
 }
 

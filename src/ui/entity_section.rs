@@ -25,6 +25,11 @@ pub struct CellContext<'a> {
     pub today: Date,
 }
 
+/// A sort key that lists `YYYY-MM-DD` dates newest first (each digit inverted).
+pub fn newest_first(date: &str) -> String {
+    date.chars().map(|c| if c.is_ascii_digit() { (b'9' - c as u8 + b'0') as char } else { c }).collect()
+}
+
 /// A column: its header's locale key and how a cell reads.
 pub type Column<E> = (&'static str, fn(&CellContext, &E) -> String);
 
@@ -47,7 +52,7 @@ pub struct RowLink<E> {
     /// Locale key of the label.
     pub label: &'static str,
     /// Whether a row gets the link.
-    pub shown: fn(&E) -> bool,
+    pub shown: fn(&CellContext, &E) -> bool,
     /// The address.
     pub href: fn(&str, &str) -> String,
 }
@@ -114,8 +119,9 @@ where
                     })
                     .map(|(id, e)| {
                         let cells = columns.with_value(|c| c.iter().map(|(_, cell)| cell(&context, e)).collect());
-                        let href =
-                            link.with_value(|link| link.as_ref().filter(|l| (l.shown)(e)).map(|l| (l.href)(&rid, id)));
+                        let href = link.with_value(|link| {
+                            link.as_ref().filter(|l| (l.shown)(&context, e)).map(|l| (l.href)(&rid, id))
+                        });
                         (order(&context, e), id.clone(), cells, href)
                     })
                     .collect();

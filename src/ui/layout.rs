@@ -37,9 +37,7 @@ pub fn Header() -> impl IntoView {
                     {link("/catalogue", "nav.catalogue", "nav-catalogue")}
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}
-                    {link("/pledges", "nav.pledges", "nav-pledges")}
-                    {link("/cards", "nav.cards", "nav-cards")}
-                    {link("/meetings", "nav.meetings", "nav-meetings")}
+                    {link("/records", "nav.records", "nav-records")}
                     {link("/history", "nav.history", "nav-history")}
                     {link("/sync", "nav.sync", "nav-sync")}
                 </nav>

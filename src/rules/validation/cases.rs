@@ -174,6 +174,7 @@ impl Form for WarningForm {
         let known = match source {
             Some(Source::Complaint) => register.complaints.contains_key(source_id),
             Some(Source::Check) => source_id.is_empty() || register.checks.contains_key(source_id),
+            Some(Source::Evaluation) => register.evaluations.contains_key(source_id),
             _ => true,
         };
         if !known {

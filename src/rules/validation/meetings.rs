@@ -81,8 +81,8 @@ pub struct MeetingForm {
     pub finance_review: String,
 }
 
-/// The most yuan a meeting's amount may state.
-const AMOUNT_MAX: u32 = 999_999_999;
+/// The most yuan an amount may state.
+pub(super) const AMOUNT_MAX: u32 = 999_999_999;
 /// The most votes of one kind.
 const VOTES_MAX: u32 = 999;
 

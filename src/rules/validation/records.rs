@@ -1,7 +1,11 @@
-//! Forms of the committee's records: the pledge (廉政承诺书) and duty cards (勤廉责任卡).
+//! Forms of the committee's records: the pledge (廉政承诺书), duty cards (勤廉责任卡), funds
+//! (资金监管), rules (制度), education activities (廉政教育) and evaluations (廉政评议).
 
-use super::{Check, Form, Invalid, NAME_MAX, Reason, TEXT_MAX};
-use crate::model::{CardStage, DutyCard, Person, Pledge, Register};
+use super::{AMOUNT_MAX, Check, Form, Invalid, LINE_MAX, NAME_MAX, Reason, TEXT_MAX};
+use crate::model::{
+    Activity, CardStage, Date, Department, DutyCard, EducationKind, Evaluation, Fund, FundCheck, Id, Person, Pledge,
+    Register, Regulation, RuleStatus, Talk,
+};
 
 /// One version of the pledge. Creating one makes the next version; a version someone signed
 /// keeps its words (a revision is a new version).
@@ -77,12 +81,7 @@ impl Form for CardForm {
         let mut c = Check::default();
         let current = (!card.person.is_empty()).then_some(&card.person);
         let person = c.required_reference::<Person>("person", &self.person, current, register);
-        let year = self.year.trim().to_string();
-        if year.is_empty() {
-            c.refuse("year", Reason::Required);
-        } else if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
-            c.refuse("year", Reason::Range { min: 2000, max: 2099 });
-        }
+        let year = year(&mut c, &self.year);
         let taken = register
             .cards
             .values()
@@ -106,4 +105,299 @@ impl Form for CardForm {
         card.conduct.update(conduct);
         Ok(())
     }
+}
+
+/// 资金: name, responsible department, amount and notes. Checks are recorded one at a time
+/// ([`FundCheckForm`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FundForm {
+    /// 资金名称 (required, unique among active funds)
+    pub name: String,
+    /// 责任部门 (optional department id).
+    pub department: String,
+    /// 金额 in yuan ("" when not known).
+    pub amount: String,
+    /// 说明
+    pub notes: String,
+}
+
+impl Form for FundForm {
+    type Target = Fund;
+
+    fn from_target(f: &Fund) -> Self {
+        Self {
+            name: f.name.clone(),
+            department: f.department.clone().unwrap_or_default(),
+            amount: if f.amount == 0 { String::new() } else { f.amount.to_string() },
+            notes: f.notes.as_str().to_string(),
+        }
+    }
+
+    fn apply(&self, fund: &mut Fund, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let name = c.text("name", &self.name, true, NAME_MAX);
+        c.unique_name("name", &name, register, fund);
+        let department = c.reference::<Department>("department", &self.department, fund.department.as_ref(), register);
+        let amount = if self.amount.trim().is_empty() { 0 } else { c.number("amount", &self.amount, 0, AMOUNT_MAX) };
+        let notes = c.text("notes", &self.notes, false, TEXT_MAX);
+        c.finish()?;
+        fund.name = name;
+        fund.department = department;
+        fund.amount = u64::from(amount);
+        fund.notes.update(notes);
+        Ok(())
+    }
+}
+
+/// One check of a fund.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FundCheckForm {
+    /// 检查日期 (required).
+    pub date: String,
+    /// 检查人 (optional person id).
+    pub checker: String,
+    /// 检查发现 (required when a problem was found).
+    pub findings: String,
+    /// Whether a problem was found.
+    pub problem: bool,
+}
+
+impl FundCheckForm {
+    /// The check as recorded by `by` at `at`, or what is wrong with the form.
+    pub fn check(&self, register: &Register, by: &str, at: i64) -> Result<FundCheck, Vec<Invalid>> {
+        let mut c = Check::default();
+        let date = c.date("date", &self.date);
+        if date.is_none() && self.date.trim().is_empty() {
+            c.refuse("date", Reason::Required);
+        }
+        let checker = c.reference::<Person>("checker", &self.checker, None, register);
+        let findings = c.text("findings", &self.findings, self.problem, TEXT_MAX);
+        c.finish()?;
+        Ok(FundCheck {
+            date: date.map(|d| d.to_string()).unwrap_or_default(),
+            checker: checker.unwrap_or_default(),
+            findings,
+            problem: self.problem,
+            recorded_by: by.to_string(),
+            at,
+        })
+    }
+}
+
+/// 制度: name, where it stands with its dates, and its text or where it is kept.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RegulationForm {
+    /// 制度名称 (required, unique among active rules)
+    pub name: String,
+    /// [`RuleStatus`] code (required).
+    pub status: String,
+    /// 起草日期
+    pub drafted: String,
+    /// 施行日期 (required once in force)
+    pub in_force: String,
+    /// 修订日期 (required once revised)
+    pub revised: String,
+    /// 制度文本
+    pub text: String,
+    /// 文号或存放位置
+    pub reference: String,
+}
+
+impl Form for RegulationForm {
+    type Target = Regulation;
+
+    fn from_target(r: &Regulation) -> Self {
+        Self {
+            name: r.name.clone(),
+            status: r.status.code().to_string(),
+            drafted: r.drafted.clone(),
+            in_force: r.in_force.clone(),
+            revised: r.revised.clone(),
+            text: r.text.as_str().to_string(),
+            reference: r.reference.clone(),
+        }
+    }
+
+    fn apply(&self, rule: &mut Regulation, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let name = c.text("name", &self.name, true, NAME_MAX);
+        c.unique_name("name", &name, register, rule);
+        let status = RuleStatus::from_code(self.status.trim());
+        if status.is_none() {
+            c.refuse("status", Reason::Choice);
+        }
+        let drafted = c.date("drafted", &self.drafted);
+        let in_force = c.date("in_force", &self.in_force);
+        let revised = c.date("revised", &self.revised);
+        let status = status.unwrap_or_default();
+        if matches!(status, RuleStatus::InForce | RuleStatus::Revised) && in_force.is_none() {
+            c.refuse("in_force", Reason::Required);
+        }
+        if status == RuleStatus::Revised && revised.is_none() {
+            c.refuse("revised", Reason::Required);
+        }
+        if let (Some(from), Some(to)) = (in_force, revised)
+            && to < from
+        {
+            c.refuse("revised", Reason::EndBeforeStart);
+        }
+        let text = c.text("text", &self.text, false, TEXT_MAX * 4);
+        let reference = c.text("reference", &self.reference, false, LINE_MAX);
+        c.finish()?;
+        let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        rule.name = name;
+        rule.status = status;
+        rule.drafted = day(drafted);
+        rule.in_force = day(in_force);
+        rule.revised = day(revised);
+        rule.text.update(text);
+        rule.reference = reference;
+        Ok(())
+    }
+}
+
+/// 廉政教育活动.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActivityForm {
+    /// 日期 (required).
+    pub date: String,
+    /// [`EducationKind`] code (required).
+    pub kind: String,
+    /// 主题 (required)
+    pub title: String,
+    /// 参加人员 (person ids).
+    pub participants: Vec<Id>,
+    /// 参加人数 in all ("" counts the people chosen).
+    pub headcount: String,
+    /// 佐证材料
+    pub evidence: String,
+}
+
+impl Form for ActivityForm {
+    type Target = Activity;
+
+    fn from_target(a: &Activity) -> Self {
+        Self {
+            date: a.date.clone(),
+            kind: a.kind.code().to_string(),
+            title: a.title.clone(),
+            participants: a.participants.keys().cloned().collect(),
+            headcount: if a.headcount == 0 { String::new() } else { a.headcount.to_string() },
+            evidence: a.evidence.as_str().to_string(),
+        }
+    }
+
+    fn apply(&self, activity: &mut Activity, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let date = c.date("date", &self.date);
+        if date.is_none() && self.date.trim().is_empty() {
+            c.refuse("date", Reason::Required);
+        }
+        let kind = EducationKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            c.refuse("kind", Reason::Choice);
+        }
+        let title = c.text("title", &self.title, true, LINE_MAX);
+        let participants =
+            c.reference_set::<Person>("participants", &self.participants, &activity.participants, register);
+        let headcount = if self.headcount.trim().is_empty() {
+            participants.len() as u32
+        } else {
+            c.number("headcount", &self.headcount, participants.len() as u32, 100_000)
+        };
+        let evidence = c.text("evidence", &self.evidence, false, TEXT_MAX);
+        c.finish()?;
+        activity.date = date.map(|d| d.to_string()).unwrap_or_default();
+        activity.kind = kind.unwrap_or_default();
+        activity.title = title;
+        activity.participants = participants;
+        activity.headcount = headcount;
+        activity.evidence.update(evidence);
+        Ok(())
+    }
+}
+
+/// 廉政评议 of one cadre for one year: the three part scores, and the talk once held.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EvaluationForm {
+    /// The cadre (required).
+    pub person: String,
+    /// 年度 (required, four digits; one evaluation per person a year).
+    pub year: String,
+    /// 自评 (0–100, "" not yet).
+    pub own: String,
+    /// 同事互评 (0–100).
+    pub peers: String,
+    /// 领导评议 (0–100).
+    pub leaders: String,
+    /// 谈话日期 ("" while no talk was held).
+    pub talk_date: String,
+    /// 谈话人.
+    pub talk_by: String,
+    /// 谈话内容和整改要求.
+    pub talk_notes: String,
+}
+
+impl Form for EvaluationForm {
+    type Target = Evaluation;
+
+    fn from_target(e: &Evaluation) -> Self {
+        let score = |s: Option<u32>| s.map(|s| s.to_string()).unwrap_or_default();
+        let talk = e.talk.clone();
+        Self {
+            person: e.person.clone(),
+            year: e.year.clone(),
+            own: score(e.own),
+            peers: score(e.peers),
+            leaders: score(e.leaders),
+            talk_date: talk.as_ref().map(|t| t.date.clone()).unwrap_or_default(),
+            talk_by: talk.as_ref().map(|t| t.by.clone()).unwrap_or_default(),
+            talk_notes: talk.map(|t| t.notes).unwrap_or_default(),
+        }
+    }
+
+    fn apply(&self, evaluation: &mut Evaluation, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let current = (!evaluation.person.is_empty()).then_some(&evaluation.person);
+        let person = c.required_reference::<Person>("person", &self.person, current, register);
+        let year = year(&mut c, &self.year);
+        let taken = register.evaluations.values().any(|other| {
+            other.archived.is_none() && other != &*evaluation && other.person == person && other.year == year
+        });
+        if taken {
+            c.refuse("year", Reason::Duplicate);
+        }
+        let mut score = |field, value: &str| (!value.trim().is_empty()).then(|| c.number(field, value, 0, 100));
+        let (own, peers, leaders) =
+            (score("own", &self.own), score("peers", &self.peers), score("leaders", &self.leaders));
+        let talk_date = c.date("talk_date", &self.talk_date);
+        let talk_by =
+            c.reference::<Person>("talk_by", &self.talk_by, evaluation.talk.as_ref().map(|t| &t.by), register);
+        let talk_notes = c.text("talk_notes", &self.talk_notes, talk_date.is_some(), TEXT_MAX);
+        if talk_date.is_none() && !(self.talk_by.trim().is_empty() && talk_notes.is_empty()) {
+            c.refuse("talk_date", Reason::Required);
+        }
+        c.finish()?;
+        evaluation.person = person;
+        evaluation.year = year;
+        evaluation.own = own;
+        evaluation.peers = peers;
+        evaluation.leaders = leaders;
+        let talk = talk_date.map(|d| Talk { date: d.to_string(), by: talk_by.unwrap_or_default(), notes: talk_notes });
+        if evaluation.talk != talk {
+            evaluation.talk = talk;
+        }
+        Ok(())
+    }
+}
+
+/// A year of four digits, 2000–2099.
+fn year(c: &mut Check, value: &str) -> String {
+    let year = value.trim().to_string();
+    if year.is_empty() {
+        c.refuse("year", Reason::Required);
+    } else if year.len() != 4 || !year.starts_with("20") || !year.bytes().all(|b| b.is_ascii_digit()) {
+        c.refuse("year", Reason::Range { min: 2000, max: 2099 });
+    }
+    year
 }

@@ -43,7 +43,7 @@ pub fn CardsPage() -> impl IntoView {
                     .into_any()
                 },
                 scope: None,
-                link: Some(RowLink { label: "card.open", shown: |_| true, href: |rid, id| format!("/r/{rid}/cards/{id}") }),
+                link: Some(RowLink { label: "card.open", shown: |_, _| true, href: |rid, id| format!("/r/{rid}/cards/{id}") }),
             })}
         </div>
         <Ledger/>

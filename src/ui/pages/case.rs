@@ -7,11 +7,12 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::warnings::warning_level_key;
 use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{
-    Complaint, Department, Entity, EntityKind, Person, RiskLevel, RiskPoint, Source, SpotCheck, StepKind, Target,
-    Warning,
+    Complaint, Department, Entity, EntityKind, Evaluation, Person, RiskLevel, RiskPoint, Source, SpotCheck, StepKind,
+    Target, Warning,
 };
 use crate::rules::{
-    Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, target_name, warning_department,
+    Case, CaseState, DisposalForm, Form, Invalid, StepForm, WarningForm, case_handlers, evaluation_score, score_text,
+    target_name, warning_department,
 };
 use crate::ui::conflicts::ConflictPanel;
 use crate::ui::entity_history::entity_history;
@@ -22,7 +23,8 @@ use crate::ui::widgets::{
 };
 
 /// `/r/<id>/warnings/<warning id>`, or `/r/<id>/warnings/new` (`?complaint=<id>` raises it
-/// from a complaint, `?check=<id>` from a spot check's findings).
+/// from a complaint, `?check=<id>` from a spot check's findings, `?evaluation=<id>` from a
+/// 廉政评议 below the pass mark).
 #[component]
 pub fn CasePage() -> impl IntoView {
     let app = use_app();
@@ -40,12 +42,20 @@ pub fn CasePage() -> impl IntoView {
             Some(id) => session.entity::<Warning>(&id).map(|w| (Some(id), WarningForm::from_target(&w))),
             None => {
                 let from = |key: &str| query.with(|q| q.get(key));
-                let blank = match (from("complaint"), from("check")) {
-                    (Some(id), _) => session.entity::<Complaint>(&id).map(|c| from_complaint(id, &c)),
-                    (None, Some(id)) => session
+                let blank = match (from("complaint"), from("check"), from("evaluation")) {
+                    (Some(id), _, _) => session.entity::<Complaint>(&id).map(|c| from_complaint(id, &c)),
+                    (None, Some(id), _) => session
                         .entity::<SpotCheck>(&id)
                         .map(|c| from_check(id, &c, session.entity::<RiskPoint>(&c.risk).map(|r| r.level))),
-                    (None, None) => None,
+                    (None, None, Some(id)) => session.entity::<Evaluation>(&id).map(|e| {
+                        let score =
+                            session.with(|r| evaluation_score(r, &e)).flatten().map(score_text).unwrap_or_default();
+                        let mark = session.with_settings(|s| s.records.pass_mark).unwrap_or_default().to_string();
+                        let problem = tr
+                            .f("evaluation.warning_problem", &[("year", &e.year), ("score", &score), ("mark", &mark)]);
+                        from_evaluation(id, &e, problem)
+                    }),
+                    _ => None,
                 }
                 .unwrap_or_else(|| WarningForm {
                     source: Source::Manual.code().into(),
@@ -148,6 +158,19 @@ fn from_check(id: String, c: &SpotCheck, level: Option<RiskLevel>) -> WarningFor
         target: Target::Risk.code().into(),
         target_id: c.risk.clone(),
         problem: c.findings.as_str().to_string(),
+        ..WarningForm::default()
+    }
+}
+
+/// A 三级 warning about the cadre whose evaluation is below the pass mark.
+fn from_evaluation(id: String, e: &Evaluation, problem: String) -> WarningForm {
+    WarningForm {
+        level: RiskLevel::Three.code().into(),
+        source: Source::Evaluation.code().into(),
+        source_id: id,
+        target: Target::Person.code().into(),
+        target_id: e.person.clone(),
+        problem,
         ..WarningForm::default()
     }
 }

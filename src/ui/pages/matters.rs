@@ -65,7 +65,7 @@ pub fn MattersPage() -> impl IntoView {
             scope: None,
             link: Some(RowLink {
                 label: "matter.card",
-                shown: |_| true,
+                shown: |_, _| true,
                 href: |rid, id| format!("/r/{rid}/matters/{id}"),
             }),
         })}

@@ -10,28 +10,15 @@ use crate::engine::{AnyForm, Command, Outcome};
 use crate::model::{Body, BodyRole, Entity, MajorMatter, Meeting, Person, Procedure, Spending, Template};
 use crate::rules::{
     BodyForm, Form, Invalid, MeetingForm, RecordRulesForm, finance_reviews, flagged_meetings, meeting_flags,
-    principal_of,
+    principal_of, yuan,
 };
-use crate::ui::entity_section::{RowLink, Section, entity_section};
+use crate::ui::entity_section::{RowLink, Section, entity_section, newest_first};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 use crate::ui::widgets::{
     CheckField, CheckList, FormNotice, OrderField, SelectField, TextArea, TextField, follow_record, lens, options,
     save_with,
 };
-
-/// Whole yuan with thousands separators: 60,000.
-pub fn yuan(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// `/r/<id>/meetings`.
 #[component]
@@ -58,10 +45,10 @@ pub fn MeetingsPage() -> impl IntoView {
                 }),
             ],
             // Newest first.
-            order: |_, m| m.date.chars().map(|c| if c.is_ascii_digit() { (b'9' - c as u8 + b'0') as char } else { c }).collect(),
+            order: |_, m| newest_first(&m.date),
             fields: meeting_fields,
             scope: None,
-            link: Some(RowLink { label: "meeting.open", shown: |_| true, href: |rid, id| format!("/r/{rid}/meetings/{id}") }),
+            link: Some(RowLink { label: "meeting.open", shown: |_, _| true, href: |rid, id| format!("/r/{rid}/meetings/{id}") }),
         })}
         <Bodies/>
         <RecordRulesCard/>
@@ -200,11 +187,13 @@ fn Bodies() -> impl IntoView {
     }
 }
 
-/// The thresholds: spending the 民主理财小组 reviews, and building or buying that is tendered.
+/// The thresholds of the records: on the meetings page the spending the 民主理财小组 reviews and
+/// the building or buying that is tendered; on the evaluations page the parts' weights and the
+/// pass mark. One form, so a save on either page keeps the other's values.
 #[component]
-fn RecordRulesCard() -> impl IntoView {
-    let tr = use_app().tr;
-    let session = use_app().session;
+pub fn RecordRulesCard(#[prop(optional)] evaluation: bool) -> impl IntoView {
+    let app = use_app();
+    let (tr, session) = (app.tr, app.session);
     let form = RwSignal::new(RecordRulesForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
@@ -214,12 +203,26 @@ fn RecordRulesCard() -> impl IntoView {
         move || errors.set(Vec::new()),
     );
     let save = save_with(form, errors, notice, Command::UpdateRecordRules);
+    let fields = if evaluation {
+        view! {
+            <TextField form lens=lens!(weight_own) errors field="weight_own" label="record_rules.weight_own" prefix="rules" input_type="number"/>
+            <TextField form lens=lens!(weight_peers) errors field="weight_peers" label="record_rules.weight_peers" prefix="rules" input_type="number"/>
+            <TextField form lens=lens!(weight_leaders) errors field="weight_leaders" label="record_rules.weight_leaders" prefix="rules" input_type="number"/>
+            <TextField form lens=lens!(pass_mark) errors field="pass_mark" label="record_rules.pass_mark" prefix="rules" input_type="number"/>
+        }
+        .into_any()
+    } else {
+        view! {
+            <TextField form lens=lens!(finance_review_yuan) errors field="finance_review_yuan" label="record_rules.finance_review_yuan" prefix="rules" input_type="number"/>
+            <TextField form lens=lens!(tender_yuan) errors field="tender_yuan" label="record_rules.tender_yuan" prefix="rules" input_type="number"/>
+        }
+        .into_any()
+    };
     view! {
         <details class="card" data-testid="record-rules">
-            <summary><h2 class="inline">{move || tr.t("record_rules.title")}</h2></summary>
+            <summary><h2 class="inline">{move || tr.t(if evaluation { "evaluation.weights" } else { "record_rules.title" })}</h2></summary>
             <form class="form" on:submit=save>
-                <TextField form lens=lens!(finance_review_yuan) errors field="finance_review_yuan" label="record_rules.finance_review_yuan" prefix="rules" input_type="number"/>
-                <TextField form lens=lens!(tender_yuan) errors field="tender_yuan" label="record_rules.tender_yuan" prefix="rules" input_type="number"/>
+                {fields}
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="rules-save">{move || tr.t("form.save")}</button>
                 </div>

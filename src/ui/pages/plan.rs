@@ -145,9 +145,51 @@ fn TimelineCard() -> impl IntoView {
             </Show>
             {move || match plan.get() {
                 None => view! { <p class="empty">{move || tr.t("plan.no_dates")}</p> }.into_any(),
-                Some(t) => timeline_svg(t, tr).into_any(),
+                Some(t) => view! { {progress_table(&t, tr)} {timeline_svg(t, tr)} }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The timeline's phases as a table: the same facts in words, for reading and for print.
+fn progress_table(t: &Timeline, tr: crate::ui::tr::Tr) -> impl IntoView {
+    let rows: Vec<_> = t
+        .bars
+        .iter()
+        .map(|bar| {
+            let from = t.start.add_days(bar.from);
+            let to = from.add_days(bar.days - 1);
+            (bar.name.clone(), format!("{from} — {to}"), bar.progress)
+        })
+        .collect();
+    view! {
+        <div class="table-wrap">
+            <table class="table compact">
+                <thead><tr>
+                    <th>{move || tr.t("phase.name")}</th>
+                    <th>{move || tr.t("plan.dates")}</th>
+                    <th>{move || tr.t("plan.progress_title")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(name, dates, progress)| {
+                        let complete = progress.complete();
+                        let done = tr.f("plan.progress", &[("done", &progress.done.to_string()), ("all", &progress.tasks.to_string())]);
+                        let overdue = (progress.overdue > 0).then(|| tr.f("plan.overdue_count", &[("n", &progress.overdue.to_string())]));
+                        view! {
+                            <tr data-testid="phase-progress-row" data-complete=complete.to_string()>
+                                <td>{name}</td>
+                                <td>{dates}</td>
+                                <td>
+                                    {done}
+                                    {complete.then(|| view! { " " <span class="badge stage-approved">{move || tr.t("plan.complete")}</span> })}
+                                    {overdue.map(|text| view! { " " <span class="badge flag">{text}</span> })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -107,7 +107,7 @@ fn spot_checks() -> impl IntoView {
             scope: None,
             link: Some(RowLink {
                 label: "check.raise",
-                shown: |c| !c.done.is_empty() && !c.findings.as_str().trim().is_empty(),
+                shown: |_, c| !c.done.is_empty() && !c.findings.as_str().trim().is_empty(),
                 href: |rid, id| format!("/r/{rid}/warnings/new?check={id}"),
             }),
         })}
