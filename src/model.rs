@@ -60,7 +60,10 @@ pub use org::{Department, LeadingGroup, Person, Post, Unit};
 pub use plan::{FourHave, Phase, Task};
 pub use pledge::{Pledge, Signature};
 pub use publicity::{Opinion, Publicity};
-pub use records::{Activity, EducationKind, Evaluation, Fund, FundCheck, Regulation, RuleStatus, Talk};
+pub use records::{
+    Activity, EducationKind, Evaluation, Filing, Frozen, Fund, FundCheck, Regulation, RuleStatus, Submission, Summary,
+    Talk,
+};
 pub use register::{Register, RegisterStoreFields, SCHEMA_VERSION};
 pub use review::{
     Approval, ApprovedMeasure, Degree, MajorPart, Rating, ReviewAction, ReviewEntry, ReviewStage, Substance,

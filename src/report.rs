@@ -5,6 +5,7 @@
 mod bulletin;
 mod csv;
 mod json;
+mod packet;
 mod qr;
 mod table;
 mod warnings;
@@ -13,6 +14,7 @@ mod xlsx;
 pub use bulletin::{Bulletin, bulletin, closed_cases, mask};
 pub use csv::to_csv;
 pub use json::register_json;
+pub use packet::{SummaryFigures, packet, summary_draft, summary_figures};
 pub use qr::qr_svg;
 pub use table::{Table, catalogue_table, self_check_table};
 pub use warnings::warning_summary;

@@ -49,10 +49,10 @@ pub use review::{
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
     ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, EvaluationForm,
-    Form, FundCheckForm, FundForm, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm,
-    NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, Reason,
-    RecordRulesForm, RegulationForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, TaskForm,
-    UnitForm, WarningForm, reported_in_time, reporter_of,
+    FilingForm, Form, FundCheckForm, FundForm, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS, MatterForm, MeasureForm,
+    MeetingForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, Reason,
+    RecordRulesForm, RegulationForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, SubmissionForm,
+    SummaryForm, TaskForm, UnitForm, WarningForm, reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

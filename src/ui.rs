@@ -86,6 +86,10 @@ fn App() -> impl IntoView {
                         <Route path=path!("funds") view=pages::FundsPage/>
                         <Route path=path!("rules") view=pages::RulesPage/>
                         <Route path=path!("evaluations") view=pages::EvaluationsPage/>
+                        <Route path=path!("summary") view=pages::SummaryPage/>
+                        <Route path=path!("summary/:id") view=pages::SummarySheetPage/>
+                        <Route path=path!("packet") view=pages::PacketPage/>
+                        <Route path=path!("filings/:id") view=pages::FilingPage/>
                         <Route path=path!("matters/:id") view=pages::MatterCardPage/>
                         <Route path=path!("warnings/:id") view=pages::CasePage/>
                         <Route path=path!("complaints/:id") view=pages::ComplaintPage/>

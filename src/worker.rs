@@ -189,6 +189,10 @@ impl Engine {
                 d.register_at(hash)
                     .map_or_else(|e| failed(&e), |register| Reply::RegisterAt { at, register: Box::new(register) })
             }),
+            Request::RegisterAtHeads { heads } => self.read(|d| {
+                d.register_at_heads(&heads)
+                    .map_or_else(|e| failed(&e), |register| Reply::RegisterAt { at: 0, register: Box::new(register) })
+            }),
             Request::ExportFile => self.read(|d| Reply::File(d.export_file())),
             Request::Xlsx { table, sheet } => match crate::report::to_xlsx(&table, &sheet) {
                 Ok(bytes) => Reply::File(bytes),

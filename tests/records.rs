@@ -1,13 +1,16 @@
-//! The committee's records through the document: the pledge (廉政承诺书) in versions, signed by
-//! the people who must sign, recorded on two copies at once and merged.
+//! The committee's records through the document: the pledge (廉政承诺书) in versions, duty
+//! cards, meetings and their flags, funds, rules, education, evaluations, and the summary
+//! frozen and filed; recorded on two copies at once and merged.
 
 use qingfeng::doc::{DocError, RegisterDoc, Stamp};
+use qingfeng::i18n::Locale;
 use qingfeng::model::{BodyRole, CardAction, CardStage, Date, Procedure, RuleStatus, Template};
+use qingfeng::report::{packet, summary_draft, summary_figures};
 use qingfeng::rules::{
     ActivityForm, BodyForm, CardForm, DepartmentForm, EvaluationForm, Form, FundCheckForm, LeadingGroupForm,
-    MeetingFlag, MeetingForm, PersonForm, PledgeForm, PostForm, RegulationForm, UnitForm, WarningForm, card_ledger,
-    current_pledge, evaluation_score, flagged_meetings, fund_coverage, has_approved_card, meeting_flags, must_sign,
-    not_signed, phase_progress, phases_in_order, rules_by_status, talks_due,
+    MeetingFlag, MeetingForm, PersonForm, PledgeForm, PostForm, RegulationForm, SummaryForm, UnitForm, WarningForm,
+    card_ledger, current_pledge, dashboard, evaluation_score, flagged_meetings, fund_coverage, has_approved_card,
+    meeting_flags, must_sign, not_signed, phase_progress, phases_in_order, rules_by_status, talks_due,
 };
 
 fn today() -> Date {
@@ -290,4 +293,57 @@ fn funds_rules_education_and_evaluations_are_kept_and_merged() {
     assert!(talks_due(doc.register()).is_empty());
     let reloaded = RegisterDoc::load(&doc.save()).unwrap();
     assert_eq!(reloaded.register(), doc.register());
+}
+
+#[test]
+fn the_summary_states_what_the_rules_count_and_its_filing_never_changes() {
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &stamp("", 0)).unwrap();
+    let wang = doc.add_member(&stamp("", 1), &PersonForm { name: "王家福".into(), ..Default::default() }).unwrap();
+    let fund = doc.register().funds.keys().next().unwrap().clone();
+    let check = FundCheckForm { date: "2026-11-02".into(), ..Default::default() };
+    doc.record_fund_check(&stamp(&wang, 2), &fund, &check).unwrap();
+    let (from, to): (Date, Date) = ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+
+    // The figures are the rules' own counts, and the draft states them.
+    let figures = summary_figures(doc.register(), from, to, today());
+    let overview = dashboard(doc.register(), today());
+    assert_eq!((figures.points, figures.phases), (overview.by_level, overview.phases_done));
+    assert_eq!(figures.funds, fund_coverage(doc.register(), "2026"));
+    assert_eq!(figures.funds, (1, 5));
+    assert_eq!(figures.pledges, (0, must_sign(doc.register()).len()));
+    let draft = summary_draft(doc.register(), &figures, from, to, Locale::ZhCn);
+    assert!(draft.contains("高桥小学") && draft.contains("纳入监管的资金5项，已检查1项"), "{draft}");
+
+    let form =
+        SummaryForm { title: "2026年度自评总结".into(), from: from.to_string(), to: to.to_string(), text: draft };
+    let summary = doc.create_entity(&stamp(&wang, 3), &form).unwrap();
+    let filing = doc.freeze_summary(&stamp(&wang, 4), &summary, "2026年度工作资料").unwrap();
+    let filed = doc.register().clone();
+    let heads = doc.register().filings[&filing].heads.clone();
+    // Frozen: its words stay, and it cannot be frozen twice.
+    let edited = SummaryForm { text: "改过的总结".into(), ..form };
+    assert!(matches!(doc.update_entity(&stamp(&wang, 5), &summary, &edited), Err(DocError::Invalid(_))));
+    assert!(doc.freeze_summary(&stamp(&wang, 6), &summary, "again").is_err());
+
+    // Later edits here and on another copy, merged: the filing reads back exactly as filed.
+    let mut other = doc.fork();
+    other.create_entity(&stamp(&wang, 7), &PersonForm { name: "朱忠云".into(), ..Default::default() }).unwrap();
+    doc.record_fund_check(&stamp(&wang, 8), &fund, &FundCheckForm { date: "2026-12-01".into(), ..Default::default() })
+        .unwrap();
+    doc.merge(&mut other).unwrap();
+    let reloaded = &mut RegisterDoc::load(&doc.save()).unwrap();
+    let then = reloaded.register_at_heads(&heads).unwrap();
+    let mut without_filing = filed.clone();
+    without_filing.filings.clear();
+    assert_eq!(then, without_filing, "the register as it was when filed (the filing itself came after)");
+    let bytes = |r: &qingfeng::model::Register| serde_json::to_vec(r).unwrap();
+    assert_eq!(bytes(&then), bytes(&doc.register_at_heads(&heads).unwrap()));
+    assert_ne!(doc.register(), &filed);
+
+    // The packet of the filed register holds its summary and the fund's one check of the time.
+    let tables = packet(&then, from, to, today(), Locale::ZhCn);
+    assert!(tables.iter().any(|t| t.rows.iter().any(|r| r.contains(&"2026年度自评总结".to_string()))));
+    let funds = tables.iter().find(|t| t.title == "资金监管").unwrap();
+    assert_eq!(funds.rows.iter().filter(|r| !r[3].is_empty()).count(), 1);
 }

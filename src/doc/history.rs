@@ -97,7 +97,12 @@ impl RegisterDoc {
     }
 
     fn fork_at(&mut self, hash: ChangeHash) -> Result<AutoCommit, DocError> {
-        self.doc.fork_at(&[hash]).map_err(|e| DocError::Write(e.to_string()))
+        self.fork_at_heads(&[hash])
+    }
+
+    /// The document as it was at `heads` (read-only).
+    pub(super) fn fork_at_heads(&mut self, heads: &[ChangeHash]) -> Result<AutoCommit, DocError> {
+        self.doc.fork_at(heads).map_err(|e| DocError::Write(e.to_string()))
     }
 
     /// The register as it was just after change `hash` (read-only).

@@ -20,7 +20,7 @@ use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, task_lines};
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
 /// one copy's entries would vanish behind the other's. Maps of kinds a later version fills are
 /// made now for the same reason.
-pub(super) const COLLECTIONS: [&str; 22] = [
+pub(super) const COLLECTIONS: [&str; 25] = [
     "people",
     "departments",
     "posts",
@@ -45,6 +45,9 @@ pub(super) const COLLECTIONS: [&str; 22] = [
     "bodies",
     "tasks",
     "activities",
+    "summaries",
+    "submissions",
+    "filings",
 ];
 
 /// Why the document could not be opened, merged or changed.

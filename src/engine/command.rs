@@ -8,10 +8,10 @@ use crate::model::{
     RiskLevel,
 };
 use crate::rules::{
-    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, EvaluationForm, Form,
-    FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm, OpinionForm, PersonForm,
+    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, EvaluationForm, FilingForm,
+    Form, FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm, OpinionForm, PersonForm,
     PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RecordRulesForm, RegulationForm, RiskForm,
-    RiskKindForm, SpotCheckForm, StepForm, TaskForm, UnitForm, WarningForm,
+    RiskKindForm, SpotCheckForm, StepForm, SubmissionForm, SummaryForm, TaskForm, UnitForm, WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -72,6 +72,18 @@ macro_rules! with_kind {
             }
             EntityKind::Card => {
                 type $e = crate::model::DutyCard;
+                $body
+            }
+            EntityKind::Filing => {
+                type $e = crate::model::Filing;
+                $body
+            }
+            EntityKind::Submission => {
+                type $e = crate::model::Submission;
+                $body
+            }
+            EntityKind::Summary => {
+                type $e = crate::model::Summary;
                 $body
             }
             EntityKind::Evaluation => {
@@ -137,6 +149,12 @@ pub enum AnyForm {
     Pledge(PledgeForm),
     /// 勤廉责任卡
     Card(CardForm),
+    /// 归档
+    Filing(FilingForm),
+    /// 报送记录
+    Submission(SubmissionForm),
+    /// 自评总结
+    Summary(SummaryForm),
     /// 廉政评议
     Evaluation(EvaluationForm),
     /// 廉政教育活动
@@ -193,6 +211,9 @@ entity_forms! {
     MatterForm => Matter,
     PledgeForm => Pledge,
     CardForm => Card,
+    FilingForm => Filing,
+    SubmissionForm => Submission,
+    SummaryForm => Summary,
     EvaluationForm => Evaluation,
     ActivityForm => Activity,
     RegulationForm => Regulation,
@@ -345,6 +366,18 @@ pub enum Command {
     },
     /// Sets the thresholds of spending review, tendering and evaluations.
     UpdateRecordRules(RecordRulesForm),
+    /// Makes a summary final and files the register with it (归档) under `name`.
+    FreezeSummary {
+        /// The summary.
+        summary: Id,
+        /// The filing's name.
+        name: String,
+    },
+    /// Files the register as it now stands under `name` (归档).
+    FileRegister {
+        /// The filing's name.
+        name: String,
+    },
     /// Records a check of a fund.
     FundCheck {
         /// The fund.
@@ -420,6 +453,9 @@ impl RegisterDoc {
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                     EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
+                    EntityKind::Filing => self.restore_entity::<FilingForm>(stamp, &id, hash),
+                    EntityKind::Submission => self.restore_entity::<SubmissionForm>(stamp, &id, hash),
+                    EntityKind::Summary => self.restore_entity::<SummaryForm>(stamp, &id, hash),
                     EntityKind::Evaluation => self.restore_entity::<EvaluationForm>(stamp, &id, hash),
                     EntityKind::Activity => self.restore_entity::<ActivityForm>(stamp, &id, hash),
                     EntityKind::Regulation => self.restore_entity::<RegulationForm>(stamp, &id, hash),
@@ -483,6 +519,8 @@ impl RegisterDoc {
             Command::ProcedureStep { meeting, remarks } => {
                 Outcome::Procedure(self.procedure_step(stamp, &meeting, &remarks)?)
             }
+            Command::FreezeSummary { summary, name } => Outcome::Created(self.freeze_summary(stamp, &summary, &name)?),
+            Command::FileRegister { name } => Outcome::Created(self.file_register(stamp, &name)?),
             Command::FundCheck { fund, form } => {
                 self.record_fund_check(stamp, &fund, &form)?;
                 Outcome::Done

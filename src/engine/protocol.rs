@@ -59,6 +59,11 @@ pub enum Request {
         /// The change.
         hash: String,
     },
+    /// The register as it stood at `heads` (hex): a filing (归档).
+    RegisterAtHeads {
+        /// The heads.
+        heads: Vec<String>,
+    },
     /// The open register as a `.qingfeng` file.
     ExportFile,
     /// A table as an XLSX workbook (built here: the XLSX writer is too large for the page).

@@ -40,6 +40,12 @@ pub enum EntityValue {
     Pledge(Pledge),
     /// 勤廉责任卡
     Card(DutyCard),
+    /// 归档
+    Filing(crate::model::Filing),
+    /// 报送记录
+    Submission(crate::model::Submission),
+    /// 自评总结
+    Summary(crate::model::Summary),
     /// 廉政评议
     Evaluation(crate::model::Evaluation),
     /// 廉政教育活动
@@ -109,6 +115,9 @@ impl ViewPatch {
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
             EntityKind::Card => entity_value(register, id, EntityValue::Card),
+            EntityKind::Filing => entity_value(register, id, EntityValue::Filing),
+            EntityKind::Submission => entity_value(register, id, EntityValue::Submission),
+            EntityKind::Summary => entity_value(register, id, EntityValue::Summary),
             EntityKind::Evaluation => entity_value(register, id, EntityValue::Evaluation),
             EntityKind::Activity => entity_value(register, id, EntityValue::Activity),
             EntityKind::Regulation => entity_value(register, id, EntityValue::Regulation),
@@ -138,6 +147,9 @@ impl ViewPatch {
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Filing(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Submission(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Summary(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Evaluation(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Activity(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Regulation(e))) => put(view, id, Some(e)),
@@ -159,6 +171,9 @@ impl ViewPatch {
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
                 (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
+                (EntityKind::Filing, None) => put::<crate::model::Filing>(view, id, None),
+                (EntityKind::Submission, None) => put::<crate::model::Submission>(view, id, None),
+                (EntityKind::Summary, None) => put::<crate::model::Summary>(view, id, None),
                 (EntityKind::Evaluation, None) => put::<crate::model::Evaluation>(view, id, None),
                 (EntityKind::Activity, None) => put::<crate::model::Activity>(view, id, None),
                 (EntityKind::Regulation, None) => put::<crate::model::Regulation>(view, id, None),

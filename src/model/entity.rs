@@ -69,11 +69,17 @@ pub enum EntityKind {
     Activity,
     /// 廉政评议
     Evaluation,
+    /// 自评总结
+    Summary,
+    /// 报送记录
+    Submission,
+    /// 归档
+    Filing,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 21] = [
+    pub const ALL: [EntityKind; 24] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -95,6 +101,9 @@ impl EntityKind {
         EntityKind::Regulation,
         EntityKind::Activity,
         EntityKind::Evaluation,
+        EntityKind::Summary,
+        EntityKind::Submission,
+        EntityKind::Filing,
     ];
 
     /// The key of this kind's map at the document root.
@@ -121,6 +130,9 @@ impl EntityKind {
             EntityKind::Regulation => "regulations",
             EntityKind::Activity => "activities",
             EntityKind::Evaluation => "evaluations",
+            EntityKind::Summary => "summaries",
+            EntityKind::Submission => "submissions",
+            EntityKind::Filing => "filings",
         }
     }
 
@@ -153,6 +165,9 @@ impl EntityKind {
             EntityKind::Regulation => "entity.regulation",
             EntityKind::Activity => "entity.activity",
             EntityKind::Evaluation => "entity.evaluation",
+            EntityKind::Summary => "entity.summary",
+            EntityKind::Submission => "entity.submission",
+            EntityKind::Filing => "entity.filing",
         }
     }
 }

@@ -155,3 +155,67 @@ pub struct Evaluation {
     pub archived: Option<Archived>,
 }
 entity!(Evaluation, EntityKind::Evaluation, evaluations, |e| e.year.clone());
+
+/// Who froze a summary, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Frozen {
+    /// The member (person id).
+    pub by: Id,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// 自评总结: the self-evaluation summary of a period, assembled from the register and edited;
+/// frozen once final, when its words stay as they are.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Summary {
+    /// 标题
+    pub title: String,
+    /// The period's first day, `YYYY-MM-DD`.
+    pub from: String,
+    /// The period's last day.
+    pub to: String,
+    /// 总结正文
+    #[serde(with = "super::text_serde")]
+    pub text: Text,
+    /// Set once final.
+    pub frozen: Option<Frozen>,
+    /// Set when archived.
+    pub archived: Option<Archived>,
+}
+entity!(Summary, EntityKind::Summary, summaries, |s| s.title.clone());
+
+/// 报送: what went to which body, and when.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Submission {
+    /// 报送日期
+    pub date: String,
+    /// 报送材料, e.g. 实施方案, 流程图, 评议结果
+    pub what: String,
+    /// 报送单位, e.g. 县纪委监委, 县教育局防控办
+    pub to: String,
+    /// 报送人 (person id).
+    pub by: Option<Id>,
+    /// 文号
+    pub reference: String,
+    /// Set when archived.
+    pub archived: Option<Archived>,
+}
+entity!(Submission, EntityKind::Submission, submissions, |s| format!("{} {}", s.date, s.what));
+
+/// 归档: the register frozen at the heads it had, under a name. The document keeps all its
+/// history, so the register as it was then can always be read back, whatever came after.
+#[derive(Debug, Clone, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Filing {
+    /// 名称, e.g. 2026年度腐败风险预警防控工作资料
+    pub name: String,
+    /// The document's heads when it was filed, as hex.
+    pub heads: Vec<String>,
+    /// The member who filed it (person id).
+    pub by: Id,
+    /// Unix seconds.
+    pub at: i64,
+    /// Set when archived (taken out of the list; the filing itself never changes).
+    pub archived: Option<Archived>,
+}
+entity!(Filing, EntityKind::Filing, filings, |f| f.name.clone());

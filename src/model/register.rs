@@ -7,9 +7,9 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Activity, Body, Complaint, Department, DutyCard, Entity, EntityKind, Evaluation, Fund, Id, LeadingGroup,
+    Activity, Body, Complaint, Department, DutyCard, Entity, EntityKind, Evaluation, Filing, Fund, Id, LeadingGroup,
     MatterReport, Measure, Meeting, Person, Phase, Pledge, Post, Publicity, Regulation, RiskKind, RiskPoint, Settings,
-    SpotCheck, Task, Unit, Warning,
+    SpotCheck, Submission, Summary, Task, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -118,6 +118,21 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub evaluations: BTreeMap<Id, Evaluation>,
+    /// 自评总结
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub summaries: BTreeMap<Id, Summary>,
+    /// 报送记录
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub submissions: BTreeMap<Id, Submission>,
+    /// 归档
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub filings: BTreeMap<Id, Filing>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -157,6 +172,9 @@ impl Register {
             EntityKind::Regulation => label::<Regulation>(self, id),
             EntityKind::Activity => label::<Activity>(self, id),
             EntityKind::Evaluation => label::<Evaluation>(self, id),
+            EntityKind::Summary => label::<Summary>(self, id),
+            EntityKind::Submission => label::<Submission>(self, id),
+            EntityKind::Filing => label::<Filing>(self, id),
         }
     }
 

@@ -26,7 +26,10 @@ pub use cases::{
 use meetings::AMOUNT_MAX;
 pub use meetings::{BodyForm, MeetingForm, RecordRulesForm};
 pub use plan::TaskForm;
-pub use records::{ActivityForm, CardForm, EvaluationForm, FundCheckForm, FundForm, PledgeForm, RegulationForm};
+pub use records::{
+    ActivityForm, CardForm, EvaluationForm, FilingForm, FundCheckForm, FundForm, PledgeForm, RegulationForm,
+    SubmissionForm, SummaryForm,
+};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]

@@ -36,6 +36,9 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Regulation => "regulation",
         EntityKind::Activity => "activity",
         EntityKind::Evaluation => "evaluation",
+        EntityKind::Summary => "summary",
+        EntityKind::Submission => "submission",
+        EntityKind::Filing => "filing",
     }
 }
 

@@ -23,6 +23,7 @@ mod review;
 mod risk;
 mod risks;
 mod rules;
+mod summary;
 mod sync;
 mod warnings;
 
@@ -49,6 +50,7 @@ pub use review::ReviewPage;
 pub use risk::RiskPage;
 pub use risks::RisksPage;
 pub use rules::RulesPage;
+pub use summary::{FilingPage, PacketPage, SummaryPage, SummarySheetPage};
 pub use sync::{EXPORT_REMINDER_DAYS, SyncPage};
 pub use warnings::WarningsPage;
 

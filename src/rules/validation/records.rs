@@ -3,8 +3,8 @@
 
 use super::{AMOUNT_MAX, Check, Form, Invalid, LINE_MAX, NAME_MAX, Reason, TEXT_MAX};
 use crate::model::{
-    Activity, CardStage, Date, Department, DutyCard, EducationKind, Evaluation, Fund, FundCheck, Id, Person, Pledge,
-    Register, Regulation, RuleStatus, Talk,
+    Activity, CardStage, Date, Department, DutyCard, EducationKind, Evaluation, Filing, Fund, FundCheck, Id, Person,
+    Pledge, Register, Regulation, RuleStatus, Submission, Summary, Talk,
 };
 
 /// One version of the pledge. Creating one makes the next version; a version someone signed
@@ -400,4 +400,130 @@ fn year(c: &mut Check, value: &str) -> String {
         c.refuse("year", Reason::Range { min: 2000, max: 2099 });
     }
     year
+}
+
+/// 自评总结: its title, period and text; the text stays once the summary is frozen.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SummaryForm {
+    /// 标题 (required)
+    pub title: String,
+    /// The period's first day (required).
+    pub from: String,
+    /// The period's last day (required, not before `from`).
+    pub to: String,
+    /// 总结正文 (required)
+    pub text: String,
+}
+
+impl Form for SummaryForm {
+    type Target = Summary;
+
+    fn from_target(s: &Summary) -> Self {
+        Self { title: s.title.clone(), from: s.from.clone(), to: s.to.clone(), text: s.text.as_str().to_string() }
+    }
+
+    fn apply(&self, summary: &mut Summary, _: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let title = c.text("title", &self.title, true, LINE_MAX);
+        let (from, to) = (c.date("from", &self.from), c.date("to", &self.to));
+        for (field, value, day) in [("from", &self.from, from), ("to", &self.to, to)] {
+            if day.is_none() && value.trim().is_empty() {
+                c.refuse(field, Reason::Required);
+            }
+        }
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            c.refuse("to", Reason::EndBeforeStart);
+        }
+        let text = c.text("text", &self.text, true, TEXT_MAX * 4);
+        let changed = title != summary.title
+            || text != summary.text.as_str()
+            || from.map(|d| d.to_string()).unwrap_or_default() != summary.from
+            || to.map(|d| d.to_string()).unwrap_or_default() != summary.to;
+        if summary.frozen.is_some() && changed {
+            c.refuse("text", Reason::NotNow);
+        }
+        c.finish()?;
+        summary.title = title;
+        summary.from = from.map(|d| d.to_string()).unwrap_or_default();
+        summary.to = to.map(|d| d.to_string()).unwrap_or_default();
+        summary.text.update(text);
+        Ok(())
+    }
+}
+
+/// 报送: what, to whom, when, by whom.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubmissionForm {
+    /// 报送日期 (required).
+    pub date: String,
+    /// 报送材料 (required)
+    pub what: String,
+    /// 报送单位 (required)
+    pub to: String,
+    /// 报送人 (optional person id).
+    pub by: String,
+    /// 文号
+    pub reference: String,
+}
+
+impl Form for SubmissionForm {
+    type Target = Submission;
+
+    fn from_target(s: &Submission) -> Self {
+        Self {
+            date: s.date.clone(),
+            what: s.what.clone(),
+            to: s.to.clone(),
+            by: s.by.clone().unwrap_or_default(),
+            reference: s.reference.clone(),
+        }
+    }
+
+    fn apply(&self, submission: &mut Submission, register: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let date = c.date("date", &self.date);
+        if date.is_none() && self.date.trim().is_empty() {
+            c.refuse("date", Reason::Required);
+        }
+        let what = c.text("what", &self.what, true, LINE_MAX);
+        let to = c.text("to", &self.to, true, NAME_MAX);
+        let by = c.reference::<Person>("by", &self.by, submission.by.as_ref(), register);
+        let reference = c.text("reference", &self.reference, false, LINE_MAX);
+        c.finish()?;
+        submission.date = date.map(|d| d.to_string()).unwrap_or_default();
+        submission.what = what;
+        submission.to = to;
+        submission.by = by;
+        submission.reference = reference;
+        Ok(())
+    }
+}
+
+/// 归档: its name. A filing is made by filing the register (which records the heads); this
+/// form only renames one, and is refused for a filing without heads.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilingForm {
+    /// 名称 (required)
+    pub name: String,
+}
+
+impl Form for FilingForm {
+    type Target = Filing;
+
+    fn from_target(f: &Filing) -> Self {
+        Self { name: f.name.clone() }
+    }
+
+    fn apply(&self, filing: &mut Filing, _: &Register) -> Result<(), Vec<Invalid>> {
+        let mut c = Check::default();
+        let name = c.text("name", &self.name, true, LINE_MAX);
+        if filing.heads.is_empty() {
+            c.refuse("name", Reason::NotNow);
+        }
+        c.finish()?;
+        filing.name = name;
+        Ok(())
+    }
 }

@@ -489,6 +489,20 @@ impl Session {
         )
     }
 
+    /// The register as it stood at `heads()` (a filing).
+    pub fn register_at_heads(
+        &self,
+        heads: impl Fn() -> Option<Vec<String>> + 'static,
+    ) -> RwSignal<Option<(i64, Register)>, LocalStorage> {
+        self.ask_tracked(
+            move || heads().map(|heads| Request::RegisterAtHeads { heads }),
+            |reply| match reply {
+                Reply::RegisterAt { at, register } => Some((at, *register)),
+                _ => None,
+            },
+        )
+    }
+
     /// The open register as a `.qingfeng` file, handed to `done` with its name. Remembers when.
     pub fn export_file(&self, done: impl FnOnce(Option<(String, Vec<u8>)>) + 'static) {
         let Some(name) = self.with(|r| export_file_name(&r.unit.name, today())) else {

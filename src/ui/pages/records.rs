@@ -82,6 +82,15 @@ pub fn RecordsPage() -> impl IntoView {
                         "records-evaluations",
                         tr.f("records.evaluations_state", &[("n", &n(talks_due(r).len()))]),
                     ),
+                    (
+                        "/summary",
+                        "filing.page_title",
+                        "records-summary",
+                        tr.f(
+                            "filing.count",
+                            &[("n", &n(r.filings.values().filter(|f| f.archived.is_none()).count()))],
+                        ),
+                    ),
                 ]
             })
             .unwrap_or_default()
