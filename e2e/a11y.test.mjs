@@ -7,7 +7,7 @@ import { Profile, eventually } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'org', 'plan', 'records', 'pledges', 'cards', 'meetings', 'funds', 'rules', 'evaluations', 'history', 'sync'];
+const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'org', 'plan', 'records', 'pledges', 'cards', 'meetings', 'funds', 'rules', 'evaluations', 'summary', 'history', 'sync'];
 
 /** Waits until the page at an address ending in `path` shows its heading. */
 async function shown(app, path) {

@@ -3,6 +3,9 @@
 // list; a revised text is a new version that everyone signs again; it prints on A4 alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Profile, eventually, expectCount, expectText } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
@@ -229,6 +232,64 @@ test('a phase is done when its tasks are, an overdue task is flagged, and the �
     await expectText(first, '已完成6/6项');
     assert.equal(await first.getAttribute('data-complete'), 'true');
     await expectCount(app.page.locator('[data-testid="four-have-item"][data-done="true"]'), 4);
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
+
+test('the summary is drafted, frozen and filed, and the filing reads the same after a later edit', async () => {
+  const profile = new Profile();
+  try {
+    const app = new App(await profile.open());
+    await app.createRegister({ name: '高桥小学' });
+    await app.iAm('王家福');
+    await app.goto('funds');
+    await app.id('fund-check-fund').selectOption({ label: '生均公用经费' });
+    await app.id('fund-check-findings').fill('');
+    await app.id('fund-check-save').click();
+    await expectText(app.id('fund-check-notice'), '已登记检查');
+    await expectText(app.id('fund-coverage'), '已检查资金1/5项');
+
+    // Drafted from the register: it states what the register holds.
+    await app.goto('summary');
+    await app.id('summary-draft').click();
+    await expectText(app.id('summary-text'), '纳入监管的资金5项，已检查1项');
+    await app.id('summary-freeze').click();
+    const banner = app.id('filing-banner');
+    await expectText(banner, '只读');
+    const filingUrl = app.page.url();
+    await expectText(app.id('packet-contents'), '资金监管');
+    const before = await app.id('packet').innerText();
+    assert.match(before, /生均公用经费/);
+
+    // A later edit: a second check and a new person. The register moves on; the filing does not.
+    await app.goto('funds');
+    await app.id('fund-check-fund').selectOption({ label: '教师绩效工资资金' });
+    await app.id('fund-check-save').click();
+    await expectText(app.id('fund-coverage'), '已检查资金2/5项');
+    await app.goto('summary');
+    await expectCount(app.id('filing-row'), 1);
+    await expectText(app.row('summary', '自评总结'), '定稿');
+    await app.page.goto(filingUrl);
+    await expectText(app.id('filing-banner'), '只读');
+    await eventually(async () => assert.equal(await app.id('packet').innerText(), before));
+
+    // The packet prints: a contents page, then each record on its own page.
+    await app.page.emulateMedia({ media: 'print' });
+    assert.equal(await app.id('packet-print').isVisible(), false);
+    const sections = await app.id('packet-section').count();
+    assert.ok(sections >= 10, `${sections} sections`);
+    const breaks = await app.id('packet-section').first().evaluate((s) => getComputedStyle(s).breakBefore);
+    assert.equal(breaks, 'page');
+    // The pages as the printer gets them: the cover with its contents, then a page or more each.
+    const pdf = (await app.page.pdf({ format: 'A4' })).toString('latin1');
+    const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.ok(pages >= sections + 1, `${pages} pages for ${sections} sections`);
+    const shots = process.env.SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'qingfeng-packet-'));
+    await app.id('packet').locator('.packet-cover').screenshot({ path: join(shots, 'packet-cover.png') });
+    await app.id('packet-section').nth(7).screenshot({ path: join(shots, 'packet-funds.png') });
+    await app.page.emulateMedia({ media: 'screen' });
     assert.deepEqual(profile.errors, []);
   } finally {
     await profile.dispose();

@@ -83,6 +83,34 @@ await app.id('meeting-spending').selectOption('building');
 await app.id('meeting-amount').fill('68000');
 await app.id('meeting-save').click();
 await app.id('meeting-flag-row').waitFor();
+// 资金监管, 制度, 廉政教育, 廉政评议: a check, a rule in force, a party lesson, a score below the mark.
+await app.goto('funds');
+await app.id('fund-check-fund').selectOption({ label: '生均公用经费' });
+await app.id('fund-check-checker').selectOption({ label: '陈继荣' });
+await app.id('fund-check-save').click();
+await app.id('fund-check-row').first().waitFor();
+await app.goto('rules');
+await app.row('rule', '校务会记录制度').getByTestId('rule-edit').click();
+await app.id('rule-status').selectOption('in_force');
+await app.id('rule-in_force').fill(ahead(-60));
+await app.id('rule-save').click();
+await app.id('activity-date').fill(ahead(-20));
+await app.id('activity-kind').selectOption('party_lesson');
+await app.id('activity-title').fill('廉政党课：守住底线，廉洁从教');
+await app.id('activity-headcount').fill('46');
+await app.id('activity-save').click();
+await app.id('activity-row').first().waitFor();
+await app.goto('evaluations');
+await app.id('evaluation-person').selectOption({ label: '黄军华' });
+await app.id('evaluation-year').fill(String(new Date().getFullYear()));
+for (const [field, score] of [['own', '85'], ['peers', '76'], ['leaders', '78']]) await app.id(`evaluation-${field}`).fill(score);
+await app.id('evaluation-save').click();
+await app.id('talk-due-row').waitFor();
+// 总结归档: a draft summary, made final; the register filed.
+await app.goto('summary');
+await app.id('summary-draft').click();
+await app.id('summary-freeze').click();
+await app.id('filing-banner').waitFor();
 for (const locale of ['zh-CN', 'en']) {
   await app.id('lang-switch').selectOption(locale);
   await app.goto('risks');
@@ -130,6 +158,19 @@ for (const locale of ['zh-CN', 'en']) {
   await app.id('open-matters').click();
   await app.id('matter-row').first().waitFor();
   await page.screenshot({ path: `${out}/matters-${locale}.png`, fullPage: true });
+  for (const section of ['records', 'plan', 'funds', 'rules', 'evaluations', 'summary']) {
+    await app.goto(section);
+    await page.locator('main h1').first().waitFor();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${out}/${section}-${locale}.png`, fullPage: true });
+  }
+  await app.id('filing-row').locator('a').first().click();
+  await app.id('packet-contents').waitFor();
+  await page.screenshot({ path: `${out}/filing-${locale}.png`, fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${out}/packet-print-${locale}.png`, fullPage: true });
+  await page.pdf?.({ path: `${out}/packet-${locale}.pdf`, format: 'A4' }).catch(() => {});
+  await page.emulateMedia({ media: 'screen' });
   await app.goto('meetings');
   await app.id('meeting-row').first().waitFor();
   await page.screenshot({ path: `${out}/meetings-${locale}.png`, fullPage: true });
@@ -160,6 +201,11 @@ await page.screenshot({ path: `${out}/dashboard-zh-CN-390.png`, fullPage: true }
 await app.goto('meetings');
 await app.id('meeting-row').first().waitFor();
 await page.screenshot({ path: `${out}/meetings-zh-CN-390.png`, fullPage: true });
+for (const section of ['records', 'plan', 'evaluations']) {
+  await app.goto(section);
+  await page.locator('main h1').first().waitFor();
+  await page.screenshot({ path: `${out}/${section}-zh-CN-390.png`, fullPage: true });
+}
 await page.setViewportSize({ width: 1280, height: 900 });
 await page.waitForTimeout(4000);
 await page.evaluate(() => localStorage.setItem('qingfeng.test.open_delay_ms', '3000'));

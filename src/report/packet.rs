@@ -255,12 +255,13 @@ pub fn packet(register: &Register, from: Date, to: Date, today: Date, locale: Lo
     let mut checks = Vec::new();
     for fund in register.funds.values().filter(|f| f.archived.is_none()) {
         let department = fund.department.as_ref().and_then(|d| register.departments.get(d)).map(|d| d.name.clone());
+        let amount = if fund.amount == 0 { String::new() } else { yuan(fund.amount) };
         let dated: Vec<_> = fund.checks.values().filter(|c| in_period(&c.date)).collect();
         if dated.is_empty() {
             checks.push(vec![
                 fund.name.clone(),
                 department.clone().unwrap_or_default(),
-                yuan(fund.amount),
+                amount.clone(),
                 String::new(),
                 text(locale, "fund.never_checked").to_string(),
             ]);
@@ -274,7 +275,7 @@ pub fn packet(register: &Register, from: Date, to: Date, today: Date, locale: Lo
             checks.push(vec![
                 fund.name.clone(),
                 department.clone().unwrap_or_default(),
-                yuan(fund.amount),
+                amount.clone(),
                 check.date.clone(),
                 findings,
             ]);

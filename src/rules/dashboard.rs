@@ -5,6 +5,7 @@ use super::meetings::flagged_meetings;
 use super::plan::{overdue_tasks, phase_progress};
 use super::pledges::{key_post_gaps, not_signed};
 use super::publicity::{RoundState, round_state};
+use super::records::talks_due;
 use super::responsibility::graded_responsibility;
 use super::review::Stages;
 use super::signals::{signals, unchecked_risks};
@@ -46,6 +47,8 @@ pub struct Dashboard {
     pub overdue_tasks: usize,
     /// Meeting records the rules flag (末位表态, 民主理财, 招标).
     pub flagged_meetings: usize,
+    /// Evaluations below the pass mark with no talk yet (廉政谈话).
+    pub talks_due: usize,
     /// Warnings whose case is not closed.
     pub open_cases: usize,
     /// Of those, cases whose written answer is overdue.
@@ -133,6 +136,7 @@ pub fn dashboard(register: &Register, today: Date) -> Dashboard {
     d.phases_done = (done, phases.len());
     d.overdue_tasks = overdue_tasks(register, today).len();
     d.flagged_meetings = flagged_meetings(register).len();
+    d.talks_due = talks_due(register).len();
     for warning in register.warnings.values().filter(|w| w.archived.is_none()) {
         match Case::of(warning).column(today) {
             BoardColumn::Closed => {}

@@ -137,6 +137,18 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="tile-figure">{move || figures.with(|f| f.key_post_gaps)}</span>
                     <span class="tile-label">{move || tr.t("dashboard.key_post_gaps")}</span>
                 </A>
+                <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link warn" attr:data-testid="count-overdue-tasks">
+                    <span class="tile-figure">{move || figures.with(|f| f.overdue_tasks)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.overdue_tasks")}</span>
+                </A>
+                <A href=move || format!("/r/{}/meetings", rid()) attr:class="tile link warn" attr:data-testid="count-meeting-flags">
+                    <span class="tile-figure">{move || figures.with(|f| f.flagged_meetings)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.flagged_meetings")}</span>
+                </A>
+                <A href=move || format!("/r/{}/evaluations", rid()) attr:class="tile link warn" attr:data-testid="count-talks-due">
+                    <span class="tile-figure">{move || figures.with(|f| f.talks_due)}</span>
+                    <span class="tile-label">{move || tr.t("dashboard.talks_due")}</span>
+                </A>
                 <A href=move || format!("/r/{}/plan", rid()) attr:class="tile link" attr:data-testid="count-phases">
                     <span class="tile-figure">{move || figures.with(|f| format!("{}/{}", f.phases_done.0, f.phases_done.1))}</span>
                     <span class="tile-label">{move || tr.t("dashboard.phases_done")}</span>

@@ -197,11 +197,15 @@ fn timeline_svg(t: Timeline, tr: crate::ui::tr::Tr) -> impl IntoView {
     let width = LABEL + t.days as f64 * DAY + 20.0;
     let height = 28.0 + t.bars.len() as f64 * ROW;
     let x = move |day: i64| LABEL + day as f64 * DAY;
-    // A tick on the first of each month.
-    let ticks: Vec<(f64, String)> = (0..t.days)
-        .map(|d| (d, t.start.add_days(d)))
-        .filter(|(d, date)| date.day() == 1 || *d == 0)
-        .map(|(d, date)| (x(d), format!("{}-{:02}", date.year(), date.month())))
+    // A tick on the first of each month, and on the first day when no month starts soon after.
+    let firsts = (0..t.days).filter(|d| t.start.add_days(*d).day() == 1);
+    let ticks: Vec<(f64, String)> = std::iter::once(0)
+        .filter(|_| (0..t.days).find(|d| t.start.add_days(*d).day() == 1).is_none_or(|d| d > 12))
+        .chain(firsts)
+        .map(|d| {
+            let date = t.start.add_days(d);
+            (x(d), format!("{}-{:02}", date.year(), date.month()))
+        })
         .collect();
     let today_x = x(t.today) + DAY / 2.0;
     view! {

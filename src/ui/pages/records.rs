@@ -86,10 +86,7 @@ pub fn RecordsPage() -> impl IntoView {
                         "/summary",
                         "filing.page_title",
                         "records-summary",
-                        tr.f(
-                            "filing.count",
-                            &[("n", &n(r.filings.values().filter(|f| f.archived.is_none()).count()))],
-                        ),
+                        tr.f("filing.count", &[("n", &n(r.filings.values().filter(|f| f.archived.is_none()).count()))]),
                     ),
                 ]
             })

@@ -277,10 +277,30 @@ fn Packet(register: Register, from: Date, to: Date, filed: Option<(String, i64)>
     let tables: Vec<Table> = packet(&register, from, to, today(), tr.locale());
     let unit = register.unit.name.clone();
     let contents: Vec<(usize, String)> = tables.iter().enumerate().map(|(i, t)| (i + 1, t.title.clone())).collect();
+    // A filing exports as the packet's tables, with what was filed and when: read-only data.
+    let export = filed.clone().map(|(name, at)| {
+        let json = serde_json::json!({
+            "unit": unit,
+            "filing": name,
+            "filed_at": format_time(at),
+            "period": [from.to_string(), to.to_string()],
+            "tables": tables,
+        });
+        (format!("{unit}-{name}.json"), serde_json::to_string_pretty(&json).unwrap_or_default())
+    });
+    let notice = RwSignal::new(None::<(bool, String)>);
     view! {
         <div class="no-print actions">
             <button type="button" class="primary" data-testid="packet-print" on:click=move |_| { let _ = window().print(); }>{move || tr.t("packet.print")}</button>
+            {export.map(|(file, json)| view! {
+                <button type="button" data-testid="filing-export" on:click=move |_| {
+                    if let Err(e) = crate::ui::files::download(&file, json.as_bytes(), "application/json") {
+                        notice.set(Some((false, e)));
+                    }
+                }>{move || tr.t("filing.export")}</button>
+            })}
         </div>
+        <div class="no-print"><FormNotice notice testid="filing-export-notice"/></div>
         {filed.map(|(name, at)| view! {
             <p class="notice ok no-print" data-testid="filing-banner">{tr.f("filing.read_only", &[("name", &name), ("time", &format_time(at))])}</p>
         })}
