@@ -291,6 +291,28 @@ impl Check {
         value.parse().map_err(|e| self.refuse(field, Reason::from(e))).ok()
     }
 
+    /// A date that must be given.
+    fn required_date(&mut self, field: &'static str, value: &str) -> Option<Date> {
+        if value.trim().is_empty() {
+            self.refuse(field, Reason::Required);
+            return None;
+        }
+        self.date(field, value)
+    }
+
+    /// An optional choice among coded values ("" is none).
+    fn choice<T>(&mut self, field: &'static str, value: &str, from_code: fn(&str) -> Option<T>) -> Option<T> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let chosen = from_code(value);
+        if chosen.is_none() {
+            self.refuse(field, Reason::Choice);
+        }
+        chosen
+    }
+
     /// A name no other active entity of kind `E` has.
     fn unique_name<E: Entity>(&mut self, field: &'static str, name: &str, register: &Register, me: &E) {
         let taken = E::all(register).values().any(|other| other.is_active() && other != me && other.label() == name);

@@ -93,10 +93,7 @@ impl Form for ComplaintForm {
         if channel.is_none() {
             c.refuse("channel", Reason::Choice);
         }
-        let received = c.date("received", &self.received);
-        if received.is_none() && self.received.trim().is_empty() {
-            c.refuse("received", Reason::Required);
-        }
+        let received = c.required_date("received", &self.received);
         let current_person = (!complaint.person.is_empty()).then_some(&complaint.person);
         let person = c.reference::<Person>("person", &self.person, current_person, register);
         let current_department = (!complaint.department.is_empty()).then_some(&complaint.department);
@@ -194,10 +191,7 @@ impl Form for WarningForm {
             }
         };
         let problem = c.text("problem", &self.problem, true, TEXT_MAX);
-        let raised = c.date("raised", &self.raised);
-        if raised.is_none() && self.raised.trim().is_empty() {
-            c.refuse("raised", Reason::Required);
-        }
+        let raised = c.required_date("raised", &self.raised);
         c.finish()?;
         warning.level = level.unwrap_or_default();
         warning.source = source.unwrap_or_default();
@@ -243,10 +237,7 @@ impl StepForm {
         if kind.is_none() {
             c.refuse("kind", Reason::Choice);
         }
-        let date = c.date("date", &self.date);
-        if date.is_none() && self.date.trim().is_empty() {
-            c.refuse("date", Reason::Required);
-        }
+        let date = c.required_date("date", &self.date);
         let needs_text = matches!(kind, Some(StepKind::Answer | StepKind::Reject));
         let text = c.text("text", &self.text, needs_text, TEXT_MAX);
         let mut measures = Vec::new();

@@ -113,20 +113,8 @@ impl Form for MeetingForm {
         let mut c = Check::default();
         let current = (!meeting.body.is_empty()).then_some(&meeting.body);
         let body = c.required_reference::<Body>("body", &self.body, current, register);
-        let date = c.date("date", &self.date);
-        if date.is_none() && self.date.trim().is_empty() {
-            c.refuse("date", Reason::Required);
-        }
-        let matter = match self.matter.trim() {
-            "" => None,
-            code => {
-                let matter = MajorMatter::from_code(code);
-                if matter.is_none() {
-                    c.refuse("matter", Reason::Choice);
-                }
-                matter
-            }
-        };
+        let date = c.required_date("date", &self.date);
+        let matter = c.choice("matter", &self.matter, MajorMatter::from_code);
         let topic = c.text("topic", &self.topic, true, LINE_MAX);
         let attendees = c.reference_set::<Person>("attendees", &self.attendees, &meeting.attendees, register);
         let mut speakers: Vec<Id> = Vec::new();
@@ -145,14 +133,7 @@ impl Form for MeetingForm {
         let votes_for = votes(&mut c, "votes_for", &self.votes_for);
         let votes_against = votes(&mut c, "votes_against", &self.votes_against);
         let votes_abstain = votes(&mut c, "votes_abstain", &self.votes_abstain);
-        let spending = match self.spending.trim() {
-            "" => Some(Spending::None),
-            code => Spending::from_code(code),
-        };
-        if spending.is_none() {
-            c.refuse("spending", Reason::Choice);
-        }
-        let spending = spending.unwrap_or_default();
+        let spending = c.choice("spending", &self.spending, Spending::from_code).unwrap_or_default();
         let amount = if self.amount.trim().is_empty() { 0 } else { c.number("amount", &self.amount, 0, AMOUNT_MAX) };
         if spending != Spending::None && amount == 0 {
             c.refuse("amount", Reason::Required);

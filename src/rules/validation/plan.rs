@@ -1,6 +1,6 @@
 //! The form of a phase's task.
 
-use super::{Check, Form, Invalid, LINE_MAX, Reason, TEXT_MAX};
+use super::{Check, Form, Invalid, LINE_MAX, TEXT_MAX};
 use crate::model::{FourHave, Meeting, Person, Phase, Register, Task};
 
 /// 任务: what, who, by when, done when, and its evidence.
@@ -54,16 +54,7 @@ impl Form for TaskForm {
         let evidence = c.text("evidence", &self.evidence, false, TEXT_MAX);
         let reference = c.text("reference", &self.reference, false, LINE_MAX);
         let meeting = c.reference::<Meeting>("meeting", &self.meeting, task.meeting.as_ref(), register);
-        let four = match self.four.trim() {
-            "" => None,
-            code => {
-                let four = FourHave::from_code(code);
-                if four.is_none() {
-                    c.refuse("four", Reason::Choice);
-                }
-                four
-            }
-        };
+        let four = c.choice("four", &self.four, FourHave::from_code);
         c.finish()?;
         task.phase = phase;
         task.what = what;

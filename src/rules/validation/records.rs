@@ -29,10 +29,7 @@ impl Form for PledgeForm {
     fn apply(&self, pledge: &mut Pledge, register: &Register) -> Result<(), Vec<Invalid>> {
         let mut c = Check::default();
         let title = c.text("title", &self.title, true, NAME_MAX);
-        let issued = c.date("issued", &self.issued);
-        if issued.is_none() && self.issued.trim().is_empty() {
-            c.refuse("issued", Reason::Required);
-        }
+        let issued = c.required_date("issued", &self.issued);
         let text = c.text("text", &self.text, true, TEXT_MAX);
         if !pledge.signatures.is_empty() && (text != pledge.text.as_str() || title != pledge.title) {
             c.refuse("text", Reason::Signed);
@@ -166,10 +163,7 @@ impl FundCheckForm {
     /// The check as recorded by `by` at `at`, or what is wrong with the form.
     pub fn check(&self, register: &Register, by: &str, at: i64) -> Result<FundCheck, Vec<Invalid>> {
         let mut c = Check::default();
-        let date = c.date("date", &self.date);
-        if date.is_none() && self.date.trim().is_empty() {
-            c.refuse("date", Reason::Required);
-        }
+        let date = c.required_date("date", &self.date);
         let checker = c.reference::<Person>("checker", &self.checker, None, register);
         let findings = c.text("findings", &self.findings, self.problem, TEXT_MAX);
         c.finish()?;
@@ -289,10 +283,7 @@ impl Form for ActivityForm {
 
     fn apply(&self, activity: &mut Activity, register: &Register) -> Result<(), Vec<Invalid>> {
         let mut c = Check::default();
-        let date = c.date("date", &self.date);
-        if date.is_none() && self.date.trim().is_empty() {
-            c.refuse("date", Reason::Required);
-        }
+        let date = c.required_date("date", &self.date);
         let kind = EducationKind::from_code(self.kind.trim());
         if kind.is_none() {
             c.refuse("kind", Reason::Choice);
@@ -483,10 +474,7 @@ impl Form for SubmissionForm {
 
     fn apply(&self, submission: &mut Submission, register: &Register) -> Result<(), Vec<Invalid>> {
         let mut c = Check::default();
-        let date = c.date("date", &self.date);
-        if date.is_none() && self.date.trim().is_empty() {
-            c.refuse("date", Reason::Required);
-        }
+        let date = c.required_date("date", &self.date);
         let what = c.text("what", &self.what, true, LINE_MAX);
         let to = c.text("to", &self.to, true, NAME_MAX);
         let by = c.reference::<Person>("by", &self.by, submission.by.as_ref(), register);
