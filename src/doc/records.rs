@@ -35,7 +35,7 @@ impl RegisterDoc {
     pub fn freeze_summary(&mut self, stamp: &Stamp, id: &str, name: &str) -> Result<Id, DocError> {
         let mut summary = self.fresh_entity::<Summary>(id)?;
         if summary.frozen.is_some() {
-            return Err(DocError::Invalid(vec![Invalid { field: "text", reason: Reason::NotNow }]));
+            return Err(DocError::Invalid(vec![Invalid { field: "text", reason: Reason::Fixed }]));
         }
         summary.frozen = Some(Frozen { by: stamp.author.clone(), at: stamp.at });
         self.write_entity(stamp, Action::Update, id, &summary)?;

@@ -97,6 +97,12 @@ pub enum Reason {
     /// Words someone has signed, which stay as they were signed.
     #[error("already signed")]
     Signed,
+    /// Words handed on or made final (a submitted duty card, a frozen summary), which stay.
+    #[error("handed on or final: it cannot change")]
+    Fixed,
+    /// A speaker who is not among the attendees.
+    #[error("not among the attendees")]
+    NotAttending,
     /// Weights that do not add up to 100 percent.
     #[error("the weights must add up to 100")]
     WeightsSum,
@@ -135,6 +141,8 @@ impl Reason {
             Reason::TooLate { .. } => "invalid.too_late",
             Reason::Signed => "invalid.signed",
             Reason::WeightsSum => "invalid.weights_sum",
+            Reason::Fixed => "invalid.fixed",
+            Reason::NotAttending => "invalid.not_attending",
         }
     }
 }

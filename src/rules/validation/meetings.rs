@@ -121,7 +121,7 @@ impl Form for MeetingForm {
         for id in &self.speakers {
             let id = id.trim();
             if !attendees.contains_key(id) {
-                c.refuse("speakers", Reason::Choice);
+                c.refuse("speakers", Reason::NotAttending);
             } else if !speakers.iter().any(|s| s == id) {
                 speakers.push(id.to_string());
             }

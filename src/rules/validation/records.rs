@@ -92,7 +92,7 @@ impl Form for CardForm {
         let changed =
             duties != card.duties.as_str() || tasks != card.tasks.as_str() || conduct != card.conduct.as_str();
         if card.stage != CardStage::Filling && changed {
-            c.refuse("duties", Reason::NotNow);
+            c.refuse("duties", Reason::Fixed);
         }
         c.finish()?;
         card.person = person;
@@ -433,7 +433,7 @@ impl Form for SummaryForm {
             || from.map(|d| d.to_string()).unwrap_or_default() != summary.from
             || to.map(|d| d.to_string()).unwrap_or_default() != summary.to;
         if summary.frozen.is_some() && changed {
-            c.refuse("text", Reason::NotNow);
+            c.refuse("text", Reason::Fixed);
         }
         c.finish()?;
         summary.title = title;
@@ -508,7 +508,7 @@ impl Form for FilingForm {
         let mut c = Check::default();
         let name = c.text("name", &self.name, true, LINE_MAX);
         if filing.heads.is_empty() {
-            c.refuse("name", Reason::NotNow);
+            c.refuse("name", Reason::Fixed);
         }
         c.finish()?;
         filing.name = name;

@@ -60,8 +60,10 @@ fn meeting_fields(form: RwSignal<MeetingForm>, errors: RwSignal<Vec<Invalid>>) -
     let (tr, session) = (app.tr, app.session);
     let bodies = Signal::derive(move || session.with_kind::<Body, _>(Body::choices).unwrap_or_default());
     let people = Signal::derive(move || session.with_kind::<Person, _>(Person::choices).unwrap_or_default());
+    // Speakers come from the attendees; one no longer ticked as attending keeps their name in
+    // the order until taken out (the save is refused beside the field until then).
     let attending = Signal::derive(move || {
-        let chosen = form.with(|f| f.attendees.clone());
+        let chosen = form.with(|f| [f.attendees.clone(), f.speakers.clone()].concat());
         people.get().into_iter().filter(|(id, _)| chosen.contains(id)).collect::<Vec<_>>()
     });
     let matters = Signal::derive(move || {
