@@ -8,6 +8,7 @@
 mod cards;
 mod cases;
 mod change_note;
+mod charts;
 mod conflicts;
 mod fold;
 mod history;

@@ -34,6 +34,7 @@ macro_rules! coded {
 }
 
 mod card;
+mod chart;
 mod date;
 mod entity;
 mod measure;
@@ -52,6 +53,7 @@ mod text_serde;
 mod warning;
 
 pub use card::{CardAction, CardStage, CardStep, DutyCard};
+pub use chart::{ChartEdge, ChartNode, Flowchart, NodeKind, Place};
 pub use date::{Date, DateError};
 pub use entity::{Archived, Entity, EntityKind, Id, new_id};
 pub use measure::{Measure, MeasureStage, MeasureStatus};
@@ -71,7 +73,8 @@ pub use review::{
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
 pub use settings::{Dismissed, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
 pub use template::{
-    Template, TemplateBody, TemplateFourHave, TemplateFund, TemplatePhase, TemplatePledge, TemplatePost, TemplateRisk,
+    Template, TemplateBody, TemplateChart, TemplateEdge, TemplateFourHave, TemplateFund, TemplateNode, TemplatePhase,
+    TemplatePledge, TemplatePost, TemplateRisk,
 };
 pub use warning::{
     Channel, Complaint, Disposal, MatterKind, MatterReport, Sealed, Source, SpotCheck, Step, StepKind, Target, Warning,

@@ -3,6 +3,7 @@
 //! register as readable JSON.
 
 mod bulletin;
+mod chart_svg;
 mod csv;
 mod json;
 mod packet;
@@ -12,6 +13,7 @@ mod warnings;
 mod xlsx;
 
 pub use bulletin::{Bulletin, bulletin, closed_cases, mask};
+pub use chart_svg::{ChartView, ChartWords, chart_svg, level_colour};
 pub use csv::to_csv;
 pub use json::register_json;
 pub use packet::{SummaryFigures, packet, summary_draft, summary_figures};

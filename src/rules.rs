@@ -2,6 +2,7 @@
 
 mod cards;
 mod catalogue;
+mod charts;
 mod dashboard;
 mod listing;
 mod measures;
@@ -21,6 +22,10 @@ mod working_days;
 
 pub use cards::{CardError, card_actions_at, card_ledger, card_transition, check_card_step, has_approved_card};
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
+pub use charts::{
+    ChartLayout, EdgePath, FONT, LINE, MARGIN, MARK, NodeBox, char_width, chart_from_template, charts_of_risk, layout,
+    text_width, wrap,
+};
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
@@ -48,11 +53,12 @@ pub use review::{
 };
 pub use signals::{Signal, signals, unchecked_risks};
 pub use validation::{
-    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, DisposalForm, EvaluationForm,
-    FilingForm, Form, FundCheckForm, FundForm, Invalid, LeadingGroupForm, MATTER_NOTICE_DAYS, MatterForm, MeasureForm,
-    MeetingForm, NAME_MAX, OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, Reason,
-    RecordRulesForm, RegulationForm, ReporterInput, RiskForm, RiskKindForm, SpotCheckForm, StepForm, SubmissionForm,
-    SummaryForm, TaskForm, UnitForm, WarningForm, reported_in_time, reporter_of,
+    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ChartEdit, ComplaintForm, DepartmentForm, DisposalForm,
+    EvaluationForm, FilingForm, FlowchartForm, Form, FundCheckForm, FundForm, Invalid, LeadingGroupForm,
+    MATTER_NOTICE_DAYS, MatterForm, MeasureForm, MeetingForm, NAME_MAX, NodeForm, OpinionForm, PersonForm, PhaseForm,
+    PledgeForm, PostForm, PublicityForm, RatingForm, Reason, RecordRulesForm, RegulationForm, ReporterInput, RiskForm,
+    RiskKindForm, SpotCheckForm, StepForm, SubmissionForm, SummaryForm, TaskForm, UnitForm, WarningForm,
+    reported_in_time, reporter_of,
 };
 pub use warning::{BoardColumn, Case, CaseState, TimelineStep, case_handlers, raised, target_name, warning_department};
 pub use working_days::WorkCalendar;

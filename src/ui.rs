@@ -82,6 +82,8 @@ fn App() -> impl IntoView {
                         <Route path=path!("cards/:id") view=pages::CardPage/>
                         <Route path=path!("meetings") view=pages::MeetingsPage/>
                         <Route path=path!("meetings/:id") view=pages::MeetingPage/>
+                        <Route path=path!("charts") view=pages::ChartsPage/>
+                        <Route path=path!("charts/:id") view=pages::ChartPage/>
                         <Route path=path!("records") view=pages::RecordsPage/>
                         <Route path=path!("funds") view=pages::FundsPage/>
                         <Route path=path!("rules") view=pages::RulesPage/>

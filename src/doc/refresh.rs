@@ -84,6 +84,7 @@ impl RegisterDoc {
                 EntityKind::Matter => self.refresh_entity::<MatterReport>(id)?,
                 EntityKind::Pledge => self.refresh_entity::<Pledge>(id)?,
                 EntityKind::Card => self.refresh_entity::<DutyCard>(id)?,
+                EntityKind::Flowchart => self.refresh_entity::<crate::model::Flowchart>(id)?,
                 EntityKind::Filing => self.refresh_entity::<crate::model::Filing>(id)?,
                 EntityKind::Submission => self.refresh_entity::<crate::model::Submission>(id)?,
                 EntityKind::Summary => self.refresh_entity::<crate::model::Summary>(id)?,

@@ -229,6 +229,9 @@ impl RegisterDoc {
         };
         register.pledges.insert(new_id(), pledge);
         seed_template_risks(&mut register, template);
+        for chart in &template.charts {
+            register.flowcharts.insert(new_id(), crate::rules::chart_from_template(chart, &register));
+        }
 
         let mut doc = AutoCommit::new().with_actor(ActorId::random());
         for collection in COLLECTIONS {

@@ -8,10 +8,11 @@ use crate::model::{
     RiskLevel,
 };
 use crate::rules::{
-    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ComplaintForm, DepartmentForm, EvaluationForm, FilingForm,
-    Form, FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm, OpinionForm, PersonForm,
-    PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RecordRulesForm, RegulationForm, RiskForm,
-    RiskKindForm, SpotCheckForm, StepForm, SubmissionForm, SummaryForm, TaskForm, UnitForm, WarningForm,
+    ActivityForm, BodyForm, CardForm, CaseSettingsForm, ChartEdit, ComplaintForm, DepartmentForm, EvaluationForm,
+    FilingForm, FlowchartForm, Form, FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm,
+    OpinionForm, PersonForm, PhaseForm, PledgeForm, PostForm, PublicityForm, RatingForm, RecordRulesForm,
+    RegulationForm, RiskForm, RiskKindForm, SpotCheckForm, StepForm, SubmissionForm, SummaryForm, TaskForm, UnitForm,
+    WarningForm,
 };
 
 /// Calls `$body` with `$e` as the entity type of `$kind`.
@@ -72,6 +73,10 @@ macro_rules! with_kind {
             }
             EntityKind::Card => {
                 type $e = crate::model::DutyCard;
+                $body
+            }
+            EntityKind::Flowchart => {
+                type $e = crate::model::Flowchart;
                 $body
             }
             EntityKind::Filing => {
@@ -149,6 +154,8 @@ pub enum AnyForm {
     Pledge(PledgeForm),
     /// 勤廉责任卡
     Card(CardForm),
+    /// Flowchart
+    Flowchart(crate::rules::FlowchartForm),
     /// 归档
     Filing(FilingForm),
     /// 报送记录
@@ -211,6 +218,7 @@ entity_forms! {
     MatterForm => Matter,
     PledgeForm => Pledge,
     CardForm => Card,
+    FlowchartForm => Flowchart,
     FilingForm => Filing,
     SubmissionForm => Submission,
     SummaryForm => Summary,
@@ -385,6 +393,18 @@ pub enum Command {
         /// The check.
         form: FundCheckForm,
     },
+    /// Changes the drawing of a flowchart.
+    ChartEdit {
+        /// The chart.
+        chart: Id,
+        /// The change.
+        edit: ChartEdit,
+    },
+    /// Adds the template's flowchart `title`, with its risk marks on the register's points.
+    ChartFromTemplate {
+        /// The chart's title in the template.
+        title: String,
+    },
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
 }
@@ -453,6 +473,7 @@ impl RegisterDoc {
                     EntityKind::Matter => self.restore_entity::<MatterForm>(stamp, &id, hash),
                     EntityKind::Pledge => self.restore_entity::<PledgeForm>(stamp, &id, hash),
                     EntityKind::Card => self.restore_entity::<CardForm>(stamp, &id, hash),
+                    EntityKind::Flowchart => self.restore_entity::<crate::rules::FlowchartForm>(stamp, &id, hash),
                     EntityKind::Filing => self.restore_entity::<FilingForm>(stamp, &id, hash),
                     EntityKind::Submission => self.restore_entity::<SubmissionForm>(stamp, &id, hash),
                     EntityKind::Summary => self.restore_entity::<SummaryForm>(stamp, &id, hash),
@@ -525,6 +546,11 @@ impl RegisterDoc {
                 self.record_fund_check(stamp, &fund, &form)?;
                 Outcome::Done
             }
+            Command::ChartEdit { chart, edit } => match self.chart_edit(stamp, &chart, &edit)? {
+                Some(id) => Outcome::Created(id),
+                None => Outcome::Done,
+            },
+            Command::ChartFromTemplate { title } => Outcome::Created(self.chart_from_template(stamp, &title)?),
             Command::UpdateRecordRules(form) => {
                 self.update_record_rules(stamp, &form)?;
                 Outcome::Done

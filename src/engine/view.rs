@@ -40,6 +40,8 @@ pub enum EntityValue {
     Pledge(Pledge),
     /// 勤廉责任卡
     Card(DutyCard),
+    /// Flowchart
+    Flowchart(crate::model::Flowchart),
     /// 归档
     Filing(crate::model::Filing),
     /// 报送记录
@@ -115,6 +117,7 @@ impl ViewPatch {
             EntityKind::Matter => entity_value(register, id, EntityValue::Matter),
             EntityKind::Pledge => entity_value(register, id, EntityValue::Pledge),
             EntityKind::Card => entity_value(register, id, EntityValue::Card),
+            EntityKind::Flowchart => entity_value(register, id, EntityValue::Flowchart),
             EntityKind::Filing => entity_value(register, id, EntityValue::Filing),
             EntityKind::Submission => entity_value(register, id, EntityValue::Submission),
             EntityKind::Summary => entity_value(register, id, EntityValue::Summary),
@@ -147,6 +150,7 @@ impl ViewPatch {
                 (_, Some(EntityValue::Matter(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Pledge(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Card(e))) => put(view, id, Some(e)),
+                (_, Some(EntityValue::Flowchart(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Filing(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Submission(e))) => put(view, id, Some(e)),
                 (_, Some(EntityValue::Summary(e))) => put(view, id, Some(e)),
@@ -171,6 +175,7 @@ impl ViewPatch {
                 (EntityKind::Matter, None) => put::<MatterReport>(view, id, None),
                 (EntityKind::Pledge, None) => put::<Pledge>(view, id, None),
                 (EntityKind::Card, None) => put::<DutyCard>(view, id, None),
+                (EntityKind::Flowchart, None) => put::<crate::model::Flowchart>(view, id, None),
                 (EntityKind::Filing, None) => put::<crate::model::Filing>(view, id, None),
                 (EntityKind::Submission, None) => put::<crate::model::Submission>(view, id, None),
                 (EntityKind::Summary, None) => put::<crate::model::Summary>(view, id, None),

@@ -75,11 +75,13 @@ pub enum EntityKind {
     Submission,
     /// 归档
     Filing,
+    /// 权力运行流程图
+    Flowchart,
 }
 
 impl EntityKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [EntityKind; 24] = [
+    pub const ALL: [EntityKind; 25] = [
         EntityKind::Person,
         EntityKind::Department,
         EntityKind::Post,
@@ -104,6 +106,7 @@ impl EntityKind {
         EntityKind::Summary,
         EntityKind::Submission,
         EntityKind::Filing,
+        EntityKind::Flowchart,
     ];
 
     /// The key of this kind's map at the document root.
@@ -133,6 +136,7 @@ impl EntityKind {
             EntityKind::Summary => "summaries",
             EntityKind::Submission => "submissions",
             EntityKind::Filing => "filings",
+            EntityKind::Flowchart => "flowcharts",
         }
     }
 
@@ -168,6 +172,7 @@ impl EntityKind {
             EntityKind::Summary => "entity.summary",
             EntityKind::Submission => "entity.submission",
             EntityKind::Filing => "entity.filing",
+            EntityKind::Flowchart => "entity.flowchart",
         }
     }
 }

@@ -7,9 +7,9 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Activity, Body, Complaint, Department, DutyCard, Entity, EntityKind, Evaluation, Filing, Fund, Id, LeadingGroup,
-    MatterReport, Measure, Meeting, Person, Phase, Pledge, Post, Publicity, Regulation, RiskKind, RiskPoint, Settings,
-    SpotCheck, Submission, Summary, Task, Unit, Warning,
+    Activity, Body, Complaint, Department, DutyCard, Entity, EntityKind, Evaluation, Filing, Flowchart, Fund, Id,
+    LeadingGroup, MatterReport, Measure, Meeting, Person, Phase, Pledge, Post, Publicity, Regulation, RiskKind,
+    RiskPoint, Settings, SpotCheck, Submission, Summary, Task, Unit, Warning,
 };
 
 /// The version of the document layout this build writes; a newer one is refused on load.
@@ -133,6 +133,11 @@ pub struct Register {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub filings: BTreeMap<Id, Filing>,
+    /// 权力运行流程图
+    #[store(key: Id = |(id, _)| id.clone())]
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub flowcharts: BTreeMap<Id, Flowchart>,
     /// The committee's settings.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -175,6 +180,7 @@ impl Register {
             EntityKind::Summary => label::<Summary>(self, id),
             EntityKind::Submission => label::<Submission>(self, id),
             EntityKind::Filing => label::<Filing>(self, id),
+            EntityKind::Flowchart => label::<Flowchart>(self, id),
         }
     }
 

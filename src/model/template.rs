@@ -97,6 +97,52 @@ pub struct TemplateFund {
     pub department: String,
 }
 
+/// A node of a template's flowchart.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateNode {
+    /// Its key within the chart, which the arrows name.
+    pub key: String,
+    /// A [`NodeKind`](super::NodeKind) code.
+    pub kind: String,
+    /// 环节名称
+    pub label: String,
+    /// 办事依据
+    #[serde(default)]
+    pub basis: String,
+    /// 办事时限
+    #[serde(default)]
+    pub time_limit: String,
+    /// The 职权事项 of the template's risk points marked on it.
+    #[serde(default)]
+    pub risks: Vec<String>,
+}
+
+/// An arrow of a template's flowchart.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateEdge {
+    /// The key of the node it leaves.
+    pub from: String,
+    /// The key of the node it enters.
+    pub to: String,
+    /// 条件
+    #[serde(default)]
+    pub label: String,
+}
+
+/// A power-operation flowchart the template proposes (权力运行流程图).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateChart {
+    /// 流程图名称
+    pub title: String,
+    /// The responsible department's name in the template ("" for the whole unit).
+    #[serde(default)]
+    pub department: String,
+    /// Its nodes.
+    pub nodes: Vec<TemplateNode>,
+    /// Its arrows.
+    pub edges: Vec<TemplateEdge>,
+}
+
 /// What a new register is seeded with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Template {
@@ -124,6 +170,9 @@ pub struct Template {
     pub regulations: Vec<String>,
     /// Typical risk points, seeded as drafts the committee adopts, edits or archives.
     pub risks: Vec<TemplateRisk>,
+    /// The power-operation flowcharts, with their risk marks.
+    #[serde(default)]
+    pub charts: Vec<TemplateChart>,
 }
 
 impl Template {

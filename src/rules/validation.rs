@@ -16,6 +16,7 @@ use crate::rules::rating::{Judgement, propose_level};
 use crate::rules::review::stage_of;
 
 mod cases;
+mod charts;
 mod meetings;
 mod plan;
 mod records;
@@ -23,6 +24,7 @@ pub use cases::{
     CaseSettingsForm, ComplaintForm, DisposalForm, MATTER_NOTICE_DAYS, MatterForm, ReporterInput, SpotCheckForm,
     StepForm, WarningForm, reported_in_time, reporter_of,
 };
+pub use charts::{ChartEdit, FlowchartForm, NodeForm};
 use meetings::AMOUNT_MAX;
 pub use meetings::{BodyForm, MeetingForm, RecordRulesForm};
 pub use plan::TaskForm;
@@ -106,6 +108,12 @@ pub enum Reason {
     /// Weights that do not add up to 100 percent.
     #[error("the weights must add up to 100")]
     WeightsSum,
+    /// An arrow into a chart's start, out of its end, or from a node to itself.
+    #[error("an arrow cannot enter the start, leave the end or return to its node")]
+    ArrowEnds,
+    /// A second arrow the same way between the same two nodes.
+    #[error("these two nodes are already joined this way")]
+    ArrowTwice,
     /// A number outside the range allowed.
     #[error("not a number from {min} to {max}")]
     Range {
@@ -143,6 +151,8 @@ impl Reason {
             Reason::WeightsSum => "invalid.weights_sum",
             Reason::Fixed => "invalid.fixed",
             Reason::NotAttending => "invalid.not_attending",
+            Reason::ArrowEnds => "invalid.arrow_ends",
+            Reason::ArrowTwice => "invalid.arrow_twice",
         }
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Register;
 
 /// Bumped when the model's shape changes: an older copy is then ignored, never misread.
-const VERSION: u8 = 3;
+const VERSION: u8 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -75,6 +75,12 @@ mod tests {
         r.matters.insert("x".into(), Default::default());
         r.pledges.insert("x".into(), Default::default());
         r.cards.insert("x".into(), Default::default());
+        let mut chart = crate::model::Flowchart::default();
+        chart
+            .nodes
+            .insert("n".into(), crate::model::ChartNode { marks: [("r".into(), true)].into(), ..Default::default() });
+        chart.edges.insert("e".into(), Default::default());
+        r.flowcharts.insert("x".into(), chart);
         r.filings.insert("x".into(), Default::default());
         r.submissions.insert("x".into(), Default::default());
         r.summaries.insert("x".into(), Default::default());
@@ -94,6 +100,6 @@ mod tests {
         let digest: String = Sha256::digest(shape().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         // When this fails the model changed shape: bump VERSION, so that copies written before
         // are ignored (postcard would misread them), and pin the new digest with the new VERSION.
-        assert_eq!((VERSION, digest.as_str()), (3, "c6f76f54122e521387ab26ce44911c5280d7b48c9017aa1341118a66716c639a"));
+        assert_eq!((VERSION, digest.as_str()), (4, "2308b26351efcde258821e2de14c49ce3e654691ad61196e67072745043daccc"));
     }
 }

@@ -8,8 +8,8 @@ use super::use_app;
 use crate::engine::Command;
 use crate::i18n;
 use crate::model::{
-    BodyRole, EntityKind, FourHave, MajorMatter, MatterKind, MeasureStage, MeasureStatus, Register, RiskLevel, Scope,
-    Spending,
+    BodyRole, EntityKind, Flowchart, FourHave, MajorMatter, MatterKind, MeasureStage, MeasureStatus, Register,
+    RiskLevel, Scope, Spending,
 };
 
 /// The locale prefix of an entity kind's field names (`risk.power_item`).
@@ -39,6 +39,19 @@ fn field_prefix(kind: EntityKind) -> &'static str {
         EntityKind::Summary => "summary",
         EntityKind::Submission => "submission",
         EntityKind::Filing => "filing",
+        EntityKind::Flowchart => "chart",
+    }
+}
+
+/// The locale key of a conflicted field's name, and for a chart's step or arrow
+/// (`nodes.<id>.place`) which group and id it belongs to.
+fn field_key(kind: EntityKind, field: &str) -> (String, Option<(String, String)>) {
+    match field.split('.').collect::<Vec<_>>()[..] {
+        [group @ ("nodes" | "edges"), id, name, ..] if kind == EntityKind::Flowchart => {
+            let prefix = if group == "nodes" { "chart_node" } else { "chart_edge" };
+            (format!("{prefix}.{name}"), Some((group.to_string(), id.to_string())))
+        }
+        _ => (format!("{}.{}", field_prefix(kind), field), None),
     }
 }
 
@@ -107,10 +120,28 @@ pub fn ConflictPanel(kind: EntityKind, #[prop(into)] id: Signal<Option<String>>)
                     " " {move || tr.t("conflict.title")}</h2>
                 <p class="hint">{move || tr.t("conflict.hint")}</p>
                 {conflicts.into_iter().map(|c| {
-                    let key = format!("{}.{}", field_prefix(kind), c.field);
+                    let (key, part) = field_key(kind, &c.field);
                     let field = c.field.clone();
                     let fallback = c.field.clone();
-                    let field_label = move || i18n::lookup(tr.locale(), &key).map(str::to_string).unwrap_or_else(|| fallback.clone());
+                    let chart = id.clone();
+                    let field_label = move || {
+                        let name = i18n::lookup(tr.locale(), &key).map(str::to_string).unwrap_or_else(|| fallback.clone());
+                        // A step or arrow of a chart: say which.
+                        let part = part.as_ref().and_then(|(group, pid)| {
+                            let c = session.entity::<Flowchart>(&chart)?;
+                            match group.as_str() {
+                                "nodes" => c.nodes.get(pid).map(|n| n.label.clone()),
+                                _ => c.edges.get(pid).map(|e| {
+                                    let end = |n: &str| c.nodes.get(n).map(|n| n.label.clone()).unwrap_or_default();
+                                    format!("{} → {}", end(&e.from), end(&e.to))
+                                }),
+                            }
+                        });
+                        match part {
+                            Some(part) => format!("{part} · {name}"),
+                            None => name,
+                        }
+                    };
                     let id = id.clone();
                     view! {
                         <div class="conflict-field" data-testid=format!("conflict-{}", c.field)>

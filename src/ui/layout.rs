@@ -35,6 +35,7 @@ pub fn Header() -> impl IntoView {
                     {link("/publicity", "nav.publicity", "nav-publicity")}
                     {link("/warnings", "nav.warnings", "nav-warnings")}
                     {link("/catalogue", "nav.catalogue", "nav-catalogue")}
+                    {link("/charts", "nav.charts", "nav-charts")}
                     {link("/org", "nav.org", "nav-org")}
                     {link("/plan", "nav.plan", "nav-plan")}
                     {link("/records", "nav.records", "nav-records")}

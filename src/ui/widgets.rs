@@ -137,7 +137,11 @@ pub fn save_with<F: Clone + Send + Sync + 'static>(
 
 /// The message for a refused field, in the current language.
 pub fn reason_text(reason: &Reason) -> String {
-    let tr = use_app().tr;
+    reason_words(use_app().tr, reason)
+}
+
+/// Why a field was refused, in `tr`'s language (outside a component, where there is no app).
+pub fn reason_words(tr: super::tr::Tr, reason: &Reason) -> String {
     match reason {
         Reason::TooLong { max } => tr.f(reason.label_key(), &[("max", &max.to_string())]),
         Reason::TooShort { days } | Reason::TooLate { days } => {

@@ -117,6 +117,9 @@ pub fn RiskPage() -> impl IntoView {
                 </section>
                 <div>
                     <Accountable form/>
+                    <Show when=move || risk_id().is_some()>
+                        <super::ChartsOfRisk risk=Signal::derive(risk_id)/>
+                    </Show>
                     <ConflictPanel kind=EntityKind::Risk id=Signal::derive(risk_id)/>
                     <review::ReviewPanel id=Signal::derive(risk_id)/>
                 </div>
