@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{NodeKind, RiskLevel};
-use crate::rules::{ChartLayout, FONT, LINE, MARGIN, MARK, NodeBox};
+use crate::rules::{ChartLayout, FONT, LABEL_FONT, LINE, MARGIN, MARK, NodeBox, text_width};
 
 /// The colour of a risk mark of `level`: 一级 red, 二级 orange, 三级 yellow.
 pub fn level_colour(level: RiskLevel) -> &'static str {
@@ -46,7 +46,7 @@ fn escape(text: &str) -> String {
 
 /// `layout` as an SVG document, its legend under the drawing.
 pub fn chart_svg(layout: &ChartLayout, words: &ChartWords, view: ChartView) -> String {
-    let width = layout.width.max(320.0);
+    let width = layout.width.max(legend_width(words) + 2.0 * MARGIN);
     let height = layout.height + LEGEND;
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" font-family="'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif" font-size="{FONT}" role="group" aria-label="{title}"><title>{title}</title><defs><marker id="qf-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{INK}"/></marker></defs><rect width="100%" height="100%" fill="#fff"/>"##,
@@ -64,7 +64,7 @@ pub fn chart_svg(layout: &ChartLayout, words: &ChartWords, view: ChartView) -> S
             let (x, y) = edge.label_at;
             let _ = write!(
                 svg,
-                r##"<text x="{x:.1}" y="{y:.1}" font-size="12" fill="{INK}" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
+                r##"<text x="{x:.1}" y="{y:.1}" font-size="{LABEL_FONT}" fill="{INK}" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
                 escape(&edge.label)
             );
         }
@@ -135,6 +135,15 @@ fn node_svg(svg: &mut String, node: &NodeBox, words: &ChartWords, view: ChartVie
     svg.push_str("</g>");
 }
 
+/// The width of the legend's words at the legend's size.
+fn small(text: &str) -> f64 {
+    text_width(text) * LABEL_FONT / FONT
+}
+
+fn legend_width(words: &ChartWords) -> f64 {
+    small(&words.legend) + 12.0 + words.levels.iter().map(|name| MARK + 12.0 + small(name)).sum::<f64>()
+}
+
 fn legend(svg: &mut String, words: &ChartWords, top: f64) {
     let y = top + 8.0;
     let _ = write!(
@@ -143,7 +152,7 @@ fn legend(svg: &mut String, words: &ChartWords, top: f64) {
         y + 13.0,
         escape(&words.legend)
     );
-    let mut x = MARGIN + crate::rules::text_width(&words.legend) * 12.0 / FONT + 12.0;
+    let mut x = MARGIN + small(&words.legend) + 12.0;
     for (level, name) in RiskLevel::ALL.into_iter().zip(&words.levels) {
         let _ = write!(
             svg,
@@ -157,7 +166,7 @@ fn legend(svg: &mut String, words: &ChartWords, top: f64) {
             y + 13.0,
             escape(name),
         );
-        x += MARK + 12.0 + crate::rules::text_width(name) * 12.0 / FONT;
+        x += MARK + 12.0 + small(name);
     }
     svg.push_str("</g>");
 }

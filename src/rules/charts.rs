@@ -10,6 +10,8 @@ type Point = (f64, f64);
 
 /// The font size the chart draws its words at, in chart units.
 pub const FONT: f64 = 14.0;
+/// The font size of the words on arrows.
+pub const LABEL_FONT: f64 = 12.0;
 /// The height of a line of words.
 pub const LINE: f64 = 20.0;
 /// The widest line in a step's box before the words wrap.
@@ -129,9 +131,15 @@ impl NodeBox {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
-    /// The width the layout keeps for it: the box and its marks.
+    /// The width of its marks, drawn to the right of the box.
+    fn strip(&self) -> f64 {
+        self.marks.len() as f64 * (MARK + 2.0)
+    }
+
+    /// The width the layout keeps for it: the box in the middle, room for its marks each side,
+    /// so that arrows between boxes one above the other run straight.
     fn room(&self) -> f64 {
-        self.w + self.marks.len() as f64 * (MARK + 2.0)
+        self.w + 2.0 * self.strip()
     }
 }
 
@@ -206,10 +214,10 @@ pub fn layout(chart: &Flowchart, register: &Register) -> ChartLayout {
     let sizes: Vec<(f64, f64)> = boxes.iter().map(|b| (b.room(), b.h)).collect();
     let (corners, mut bends) = layered(&sizes, &pairs);
     for (b, (x, y)) in boxes.iter_mut().zip(corners) {
-        (b.x, b.y) = (x, y);
+        (b.x, b.y) = (x + b.strip(), y);
     }
     // Shift the automatic layout so that it starts at the margin; hand-placed nodes stay put.
-    let left = boxes.iter().map(|b| b.x).fold(f64::INFINITY, f64::min);
+    let left = boxes.iter().map(|b| b.x - b.strip()).fold(f64::INFINITY, f64::min);
     let top = boxes.iter().map(|b| b.y).fold(f64::INFINITY, f64::min);
     let (dx, dy) = if left.is_finite() { (MARGIN - left, MARGIN - top) } else { (0.0, 0.0) };
     for b in &mut boxes {
@@ -221,7 +229,7 @@ pub fn layout(chart: &Flowchart, register: &Register) -> ChartLayout {
             (b.x, b.y, b.placed) = (f64::from(x), f64::from(y), true);
         }
     }
-    let right = boxes.iter().map(|b| b.x + b.room()).fold(0.0, f64::max);
+    let right = boxes.iter().map(|b| b.x + b.w + b.strip()).fold(0.0, f64::max);
     let mut lanes = 0;
     let routes: Vec<EdgePath> = edges
         .iter()
@@ -231,9 +239,7 @@ pub fn layout(chart: &Flowchart, register: &Register) -> ChartLayout {
             let (a, b) = (&boxes[from], &boxes[to]);
             let points =
                 if a.placed || b.placed { square_route(a, b, right, &mut lanes) } else { direct_route(a, b, bends) };
-            let (p, q) = (points[0], points[1]);
-            let label_at =
-                if (p.0 - q.0).abs() < 1.0 { (p.0 + 6.0, p.1 + LINE) } else { ((p.0 + q.0) / 2.0, p.1 - 6.0) };
+            let label_at = label_place(points[0], points[1], &e.label);
             EdgePath {
                 id: (*id).clone(),
                 from: e.from.clone(),
@@ -247,6 +253,13 @@ pub fn layout(chart: &Flowchart, register: &Register) -> ChartLayout {
     let width = routes.iter().flat_map(|r| r.points.iter().map(|p| p.0)).fold(right, f64::max) + MARGIN;
     let height = boxes.iter().map(|b| b.y + b.h).fold(0.0, f64::max) + MARGIN;
     ChartLayout { nodes: boxes, edges: routes, width, height }
+}
+
+/// Where an arrow's words start: a third of the way along its first stretch, beside the line
+/// on the side it turns away from (left of a line going left, right of any other).
+fn label_place(p: Point, q: Point, label: &str) -> Point {
+    let (x, y) = (p.0 + (q.0 - p.0) * 0.35, p.1 + (q.1 - p.1) * 0.35);
+    if q.0 < p.0 - 1.0 { (x - 6.0 - text_width(label) * LABEL_FONT / FONT, y + 4.0) } else { (x + 6.0, y + 4.0) }
 }
 
 /// Where the line from the centre of `b` towards `p` leaves its shape (a diamond for a
@@ -291,7 +304,7 @@ fn square_route(a: &NodeBox, b: &NodeBox, right: f64, lanes: &mut usize) -> Vec<
     } else {
         *lanes += 1;
         let lane = right + 16.0 * *lanes as f64;
-        vec![(a.x + a.room(), ay), (lane, ay), (lane, by), (b.x + b.room(), by)]
+        vec![(a.x + a.w + a.strip(), ay), (lane, ay), (lane, by), (b.x + b.w + b.strip(), by)]
     }
 }
 

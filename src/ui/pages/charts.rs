@@ -219,8 +219,10 @@ pub fn ChartPage() -> impl IntoView {
         editor.send(ChartEdit::MoveNode { node, place }, |_| ());
     };
 
+    // A press on a step starts a drag; let go where it was, it chooses the step. A press on a
+    // risk mark is left to the click that opens the point.
     let on_pointerdown = move |ev: leptos::ev::PointerEvent| {
-        let Some((node, _)) = target_of(&ev) else { return };
+        let Some((node, None)) = target_of(&ev) else { return };
         let Some(origin) = node_box(&node) else { return };
         drag.set_value(Some((node, Drag { start: (ev.client_x(), ev.client_y()), origin, moved: false })));
         if let Some(div) = canvas.get_untracked() {
@@ -247,7 +249,7 @@ pub fn ChartPage() -> impl IntoView {
             let (dx, dy) = (ev.client_x() - d.start.0, ev.client_y() - d.start.1);
             move_to(node.clone(), (d.origin.0 + f64::from(dx)).max(0.0), (d.origin.1 + f64::from(dy)).max(0.0));
             selected.set(Some(node));
-        } else if target_of(&ev).is_some_and(|(_, risk)| risk.is_none()) {
+        } else {
             chosen(node);
         }
     };
@@ -314,7 +316,7 @@ pub fn ChartPage() -> impl IntoView {
                     <article class="card print-sheet chart-sheet" data-testid="chart-sheet">
                         <header class="chart-head">
                             <p class="sheet-unit">{unit}</p>
-                            <h1 data-testid="chart-title">{c.title.clone()}</h1>
+                            <h1 data-testid="chart-heading">{c.title.clone()}</h1>
                             <p class="sheet-meta">
                                 <span>{department.map(|d| tr.f("chart.by_department", &[("name", &d)]))}</span>
                                 <span>{move || tr.f("chart.printed_on", &[("date", &today().to_string())])}</span>
@@ -332,7 +334,7 @@ pub fn ChartPage() -> impl IntoView {
                     </article>
                     <div class="split no-print">
                         <NodePanel chart selected connecting editor/>
-                        <div>
+                        <div class="chart-panel">
                             <ConflictPanel kind=EntityKind::Flowchart id=Signal::derive(move || Some(id.get()))/>
                             <AddNode chart selected editor/>
                         </div>
@@ -475,7 +477,7 @@ fn AddNode(chart: Memo<Option<Flowchart>>, selected: RwSignal<Option<Id>>, edito
         });
     };
     view! {
-        <section class="card" data-testid="chart-add">
+        <section class="card chart-panel" data-testid="chart-add">
             <h2>{move || tr.t("chart.add_node")}</h2>
             <form class="form" on:submit=add>
                 <SelectField form lens=lens!(kind) errors field="kind" label="chart_node.kind" prefix="chart-add" options=kinds required=true/>
@@ -575,7 +577,7 @@ fn NodePanel(
         }
     };
     view! {
-        <section class="card" data-testid="chart-node">
+        <section class="card chart-panel" data-testid="chart-node">
             {move || match node() {
                 None => view! { <p class="empty" data-testid="chart-node-none">{move || tr.t("chart.choose_node")}</p> }.into_any(),
                 Some((id, n)) => {
@@ -620,7 +622,7 @@ fn NodePanel(
                             <button type="button" data-testid="chart-connect" on:click=connect>{move || tr.t("chart.connect")}</button>
                         </div>
                         <h3>{move || tr.t("chart.risks")}</h3>
-                        <ul class="plain" data-testid="chart-marks">
+                        <ul class="plain chart-marks" data-testid="chart-marks">
                             {marks.into_iter().map(|(risk_id, point)| {
                                 let rid = session.open_id.get_untracked().unwrap_or_default();
                                 let (name, level) = point.map(|p| (p.label(), Some(p.level))).unwrap_or_else(|| (tr.t("chart.mark_gone").to_string(), None));
