@@ -13,10 +13,11 @@ use autosurgeon::hydrate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::i18n::Locale;
-use qingfeng::model::{Approval, Date, Register, ReviewStage, Substance};
+use qingfeng::model::{Approval, Date, Register, ReviewStage, Substance, Template};
+use qingfeng::report::{ChartView, ChartWords, chart_svg};
 use qingfeng::rules::{
-    Form, MeasuresByRisk, RiskFilter, RiskForm, RiskSort, SortDir, catalogue, dashboard, overdue_measures, risk_index,
-    risk_rows, substance,
+    ChartEdit, FlowchartForm, Form, MeasuresByRisk, NodeForm, RiskFilter, RiskForm, RiskSort, SortDir, UnitForm,
+    catalogue, dashboard, layout, overdue_measures, risk_index, risk_rows, substance,
 };
 use qingfeng::workload::{Rng, Size, edit_one, load_or_build};
 
@@ -202,5 +203,45 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rules, edit, open_and_save, merge_and_sync);
+/// A flowchart laid out and drawn: the template's building-works chart (11 nodes, a decision)
+/// and a 60-step chart with a decision every fifth step and a way back from each.
+fn charts(c: &mut Criterion) {
+    let unit = UnitForm { name: "高桥小学".into(), ..Default::default() };
+    let mut doc = RegisterDoc::create(&unit, &Template::school(), today(), &Stamp::new("", 0)).unwrap();
+    let works = doc.register().flowcharts.values().find(|c| c.title == "基建维修工程流程图").unwrap().clone();
+    let big = doc.create_entity(&Stamp::new("", 1), &FlowchartForm { title: "六十环节".into(), ..Default::default() });
+    let big = big.unwrap();
+    let mut made: Vec<String> = Vec::new();
+    for n in 0..60 {
+        let kind = if n % 5 == 4 { "decision" } else { "step" };
+        let form =
+            NodeForm {
+                kind: kind.into(), label: format!("第{n}个环节：审核材料并签署意见"), ..Default::default()
+            };
+        let add = ChartEdit::AddNode { form, after: made.last().cloned() };
+        made.push(doc.chart_edit(&Stamp::new("", 2 + n), &big, &add).unwrap().unwrap());
+        if kind == "decision" {
+            let back = ChartEdit::Connect {
+                from: made[n as usize].clone(),
+                to: made[n as usize - 3].clone(),
+                label: "否".into(),
+            };
+            doc.chart_edit(&Stamp::new("", 100 + n), &big, &back).unwrap();
+        }
+    }
+    let r = doc.register().clone();
+    let big = r.flowcharts[&big].clone();
+    let mut group = c.benchmark_group("charts");
+    for (name, chart) in [("works_11", &works), ("steps_60", &big)] {
+        group.bench_function(format!("layout_{name}"), |b| b.iter(|| black_box(layout(chart, &r))));
+        let laid = layout(chart, &r);
+        let words = ChartWords::default();
+        group.bench_function(format!("svg_{name}"), |b| {
+            b.iter(|| black_box(chart_svg(&laid, &words, ChartView::default()).len()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, charts, rules, edit, open_and_save, merge_and_sync);
 criterion_main!(benches);

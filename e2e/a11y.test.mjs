@@ -7,7 +7,7 @@ import { Profile, eventually } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'org', 'plan', 'records', 'pledges', 'cards', 'meetings', 'funds', 'rules', 'evaluations', 'summary', 'history', 'sync'];
+const PAGES = ['dashboard', 'risks', 'review', 'publicity', 'warnings', 'catalogue', 'charts', 'org', 'plan', 'records', 'pledges', 'cards', 'meetings', 'funds', 'rules', 'evaluations', 'summary', 'history', 'sync'];
 
 /** Waits until the page at an address ending in `path` shows its heading. */
 async function shown(app, path) {
@@ -26,6 +26,11 @@ async function everyPage(app, check) {
   await app.id('risk-row-link').first().click();
   await app.id('accountable').waitFor();
   await check('risk');
+  await app.goto('charts');
+  await app.id('chart-link').first().click();
+  await app.id('chart-canvas').locator('[data-node]').first().click();
+  await app.id('chart-node-form').waitFor();
+  await check('chart');
   for (const button of ['add-complaint', 'add-warning', 'open-matters', 'open-bulletin']) {
     await app.goto('warnings');
     await app.id(button).click();

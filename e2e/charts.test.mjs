@@ -3,7 +3,7 @@
 // chart prints on A4, and two members edit one chart offline and merge by exchanging files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Profile, expectCount, expectText, eventually } from './harness.mjs';
@@ -129,6 +129,19 @@ test('a template chart prints on one A4 sheet with the unit, title, date and leg
     await app.createRegister({ name: '高桥小学' });
     await openChart(app, '“三重一大”事项决策流程图');
     await expectCount(app.id('chart-canvas').locator('[data-node]'), 10);
+    // Exported as a drawing that stands alone, and as a picture.
+    const exported = async (button) => {
+      const [download] = await Promise.all([app.page.waitForEvent('download'), app.id(button).click()]);
+      return [download.suggestedFilename(), readFileSync(await download.path())];
+    };
+    const [svgName, svg] = await exported('chart-export-svg');
+    assert.equal(svgName, '“三重一大”事项决策流程图.svg');
+    assert.match(svg.toString('utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.ok(svg.toString('utf8').includes('纪要签发') && !svg.toString('utf8').includes('tabindex'));
+    const [pngName, png] = await exported('chart-export-png');
+    assert.equal(pngName, '“三重一大”事项决策流程图.png');
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(png.length > 20_000, `${png.length} bytes`);
     await app.page.emulateMedia({ media: 'print' });
     assert.equal(await app.id('chart-print').isVisible(), false);
     assert.equal(await app.id('chart-add').isVisible(), false);
@@ -136,8 +149,8 @@ test('a template chart prints on one A4 sheet with the unit, title, date and leg
     await expectText(app.id('chart-sheet'), '打印日期');
     await expectText(app.id('chart-canvas'), '一级风险');
     // The drawing fits the page's width and height (A4 less its margins, at 96 px an inch).
-    const svg = await app.id('chart-canvas').locator('svg').boundingBox();
-    assert.ok(svg.height <= (230 / 25.4) * 96 + 1, `${svg.height}px tall`);
+    const drawn = await app.id('chart-canvas').locator('svg').boundingBox();
+    assert.ok(drawn.height <= (230 / 25.4) * 96 + 1, `${drawn.height}px tall`);
     const pdf = (await app.page.pdf({ preferCSSPageSize: true })).toString('latin1');
     const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);

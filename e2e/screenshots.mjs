@@ -180,6 +180,17 @@ for (const locale of ['zh-CN', 'en']) {
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: `${out}/meeting-print-${locale}.png`, fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  // 权力运行流程图: the list, the 三重一大 chart with a step chosen, and the chart on A4.
+  await app.goto('charts');
+  await page.screenshot({ path: `${out}/charts-${locale}.png`, fullPage: true });
+  await app.id('chart-link').first().click();
+  await app.id('chart-canvas').locator('[data-node]').nth(5).click();
+  await page.screenshot({ path: `${out}/chart-${locale}.png`, fullPage: true });
+  await page.setViewportSize({ width: 703, height: 1032 });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${out}/chart-a4-${locale}.png` });
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await app.goto('warnings');
   await app.id('case-settings').locator('summary').click();
   await page.screenshot({ path: `${out}/warning-settings-${locale}.png`, fullPage: true });
@@ -201,7 +212,7 @@ await page.screenshot({ path: `${out}/dashboard-zh-CN-390.png`, fullPage: true }
 await app.goto('meetings');
 await app.id('meeting-row').first().waitFor();
 await page.screenshot({ path: `${out}/meetings-zh-CN-390.png`, fullPage: true });
-for (const section of ['records', 'plan', 'evaluations']) {
+for (const section of ['records', 'plan', 'evaluations', 'charts']) {
   await app.goto(section);
   await page.locator('main h1').first().waitFor();
   await page.screenshot({ path: `${out}/${section}-zh-CN-390.png`, fullPage: true });
