@@ -58,8 +58,9 @@ test('a chart with a decision is drawn by mouse and by keyboard, and a step link
     await app.id('chart-connect-label').fill('否');
     await app.id('chart-connect').click();
     await expectCount(app.id('chart-canvas').locator('[data-edge]'), 4);
-    await app.id('chart-arrow-label').first().fill('是');
-    await app.id('chart-arrow-save').first().click();
+    const toPublish = app.id('chart-arrow').filter({ hasText: '向家长公示' });
+    await toPublish.getByTestId('chart-arrow-label').fill('是');
+    await toPublish.getByTestId('chart-arrow-save').click();
     await expectText(app.id('chart-canvas'), '是');
     await expectText(app.id('chart-canvas'), '否');
     // Arrow keys move the focused step; the place is kept.

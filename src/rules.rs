@@ -23,8 +23,8 @@ mod working_days;
 pub use cards::{CardError, card_actions_at, card_ledger, card_transition, check_card_step, has_approved_card};
 pub use catalogue::{CatalogueRow, catalogue, catalogue_row, measures_text};
 pub use charts::{
-    ChartLayout, EdgePath, FONT, LABEL_FONT, LINE, MARGIN, MARK, NodeBox, char_width, chart_from_template,
-    charts_of_risk, layout, text_width, wrap,
+    ChartLayout, EdgePath, FONT, LABEL_FONT, LINE, MARGIN, MARK, NodeBox, chart_from_template, charts_of_risk, layout,
+    text_width, wrap,
 };
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};

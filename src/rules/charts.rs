@@ -30,7 +30,7 @@ pub const MARGIN: f64 = 24.0;
 
 /// The width of `c` at [`FONT`]: full width for Chinese and full-width punctuation, about
 /// six tenths of it for Latin letters, digits and their punctuation.
-pub fn char_width(c: char) -> f64 {
+fn char_width(c: char) -> f64 {
     match c {
         ' ' => FONT * 0.3,
         'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => FONT * 0.3,

@@ -97,13 +97,8 @@ fn FromTemplate() -> impl IntoView {
                 }
                 view! {
                     <div class="chart-row">
-                        <label class="field">
-                            <span class="field-label">{move || tr.t("chart.template")}</span>
-                            <select data-testid="chart-template" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                <option value="">{move || tr.t("form.choose")}</option>
-                                {titles.into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
-                            </select>
-                        </label>
+                        <Choice label="chart.template" testid="chart-template" value=chosen empty="form.choose"
+                            options=Signal::derive(move || titles.iter().map(|t| (t.clone(), t.clone())).collect())/>
                         <button type="button" data-testid="chart-template-add" on:click=add>{move || tr.t("chart.add_template")}</button>
                     </div>
                 }
@@ -293,17 +288,23 @@ pub fn ChartPage() -> impl IntoView {
         }
     };
 
+    let exists = Memo::new(move |_| chart.with(Option::is_some));
+    let title = move || chart.with(|c| c.as_ref().map(|c| c.title.clone()));
+    let department = move || {
+        let id = chart.with(|c| c.as_ref().and_then(|c| c.department.clone()))?;
+        session.entity::<Department>(&id).map(|d| d.name)
+    };
     let unit = move || session.with_unit(|u| u.name.clone()).unwrap_or_default();
     let landscape = move || laid.with(|l| l.as_ref().is_some_and(|(l, _)| l.width > l.height));
     view! {
-        {move || match chart.get() {
-            None => view! { <section class="card"><h1>{move || tr.t("chart.missing")}</h1></section> }.into_any(),
-            Some(c) => {
-                let department = c.department.as_ref().and_then(|d| session.entity::<Department>(d)).map(|d| d.name);
+        // Built once per chart: an edit redraws the drawing, not the panels (and what is typed in them).
+        {move || match exists.get() {
+            false => view! { <section class="card"><h1>{move || tr.t("chart.missing")}</h1></section> }.into_any(),
+            true => {
                 view! {
                     <style>{move || format!("@media print {{ @page {{ size: A4 {}; margin: 12mm; }} }}", if landscape() { "landscape" } else { "portrait" })}</style>
                     <div class="title-row no-print">
-                        <h1 class="page-title">{c.title.clone()}</h1>
+                        <h1 class="page-title">{title}</h1>
                         <div class="actions">
                             <button type="button" data-testid="chart-auto" on:click=move |_| editor.send(ChartEdit::AutoLayout, |_| ())>{move || tr.t("chart.auto_layout")}</button>
                             <button type="button" data-testid="chart-print" on:click=move |_| { let _ = window().print(); }>{move || tr.t("chart.print")}</button>
@@ -316,9 +317,9 @@ pub fn ChartPage() -> impl IntoView {
                     <article class="card print-sheet chart-sheet" data-testid="chart-sheet">
                         <header class="chart-head">
                             <p class="sheet-unit">{unit}</p>
-                            <h1 data-testid="chart-heading">{c.title.clone()}</h1>
+                            <h1 data-testid="chart-heading">{title}</h1>
                             <p class="sheet-meta">
-                                <span>{department.map(|d| tr.f("chart.by_department", &[("name", &d)]))}</span>
+                                <span>{move || department().map(|d| tr.f("chart.by_department", &[("name", &d)]))}</span>
                                 <span>{move || tr.f("chart.printed_on", &[("date", &today().to_string())])}</span>
                             </p>
                         </header>
@@ -482,13 +483,7 @@ fn AddNode(chart: Memo<Option<Flowchart>>, selected: RwSignal<Option<Id>>, edito
             <form class="form" on:submit=add>
                 <SelectField form lens=lens!(kind) errors field="kind" label="chart_node.kind" prefix="chart-add" options=kinds required=true/>
                 <TextField form lens=lens!(label) errors field="label" label="chart_node.label" prefix="chart-add" required=true/>
-                <label class="field">
-                    <span class="field-label">{move || tr.t("chart.after")}</span>
-                    <select data-testid="chart-add-after" prop:value=move || after.get() on:change=move |ev| after.set(event_target_value(&ev))>
-                        <option value="">{move || tr.t("chart.after_none")}</option>
-                        {move || nodes.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
-                    </select>
-                </label>
+                <Choice label="chart.after" testid="chart-add-after" value=after empty="chart.after_none" options=nodes/>
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="chart-add-save">{move || tr.t("chart.add_node")}</button>
                 </div>
@@ -515,15 +510,33 @@ fn NodePanel(
 ) -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let node = move || {
+    // The panel is drawn again when the chosen node changes, not when another one does.
+    let node = Memo::new(move |_| {
         let id = selected.get()?;
         chart.with(|c| c.as_ref()?.nodes.get(&id).filter(|n| n.is_active()).cloned()).map(|n| (id, n))
+    });
+    // The arrows out of it, in the order their targets were added.
+    let outgoing = move || {
+        let id = selected.get().unwrap_or_default();
+        chart.with(|c| {
+            let Some(c) = c else { return Vec::new() };
+            let mut out: Vec<_> = c
+                .active_edges()
+                .into_iter()
+                .filter(|(_, e)| e.from == id)
+                .filter_map(|(eid, e)| {
+                    c.nodes.get(&e.to).map(|t| (t.seq, eid.clone(), t.label.clone(), e.label.clone()))
+                })
+                .collect();
+            out.sort();
+            out.into_iter().map(|(_, eid, to, label)| (eid, to, label)).collect::<Vec<_>>()
+        })
     };
     let form = RwSignal::new(NodeForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     crate::ui::widgets::follow_record(
         form,
-        move || node().map(|(id, n)| (id, NodeForm::from_node(&n))),
+        move || node.get().map(|(id, n)| (id, NodeForm::from_node(&n))),
         move || errors.set(Vec::new()),
     );
     let kinds = Signal::derive(move || options(NodeKind::ALL, NodeKind::code, NodeKind::label_key, tr));
@@ -578,14 +591,10 @@ fn NodePanel(
     };
     view! {
         <section class="card chart-panel" data-testid="chart-node">
-            {move || match node() {
+            {move || match node.get() {
                 None => view! { <p class="empty" data-testid="chart-node-none">{move || tr.t("chart.choose_node")}</p> }.into_any(),
-                Some((id, n)) => {
+                Some((_, n)) => {
                     let placed = !n.place.is_empty();
-                    let outgoing: Vec<_> = chart.with(|c| c.as_ref().map(|c| c.active_edges().into_iter()
-                        .filter(|(_, e)| e.from == id)
-                        .map(|(eid, e)| (eid.clone(), c.nodes.get(&e.to).map(|t| t.label.clone()).unwrap_or_default(), e.label.clone()))
-                        .collect::<Vec<_>>()).unwrap_or_default());
                     let marks: Vec<(Id, Option<RiskPoint>)> = n.marks.keys().map(|m| (m.clone(), session.entity::<RiskPoint>(m))).collect();
                     view! {
                         <h2>{move || tr.t("chart.node")} " · " {n.label.clone()}</h2>
@@ -605,16 +614,10 @@ fn NodePanel(
                         </form>
                         <h3>{move || tr.t("chart.arrows_out")}</h3>
                         <ul class="plain" data-testid="chart-arrows">
-                            {outgoing.into_iter().map(|(eid, to, label)| view! { <ArrowRow edge=eid to label editor/> }).collect_view()}
+                            {move || outgoing().into_iter().map(|(eid, to, label)| view! { <ArrowRow edge=eid to label editor/> }).collect_view()}
                         </ul>
                         <div class="chart-row">
-                            <label class="field">
-                                <span class="field-label">{move || tr.t("chart.connect_to")}</span>
-                                <select data-testid="chart-connect-to" prop:value=move || target.get() on:change=move |ev| target.set(event_target_value(&ev))>
-                                    <option value="">{move || tr.t("form.choose")}</option>
-                                    {move || targets.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
-                                </select>
-                            </label>
+                            <Choice label="chart.connect_to" testid="chart-connect-to" value=target empty="form.choose" options=targets/>
                             <label class="field">
                                 <span class="field-label">{move || tr.t("chart_edge.label")}</span>
                                 <input data-testid="chart-connect-label" prop:value=move || arrow_label.get() on:input=move |ev| arrow_label.set(event_target_value(&ev))/>
@@ -637,13 +640,7 @@ fn NodePanel(
                             }).collect_view()}
                         </ul>
                         <div class="chart-row">
-                            <label class="field">
-                                <span class="field-label">{move || tr.t("chart.mark_risk")}</span>
-                                <select data-testid="chart-mark-risk" prop:value=move || risk.get() on:change=move |ev| risk.set(event_target_value(&ev))>
-                                    <option value="">{move || tr.t("form.choose")}</option>
-                                    {move || risks.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
-                                </select>
-                            </label>
+                            <Choice label="chart.mark_risk" testid="chart-mark-risk" value=risk empty="form.choose" options=risks/>
                             <button type="button" data-testid="chart-mark-add" on:click=mark>{move || tr.t("chart.mark")}</button>
                         </div>
                     }
@@ -705,5 +702,26 @@ pub fn ChartsOfRisk(#[prop(into)] risk: Signal<Option<Id>>) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// A labelled choice that is not a form's field: which template, after which step, to which step.
+#[component]
+fn Choice(
+    label: &'static str,
+    testid: &'static str,
+    value: RwSignal<String>,
+    empty: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let tr = use_app().tr;
+    view! {
+        <label class="field">
+            <span class="field-label">{move || tr.t(label)}</span>
+            <select data-testid=testid prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="">{move || tr.t(empty)}</option>
+                {move || options.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
