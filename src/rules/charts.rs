@@ -173,7 +173,7 @@ pub struct ChartLayout {
     pub height: f64,
 }
 
-/// The box of a node whose words are `label`, before it is placed.
+/// The box of `node`, sized to its words and with its marks, before it is placed.
 fn sized(id: &Id, node: &ChartNode, register: &Register) -> NodeBox {
     let (lines, w, h) = match node.kind {
         NodeKind::Decision => {

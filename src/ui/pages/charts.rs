@@ -248,6 +248,15 @@ pub fn ChartPage() -> impl IntoView {
             chosen(node);
         }
     };
+    // A drag the browser took over (a touch turned into a scroll) puts the step back.
+    let on_pointercancel = move |_: leptos::ev::PointerEvent| {
+        if let Some((node, d)) = drag.get_value() {
+            drag.set_value(None);
+            if let Some(g) = node_element(canvas, &node) {
+                let _ = g.set_attribute("transform", &format!("translate({:.1},{:.1})", d.origin.0, d.origin.1));
+            }
+        }
+    };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         if let Some((_, Some(risk))) = target_of(&ev) {
             let rid = session.open_id.get_untracked().unwrap_or_default();
@@ -281,7 +290,8 @@ pub fn ChartPage() -> impl IntoView {
     };
     let on_focusin = move |ev: leptos::ev::FocusEvent| {
         if let Some((node, None)) = target_of(&ev) {
-            // Keyboard users choose with Enter; focus alone only shows where they are.
+            // The first step reached chooses itself, so the panel has something to show; after
+            // that, Enter chooses and focus alone only shows where the keyboard is.
             if selected.get_untracked().is_none() {
                 selected.set(Some(node));
             }
@@ -327,7 +337,7 @@ pub fn ChartPage() -> impl IntoView {
                             <p class="badge flag no-print" data-testid="chart-connecting">{move || tr.t("chart.connecting")}</p>
                         </Show>
                         <div class="chart-canvas" node_ref=canvas data-testid="chart-canvas"
-                            on:pointerdown=on_pointerdown on:pointermove=on_pointermove on:pointerup=on_pointerup
+                            on:pointerdown=on_pointerdown on:pointermove=on_pointermove on:pointerup=on_pointerup on:pointercancel=on_pointercancel
                             on:click=on_click on:keydown=on_keydown on:focusin=on_focusin
                             inner_html=move || svg().unwrap_or_default()>
                         </div>
