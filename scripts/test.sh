@@ -19,6 +19,7 @@ cargo test --workspace --quiet
 
 step "release build of the app"
 build_app
+node scripts/single-file.mjs dist dist-single
 cargo build --quiet -p qingfeng-relay
 # A school-sized register file (R500) for the import test; cached in target/bench-cache.
 cargo run --quiet --example bench_data -- target/e2e-data R500 >/dev/null

@@ -41,6 +41,21 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// Whether the page was opened from a file (the one-file copy, `scripts/single-file.sh`) rather
+/// than served: it then has no service worker and no relay of its own.
+pub fn opened_from_file() -> bool {
+    window().location().protocol().is_ok_and(|protocol| protocol == "file:")
+}
+
+/// The words for a failed save. A browser that refuses storage to a page opened from a file does
+/// so by rule, not by private mode: those words say so and point to export.
+pub fn save_failure_key(error: &crate::storage::StorageError) -> &'static str {
+    match error {
+        crate::storage::StorageError::Unavailable(_) if opened_from_file() => "storage.unavailable_file",
+        error => error.label_key(),
+    }
+}
+
 /// Starts the app in `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();

@@ -43,8 +43,15 @@ impl CompactorLock {
             Promise::new(&mut |resolve, _| *release_in.borrow_mut() = Some(resolve))
         });
         let name = JsValue::from_str(&format!("qingfeng.compact.{register}"));
-        if request.call2(&locks, &name, &granted).is_err() {
-            held.set(true);
+        match request.call2(&locks, &name, &granted).map(|p| p.dyn_into::<Promise>()) {
+            // Refused (site data blocked, so Web Locks too): as without Web Locks, this tab takes it.
+            Ok(Ok(asked)) => {
+                let refused = held.clone();
+                let on_refused = Closure::once(move |_: JsValue| refused.set(true));
+                let _ = asked.catch(&on_refused);
+                on_refused.forget();
+            }
+            _ => held.set(true),
         }
         Self { held, dropped, release }
     }

@@ -63,10 +63,18 @@ impl Share {
 
     /// The link another member opens: the app's address, then everything after `#`, which a
     /// browser never sends to a server. The page that takes it removes it from the address bar.
-    pub fn link(&self, app: &str) -> String {
+    /// The app's address is the page's (`page_origin`) when it was served; a page opened from a
+    /// file (the one-file copy) points to the app the relay serves instead.
+    pub fn link(&self, page_origin: &str) -> String {
+        let app = match relay_for_origin(page_origin) {
+            Some(_) => page_origin.trim_end_matches('/').to_string(),
+            None => {
+                let server = self.relay.trim_end_matches('/').trim_end_matches("/sync");
+                server.replacen("wss://", "https://", 1).replacen("ws://", "http://", 1)
+            }
+        };
         format!(
-            "{}{JOIN_PATH}#relay={}&r={}&k={}",
-            app.trim_end_matches('/'),
+            "{app}{JOIN_PATH}#relay={}&r={}&k={}",
             escape(&self.relay),
             escape(&self.register),
             escape(&self.secret)
@@ -452,6 +460,9 @@ mod tests {
         assert_eq!(relay_for_origin("http://127.0.0.1:8080").as_deref(), Some("ws://127.0.0.1:8080/sync"));
         assert_eq!(relay_for_origin("https://qf.example.cn/").as_deref(), Some("wss://qf.example.cn/sync"));
         assert_eq!(relay_for_origin("file://"), None);
+        let share = Share { relay: "wss://qf.example.cn/sync".into(), register: String::new(), secret: String::new() };
+        assert!(share.link("file://").starts_with("https://qf.example.cn/join#relay=wss%3A"));
+        assert!(share.link("http://10.0.0.2:8080").starts_with("http://10.0.0.2:8080/join#"));
         assert!(
             is_relay_address("ws://10.0.0.2:8080/sync") && !is_relay_address("http://x") && !is_relay_address("ws://")
         );

@@ -28,8 +28,10 @@ impl AppUpdate {
     pub fn start() -> Self {
         let update = Self { waiting: RwSignal::new_local(None), taking: RwSignal::new(false) };
         let navigator = window().navigator();
-        // Absent on file:// and in browsers without service workers: the app runs, online only.
-        if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        // Absent in browsers without service workers, and refused on file:// (the one-file copy,
+        // which needs no offline copy): the app runs as it is.
+        if crate::ui::opened_from_file() || !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false)
+        {
             return update;
         }
         let container = navigator.service_worker();

@@ -15,6 +15,16 @@ use crate::engine::protocol::{Event, FromEngine, RemoteError, Reply, Request, To
 /// Where Trunk puts the worker's loader (`data-type="worker"` in index.html).
 const WORKER_URL: &str = "/worker_loader.js";
 
+/// The one-file copy (`scripts/single-file.mjs`) carries the worker inside the page and defines
+/// `window.qingfengWorker()` to start it; a served app loads it from [`WORKER_URL`].
+fn new_worker() -> Result<Worker, JsValue> {
+    let start = js_sys::Reflect::get(&web_sys::window().expect("a page has a window"), &"qingfengWorker".into())?;
+    match start.dyn_ref::<js_sys::Function>() {
+        Some(start) => start.call0(&JsValue::UNDEFINED)?.dyn_into::<Worker>(),
+        None => Worker::new(WORKER_URL),
+    }
+}
+
 /// What to do with the reply to a request.
 type OnReply = Box<dyn FnOnce(Reply)>;
 
@@ -33,7 +43,7 @@ impl EngineLink {
     /// Starts the worker. `on_event` gets what the worker tells unasked; `on_failure` why the
     /// worker stopped (its wasm did not load, a bug), after which it answers nothing more.
     pub fn start(on_event: impl Fn(Event) + 'static, on_failure: impl Fn(String) + 'static) -> Option<Rc<Self>> {
-        let worker = match Worker::new(WORKER_URL) {
+        let worker = match new_worker() {
             Ok(worker) => worker,
             Err(e) => {
                 leptos::logging::error!("the register engine could not start: {e:?}");

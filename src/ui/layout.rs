@@ -49,7 +49,9 @@ pub fn Header() -> impl IntoView {
     let status = move || match autosave.status.get() {
         SaveStatus::Saved => ("saved", tr.t("save.saved").to_string()),
         SaveStatus::Pending => ("pending", tr.t("save.pending").to_string()),
-        SaveStatus::Failed(e) => ("failed", format!("{} {}", tr.t(e.label_key()), tr.t("save.kept_in_memory"))),
+        SaveStatus::Failed(e) => {
+            ("failed", format!("{} {}", tr.t(crate::ui::save_failure_key(&e)), tr.t("save.kept_in_memory")))
+        }
     };
     view! {
         <header class="header">

@@ -47,14 +47,13 @@ fn origin() -> String {
     window().location().origin().unwrap_or_default()
 }
 
-/// The relay of the server the app came from, if it answers `/health`.
+/// The relay of the server the app came from, if it answers `/health`. The one-file copy, on
+/// `file://`, came from no server: it has no relay of its own, and asks nothing.
 async fn own_relay() -> Option<String> {
+    let relay = relay_for_origin(&origin())?;
     let response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str("/health")).await.ok()?;
     let response: web_sys::Response = wasm_bindgen::JsCast::dyn_into(response).ok()?;
-    if !response.ok() {
-        return None;
-    }
-    relay_for_origin(&origin())
+    response.ok().then_some(relay)
 }
 
 /// 同步备份 → 实时同步.

@@ -73,7 +73,7 @@ pub fn SyncPage() -> impl IntoView {
                 </li>
                 <li data-testid="storage-state">
                     {move || match use_autosave().status.get() {
-                        SaveStatus::Failed(e) => format!("{} {}", tr.t(e.label_key()), tr.t("sync.keep_exporting")),
+                        SaveStatus::Failed(e) => format!("{} {}", tr.t(crate::ui::save_failure_key(&e)), tr.t("sync.keep_exporting")),
                         _ => tr.t("sync.storage_ok").to_string(),
                     }}
                 </li>

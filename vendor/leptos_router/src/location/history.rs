@@ -18,6 +18,39 @@ use tachys::dom::{document, window};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::UrlSearchParams;
 
+/// Qingfeng's patch: a page opened from `file://` (the one-file copy on a USB stick) cannot put
+/// a route in the URL's path, because browsers refuse `pushState` to another file path and a
+/// reload would look for that file on disk. There, the route lives in the fragment
+/// (`qingfeng.html#/r/<id>/risks`) and the router sees it as the path of a stand-in origin.
+pub(crate) fn file_mode() -> bool {
+    window().location().protocol().is_ok_and(|protocol| protocol == "file:")
+}
+
+/// The origin routes are parsed against on `file://`, where the page's own origin is opaque.
+const FILE_ORIGIN: &str = "http://qingfeng.file";
+
+/// The origin the router compares URLs with: the page's, or the stand-in on `file://`.
+pub(crate) fn app_origin() -> Result<String, JsValue> {
+    if file_mode() {
+        Ok(FILE_ORIGIN.to_string())
+    } else {
+        window().location().origin()
+    }
+}
+
+/// What a link's `href` attribute points to, as the router sees URLs: on `file://` the raw
+/// attribute resolved against the current route, since the browser resolves it against the file.
+pub(crate) fn link_target(a: &web_sys::HtmlAnchorElement) -> String {
+    if !file_mode() {
+        return a.href();
+    }
+    let Some(raw) = a.get_attribute("href") else { return String::new() };
+    let here = BrowserUrl::current().map(|url| url.path).unwrap_or_default();
+    web_sys::Url::new_with_base(&raw, &format!("{FILE_ORIGIN}{here}"))
+        .map(|url| url.href())
+        .unwrap_or(raw)
+}
+
 #[derive(Clone)]
 pub struct BrowserUrl {
     url: ArcRwSignal<Url>,
@@ -34,7 +67,8 @@ impl fmt::Debug for BrowserUrl {
 
 impl BrowserUrl {
     fn scroll_to_el(loc_scroll: bool) {
-        if let Ok(hash) = window().location().hash() {
+        // On file:// the fragment is the route, not an element to scroll to.
+        if let Ok(hash) = window().location().hash().map(|hash| if file_mode() { String::new() } else { hash }) {
             if !hash.is_empty() {
                 let hash = js_sys::decode_uri(&hash[1..])
                     .ok()
@@ -77,6 +111,11 @@ impl LocationProvider for BrowserUrl {
 
     fn current() -> Result<Url, Self::Error> {
         let location = window().location();
+        if file_mode() {
+            let hash = location.hash()?;
+            let route = hash.strip_prefix('#').filter(|route| route.starts_with('/'));
+            return Self::parse_with_base(route.unwrap_or("/"), FILE_ORIGIN);
+        }
         Ok(Url {
             origin: location.origin()?,
             path: location.pathname()?,
@@ -93,7 +132,7 @@ impl LocationProvider for BrowserUrl {
     }
 
     fn parse(url: &str) -> Result<Url, Self::Error> {
-        let base = window().location().origin()?;
+        let base = app_origin()?;
         Self::parse_with_base(url, &base)
     }
 
@@ -220,20 +259,25 @@ impl LocationProvider for BrowserUrl {
             .last()
             .map(|url| url.to_full_path());
         let add_to_stack = current_path.as_ref() != Some(&loc.value);
+        let address = if file_mode() {
+            format!("#{}", loc.value)
+        } else {
+            loc.value.clone()
+        };
 
         if loc.replace {
             history
                 .replace_state_with_url(
                     &loc.state.to_js_value(),
                     "",
-                    Some(&loc.value),
+                    Some(&address),
                 )
                 .unwrap();
         } else if add_to_stack {
             // push the "forward direction" marker
             let state = &loc.state.to_js_value();
             history
-                .push_state_with_url(state, "", Some(&loc.value))
+                .push_state_with_url(state, "", Some(&address))
                 .unwrap();
         }
 
@@ -255,7 +299,7 @@ impl LocationProvider for BrowserUrl {
         let Some(url) = resolve_redirect_url(loc) else {
             return; // resolve_redirect_url() already logs an error
         };
-        let current_origin = location().origin().unwrap();
+        let current_origin = app_origin().unwrap();
         if url.origin() == current_origin {
             let navigate = navigate.clone();
             // delay by a tick here, so that the Action updates *before* the redirect
@@ -293,7 +337,7 @@ fn search_params_from_web_url(
 
 /// Resolves a redirect location to an (absolute) URL.
 pub(crate) fn resolve_redirect_url(loc: &str) -> Option<web_sys::Url> {
-    let origin = match window().location().origin() {
+    let origin = match app_origin() {
         Ok(origin) => origin,
         Err(e) => {
             leptos::logging::error!("Failed to get origin: {:#?}", e);

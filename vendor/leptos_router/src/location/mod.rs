@@ -12,7 +12,6 @@ use reactive_graph::{
 };
 use send_wrapper::SendWrapper;
 use std::{borrow::Cow, future::Future};
-use tachys::dom::window;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlAnchorElement, MouseEvent};
 
@@ -307,7 +306,7 @@ where
     let router_base = router_base.unwrap_or_default();
 
     Box::new(move |ev: MouseEvent| {
-        let origin = window().location().origin()?;
+        let origin = history::app_origin()?;
         if ev.default_prevented()
             || ev.button() != 0
             || ev.meta_key()
@@ -327,7 +326,7 @@ where
             }
         }
         if let Some(a) = a {
-            let href = a.href();
+            let href = history::link_target(&a);
             let target = a.target();
 
             // let browser handle this event if link has target,
