@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::ui::use_app;
 
 /// Each section: its heading and its paragraphs, as locale keys.
-const SECTIONS: [(&str, &[&str]); 9] = [
+const SECTIONS: [(&str, &[&str]); 10] = [
     ("help.start.title", &["help.start.p1", "help.start.p2"]),
     ("help.rating.title", &["help.rating.p1", "help.rating.p2", "help.rating.p3"]),
     ("help.share.title", &["help.share.p1", "help.share.p2", "help.share.p3"]),
@@ -13,6 +13,7 @@ const SECTIONS: [(&str, &[&str]); 9] = [
     ("help.backup.title", &["help.backup.p1", "help.backup.p2"]),
     ("help.conflict.title", &["help.conflict.p1", "help.conflict.p2"]),
     ("help.offline.title", &["help.offline.p1", "help.offline.p2", "help.offline.p3"]),
+    ("help.single.title", &["help.single.p1", "help.single.p2", "help.single.p3"]),
     ("help.full.title", &["help.full.p1", "help.full.p2"]),
     ("help.browser.title", &["help.browser.p1", "help.browser.p2"]),
 ];

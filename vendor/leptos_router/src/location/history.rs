@@ -67,8 +67,13 @@ impl fmt::Debug for BrowserUrl {
 
 impl BrowserUrl {
     fn scroll_to_el(loc_scroll: bool) {
-        // On file:// the fragment is the route, not an element to scroll to.
-        if let Ok(hash) = window().location().hash().map(|hash| if file_mode() { String::new() } else { hash }) {
+        // On file:// the fragment is the route; an element to scroll to is the route's own fragment.
+        let hash = if file_mode() {
+            Self::current().map(|url| url.hash)
+        } else {
+            window().location().hash()
+        };
+        if let Ok(hash) = hash {
             if !hash.is_empty() {
                 let hash = js_sys::decode_uri(&hash[1..])
                     .ok()
