@@ -306,6 +306,56 @@ fn copies_of_different_registers_do_not_merge() {
     assert_eq!(a.doc.register(), &before);
 }
 
+/// Syncs `from` into `to` with automerge's sync protocol, as a relay would, until both are done
+/// or `to` refuses what came.
+fn sync_into(to: &mut RegisterDoc, from: &mut automerge::AutoCommit) -> Result<(), DocError> {
+    use automerge::sync::{State, SyncDoc as _};
+    let (mut ours, mut theirs) = (State::new(), State::new());
+    for _ in 0..10 {
+        let (asked, sent) = (to.sync_message(&mut ours), from.sync().generate_sync_message(&mut theirs));
+        if asked.is_none() && sent.is_none() {
+            break;
+        }
+        if let Some(asked) = asked {
+            from.sync().receive_sync_message(&mut theirs, asked).unwrap();
+        }
+        if let Some(sent) = sent {
+            to.receive_sync(&mut ours, sent)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn changes_a_peer_syncs_that_are_refused_leave_nothing_behind() {
+    let mut s = school();
+    s.doc.take_view_patches();
+    let (before, heads) = (s.doc.register().clone(), s.doc.heads());
+    let mut newer = automerge::AutoCommit::load(&s.doc.save()).unwrap();
+    newer.put(automerge::ROOT, "schema", 99_u64).unwrap();
+    assert!(matches!(sync_into(&mut s.doc, &mut newer), Err(DocError::NewerSchema(99))));
+    assert_eq!(s.doc.heads(), heads);
+    assert_eq!(s.doc.register(), &before);
+
+    // A peer that turns this copy into another register, with a person added on the way.
+    let mut other = automerge::AutoCommit::load(&s.doc.save()).unwrap();
+    other.put(automerge::ROOT, "id", "0e9f5a52-0000-4000-8000-000000000000").unwrap();
+    let mut other = RegisterDoc::load(&other.save()).unwrap();
+    other.create_entity(&stamp("x", 1), &PersonForm { name: "外人".into(), ..Default::default() }).unwrap();
+    let mut other = automerge::AutoCommit::load(&other.save()).unwrap();
+    assert!(matches!(sync_into(&mut s.doc, &mut other), Err(DocError::DifferentRegister)));
+    assert_eq!(s.doc.heads(), heads);
+    assert_eq!(s.doc.register(), &before);
+    assert!(s.doc.take_view_patches().is_empty());
+
+    // The copy goes on: an edit here, saved and read back, holds nothing that was refused.
+    s.doc.create_entity(&stamp("", 9), &PersonForm { name: "陈继荣".into(), ..Default::default() }).unwrap();
+    let names = |doc: &RegisterDoc| doc.register().people.values().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let reloaded = RegisterDoc::load(&s.doc.save()).unwrap();
+    assert_eq!(reloaded.register(), s.doc.register());
+    assert!(names(&reloaded).contains(&"陈继荣".to_string()) && !names(&reloaded).contains(&"外人".to_string()));
+}
+
 #[test]
 fn merging_the_same_changes_twice_changes_nothing() {
     let mut a = school();

@@ -13,7 +13,7 @@ use crate::model::{
 };
 
 /// What a set of patches changed, in model terms.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Touched {
     /// Entities changed, added or removed.
     pub entities: BTreeSet<(EntityKind, Id)>,

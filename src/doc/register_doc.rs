@@ -363,9 +363,9 @@ impl RegisterDoc {
     }
 
     /// Applies a sync message from a peer (the relay), and refreshes what it touched. Refuses
-    /// changes that would make this another register or a newer layout than this build knows;
-    /// the message is applied by then, so the caller stops syncing and keeps nothing of it
-    /// (it is not saved before this returns).
+    /// changes that would make this another register or a newer layout than this build knows:
+    /// they are applied by then, so the document is put back as it was before the message, in
+    /// memory as in what a later save writes. The caller stops syncing with that peer.
     pub fn receive_sync(
         &mut self,
         state: &mut automerge::sync::State,
@@ -374,16 +374,27 @@ impl RegisterDoc {
         use automerge::sync::SyncDoc as _;
         let id = self.register.id.clone();
         let before = self.doc.get_heads();
-        self.doc.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge)?;
-        let schema = register_schema(&self.doc)?;
-        if schema > SCHEMA_VERSION {
-            return Err(DocError::NewerSchema(schema));
+        let unviewed = self.unviewed.clone();
+        let received = self.doc.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge);
+        let checked = received.and_then(|()| {
+            let schema = register_schema(&self.doc)?;
+            if schema > SCHEMA_VERSION {
+                return Err(DocError::NewerSchema(schema));
+            }
+            let report = self.report_since(&before)?;
+            if self.register.id != id {
+                return Err(DocError::DifferentRegister);
+            }
+            Ok(report)
+        });
+        if checked.is_err() && self.doc.get_heads() != before {
+            let actor = self.doc.get_actor().clone();
+            self.doc = self.doc.fork_at(&before).map_err(DocError::NotAutomerge)?.with_actor(actor);
+            self.rehydrate()?;
+            self.unviewed = unviewed;
+            self.history_cache = HistoryCache::default();
         }
-        let report = self.report_since(&before)?;
-        if self.register.id != id {
-            return Err(DocError::DifferentRegister);
-        }
-        Ok(report)
+        checked
     }
 
     /// How many changes this copy has that a peer at `heads` lacks.

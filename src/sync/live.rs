@@ -373,7 +373,11 @@ impl Session {
                 if document_id == self.document =>
             {
                 let message = SyncMessage::decode(&data).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
-                let report = doc.receive(&mut self.state, message).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
+                let report = doc.receive(&mut self.state, message).map_err(|e| {
+                    // The document dropped what came; so does the state, which now claims it.
+                    self.state = SyncState::new();
+                    LiveFailure::Invalid(e.to_string())
+                })?;
                 self.down += report.changes;
                 if report.changes > 0 {
                     self.joining = false;
