@@ -47,6 +47,12 @@ const unpack = async (id) => {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 };
+// DecompressionStream is the one thing this copy needs beyond the served app: Chromium 80,
+// Firefox 113, Safari 16.4. The browser check's page (index.html) says so here.
+if (!window.qingfengUnsupported && typeof DecompressionStream !== 'function') {
+  document.getElementById('qf-unsupported').style.display = 'block';
+  window.qingfengUnsupported = true;
+}
 if (!window.qingfengUnsupported) {
   const workerUrl = URL.createObjectURL(new Blob([document.getElementById('qf-worker-js').textContent], { type: 'text/javascript' }));
   const workerWasm = unpack('qf-worker-wasm');
@@ -59,9 +65,18 @@ if (!window.qingfengUnsupported) {
 }
 `;
 
-// index.html without what the one file carries itself (stylesheet, preloads, Trunk's loader) or
-// cannot use on file:// (the manifest and icons of the installable app).
-let html = index
+// index.html with the one file's browser versions, and without what the one file carries itself
+// (stylesheet, preloads, Trunk's loader) or cannot use on file:// (the installable app's manifest
+// and icons).
+const versions = [
+  ['Firefox 89 及以上、Safari 15 及以上', 'Firefox 113 及以上、Safari 16.4 及以上'],
+  ['Firefox 89+ or Safari 15+', 'Firefox 113+ or Safari 16.4+'],
+];
+let html = versions.reduce((page, [served, here]) => {
+  if (!page.includes(served)) throw new Error(`dist/index.html no longer says "${served}"`);
+  return page.replace(served, here);
+}, index);
+html = html
   .replace(/<script type="module">[\s\S]*?<\/script>/, '')
   .replace(/<link rel="(manifest|icon|apple-touch-icon|stylesheet|modulepreload|preload)"[^>]*>\s*/g, '');
 if (/<link|<script type="module"/.test(html)) throw new Error('dist/index.html has a link or module this script does not know');
