@@ -231,9 +231,7 @@ pub fn ChartPage() -> impl IntoView {
             d.moved |= dx.abs() + dy.abs() > 3;
             if d.moved {
                 let (x, y) = (d.origin.0 + f64::from(dx), d.origin.1 + f64::from(dy));
-                if let Some(g) = node_element(canvas, node) {
-                    let _ = g.set_attribute("transform", &format!("translate({x:.1},{y:.1})"));
-                }
+                draw_at(canvas, node, x, y);
             }
         });
     };
@@ -252,9 +250,7 @@ pub fn ChartPage() -> impl IntoView {
     let on_pointercancel = move |_: leptos::ev::PointerEvent| {
         if let Some((node, d)) = drag.get_value() {
             drag.set_value(None);
-            if let Some(g) = node_element(canvas, &node) {
-                let _ = g.set_attribute("transform", &format!("translate({:.1},{:.1})", d.origin.0, d.origin.1));
-            }
+            draw_at(canvas, &node, d.origin.0, d.origin.1);
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -368,6 +364,14 @@ fn target_of(ev: &web_sys::Event) -> Option<(Id, Option<Id>)> {
 fn node_element(canvas: NodeRef<leptos::html::Div>, node: &str) -> Option<web_sys::Element> {
     let div = canvas.get_untracked()?;
     div.query_selector(&format!(r#"[data-node="{node}"]"#)).ok()?
+}
+
+/// Shows the step `node` at (x, y) in the drawing while it is dragged; the document moves it on
+/// release.
+fn draw_at(canvas: NodeRef<leptos::html::Div>, node: &str, x: f64, y: f64) {
+    if let Some(g) = node_element(canvas, node) {
+        let _ = g.set_attribute("transform", &format!("translate({x:.1},{y:.1})"));
+    }
 }
 
 fn focus_node(canvas: NodeRef<leptos::html::Div>, node: &str) {
