@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Profile, expectText, eventually } from './harness.mjs';
@@ -138,6 +138,85 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
     await expectText(c.id('join-state'), '共享密钥错误或已更换', 10000);
     await c.home();
     assert.equal(await c.id('register-item').count(), 0);
+
+    for (const profile of profiles) assert.deepEqual(profile.errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e)), []);
+  } finally {
+    for (const profile of profiles) await profile.dispose();
+    await kill9(relay);
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+/** How many connections the relay has accepted so far (its log says each). */
+function connections(data) {
+  return (readFileSync(join(data, 'relay.log'), 'utf8').match(/peer connected/g) ?? []).length;
+}
+
+/** How many chunks of `register` this profile's store holds. */
+async function chunks(page, register) {
+  return page.evaluate(
+    (register) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('qingfeng');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction('chunks').objectStore('chunks').count(IDBKeyRange.bound([register], [register, []]));
+          count.onsuccess = () => resolve(count.result);
+          count.onerror = () => reject(count.error);
+        };
+      }),
+    register,
+  );
+}
+
+async function shareLive(app) {
+  await app.goto('sync');
+  await eventually(async () => assert.equal(await app.id('live-relay').inputValue(), `ws://127.0.0.1:${PORT}/sync`));
+  await app.id('live-on').click();
+  await synced(app);
+  return app.id('share-link').inputValue();
+}
+
+test('one connection carries every register a browser shares, open in a tab or not', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'qingfeng-live-'));
+  const relay = await startRelay(data);
+  const profiles = [new Profile(), new Profile()];
+  try {
+    // A shares two registers, each from its own tab: one connection carries both.
+    const first = new App(await profiles[0].open(), ORIGIN);
+    const x = await first.createRegister({ name: '清风小学' });
+    await first.iAm('王家福');
+    const xLink = await shareLive(first);
+    const second = new App(await profiles[0].context.newPage(), ORIGIN);
+    await second.createRegister({ name: '清风中学' });
+    await second.iAm('王家福');
+    await shareLive(second);
+    assert.equal(connections(data), 1, 'both registers on the first tab’s connection');
+
+    // The tab holding the connection closes: the other tab's worker takes over, alone.
+    await first.page.close();
+    await eventually(async () => assert.match(readFileSync(join(data, 'relay.log'), 'utf8'), /peer disconnected/));
+    await eventually(async () => assert.equal(connections(data), 2), 15000);
+    await synced(second, 15000);
+
+    // B joins X and edits it while A has only Y open: A's store gets the edit all the same.
+    const b = new App(await profiles[1].open(), ORIGIN);
+    await b.page.goto(xLink);
+    await eventually(async () => assert.equal(b.registerId(), x), 15000);
+    await synced(b);
+    await b.iAm('王家福');
+    const before = await chunks(second.page, x);
+    await b.goto('org');
+    await b.addPerson('后台同步');
+    await synced(b);
+    await eventually(async () => assert.ok((await chunks(second.page, x)) > before, 'the edit is stored'), 10000);
+
+    // Offline, A opens X: the edit is there.
+    await profiles[0].context.setOffline(true);
+    await second.page.goto(`${ORIGIN}/r/${x}/org`);
+    await hasPerson(second, '后台同步', 5000);
+    await profiles[0].context.setOffline(false);
+    await synced(second, 15000);
 
     for (const profile of profiles) assert.deepEqual(profile.errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e)), []);
   } finally {

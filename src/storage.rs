@@ -14,12 +14,12 @@ mod autosave;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
-mod compactor_lock;
-#[cfg(target_arch = "wasm32")]
 mod indexed_db;
 #[cfg(target_arch = "wasm32")]
 mod local;
 mod memory;
+#[cfg(target_arch = "wasm32")]
+mod role_lock;
 mod view_snapshot;
 
 use std::collections::BTreeSet;
@@ -32,12 +32,12 @@ pub use autosave::{Autosave, AutosaveStep, RETRY_DELAY_MS, SAVE_DELAY_MS, SaveSt
 #[cfg(target_arch = "wasm32")]
 pub use browser::BrowserStore;
 #[cfg(target_arch = "wasm32")]
-pub use compactor_lock::CompactorLock;
-#[cfg(target_arch = "wasm32")]
 pub use indexed_db::IndexedDbStore;
 #[cfg(target_arch = "wasm32")]
 pub use local::{Journal, LocalDocStore, Prefs, RegisterEntry};
 pub use memory::MemoryStore;
+#[cfg(target_arch = "wasm32")]
+pub use role_lock::{HUB_LOCK, RoleLock};
 pub use view_snapshot::{decode_view, encode_view};
 
 use crate::doc::RegisterDoc;

@@ -10,7 +10,7 @@ mod tabs;
 pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
 pub use import::{ImportError, ImportOutcome, import_into, read_file};
 pub use live::{
-    JOIN_PATH, Joining, LinkError, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step, Syncable,
+    JOIN_PATH, Joining, Link, LinkError, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step, Syncable,
     is_relay_address, relay_for_origin,
 };
 pub use staff::{

@@ -31,8 +31,8 @@ use crate::engine::{Command, Outcome};
 use crate::model::{EntityKind, Id, Template};
 use crate::seal::SealKey;
 use crate::storage::{
-    Autosave, AutosaveStep, BrowserStore, CompactorLock, DocStore as _, Persistence, SaveStatus, Saved, Write,
-    encode_view, open_stored, save_now,
+    Autosave, AutosaveStep, BrowserStore, DocStore as _, Persistence, RoleLock, SaveStatus, Saved, Write, encode_view,
+    open_stored, save_now,
 };
 use crate::sync::{RegisterFile, TabChannel, TabMessage, read_file};
 
@@ -46,7 +46,7 @@ struct Saving {
     autosave: Autosave,
     timer: Option<Timeout>,
     /// Held by the one tab that compacts this register.
-    lock: Option<CompactorLock>,
+    lock: Option<RoleLock>,
     /// Messages from other tabs that came while the register was being opened.
     early: Vec<TabMessage>,
     /// The last status told to the page.
@@ -67,8 +67,10 @@ struct Engine {
     /// The key that opens the open register's reporters' names, once a member gave the
     /// passphrase: in memory only, forgotten when another register opens.
     seal_key: RefCell<Option<(Id, SealKey)>>,
-    /// Live sync of the open register through a relay, when it is on.
-    live: RefCell<Option<live::Live>>,
+    /// Live sync: the hub's connections (when this worker is the hub) and every register's status.
+    hub: RefCell<live::Hub>,
+    /// The open register's live status as last told to the page.
+    live_told: RefCell<Option<(Id, crate::sync::LiveStatus)>>,
     /// Whether the page last said the browser is online.
     network: Cell<Option<bool>>,
     /// The browser's device id, from the page.
@@ -127,8 +129,13 @@ pub fn start() {
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    let channel = TabChannel::open(|message| engine().receive(message));
+    let channel = TabChannel::open(|message| {
+        let engine = engine();
+        engine.hub_receive(&message);
+        engine.receive(message);
+    });
     *engine().channel.borrow_mut() = channel;
+    engine().start_hub();
     live::watch_network();
     event(Event::Ready);
 }
@@ -199,7 +206,7 @@ impl Engine {
                 Err(e) => keyed("catalogue.xlsx_failed", e.to_string()),
             },
             Request::Import { bytes, journals } => self.import(bytes, journals).await,
-            Request::Live { share } => self.set_live(share),
+            Request::Shares(shares) => self.set_shares(shares),
             Request::ReplaceSecret { secret } => self.replace_secret(&secret),
             Request::Device(device) => {
                 *self.device.borrow_mut() = device;
@@ -321,14 +328,11 @@ impl Engine {
         if self.key_for(&doc.register().id).is_none() {
             self.seal_key.borrow_mut().take();
         }
-        // The page turns live sync on again for the register it opens, if it should.
-        if self.live.borrow_mut().take().is_some() {
-            event(Event::Live(crate::sync::LiveStatus::Off));
-        }
         *self.saving.borrow_mut() = Saving::default();
         *self.doc.borrow_mut() = Some(doc);
         self.conflicts.borrow_mut().clear();
         self.tell_status();
+        self.tell_open_live();
     }
 
     /// Gives the document its persistence and the compactor request, applies what other tabs
@@ -339,7 +343,7 @@ impl Engine {
         let early = {
             let mut saving = self.saving.borrow_mut();
             saving.persistence = Some(persistence);
-            saving.lock = Some(CompactorLock::request(&register));
+            saving.lock = Some(RoleLock::compactor(&register));
             std::mem::take(&mut saving.early)
         };
         for message in early {
@@ -364,7 +368,6 @@ impl Engine {
             self.recheck_written();
         }
         self.note_edit();
-        self.live_changed();
         Ok(outcome)
     }
 
@@ -473,7 +476,7 @@ impl Engine {
         let store = self.store().await;
         let taken = {
             let mut saving = self.saving.borrow_mut();
-            let may_compact = saving.lock.as_ref().is_some_and(CompactorLock::is_held);
+            let may_compact = saving.lock.as_ref().is_some_and(RoleLock::is_held);
             saving.persistence.as_mut().and_then(|p| {
                 let write = self.doc.borrow_mut().as_mut().and_then(|d| p.prepare(d, may_compact))?;
                 Some((p.register().to_string(), p.stored_heads().to_vec(), write))
@@ -503,7 +506,7 @@ impl Engine {
 
     /// Tells the other tabs what a write stored: a chunk as it is; for a snapshot, only the
     /// changes that were not stored before it.
-    fn tell_tabs(&self, register: &str, since: &[automerge::ChangeHash], write: &Write) {
+    fn tell_tabs(self: &Rc<Self>, register: &str, since: &[automerge::ChangeHash], write: &Write) {
         let changes = if write.is_snapshot() {
             self.doc.borrow_mut().as_mut().map(|d| d.save_after(since)).unwrap_or_default()
         } else {
@@ -513,6 +516,7 @@ impl Engine {
         if let Some(channel) = self.channel.borrow().as_ref() {
             channel.tell(&message);
         }
+        self.hub_receive(&message);
     }
 
     /// Another tab stored changes: apply them if that register is open here. They are stored
@@ -538,7 +542,6 @@ impl Engine {
                 drop(doc);
                 drop(saving);
                 self.show_incoming(report);
-                self.live_changed();
             }
             Err(e) => web_sys::console::warn_1(&format!("changes from another tab could not be read: {e}").into()),
         }
@@ -657,6 +660,7 @@ impl Engine {
         if let Some(channel) = self.channel.borrow().as_ref() {
             channel.tell(&message);
         }
+        self.hub_receive(&message);
         Reply::Imported(imported)
     }
 }

@@ -101,11 +101,9 @@ pub enum Request {
         /// The columns chosen on the page.
         columns: Option<crate::sync::StaffColumns>,
     },
-    /// Sync the open register live through a relay (`None`: stop).
-    Live {
-        /// The relay, register and secret.
-        share: Option<crate::sync::Share>,
-    },
+    /// Every register this browser syncs live, with its relay and secret: sent when the page
+    /// starts and whenever the list changes. The hub worker syncs exactly these.
+    Shares(Vec<crate::sync::Share>),
     /// Ask the relay to replace the open register's secret with `secret`.
     ReplaceSecret {
         /// The new secret.

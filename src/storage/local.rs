@@ -184,6 +184,9 @@ pub struct RegisterEntry {
 pub struct Prefs;
 
 impl Prefs {
+    /// The `localStorage` key of this browser's list of registers.
+    pub const REGISTERS_KEY: &str = "qingfeng.registers";
+
     /// The chosen language, if any.
     pub fn locale() -> Option<Locale> {
         get::<String>("qingfeng.locale").and_then(|c| Locale::from_code(&c))
@@ -196,12 +199,12 @@ impl Prefs {
 
     /// The registers kept in this browser.
     pub fn registers() -> Vec<RegisterEntry> {
-        get("qingfeng.registers").unwrap_or_default()
+        get(Self::REGISTERS_KEY).unwrap_or_default()
     }
 
     /// Replaces the register index.
     pub fn set_registers(entries: &[RegisterEntry]) -> Result<(), StorageError> {
-        set("qingfeng.registers", entries)
+        set(Self::REGISTERS_KEY, entries)
     }
 
     /// This browser's device id: made once and kept, recorded with every change so history

@@ -3,6 +3,8 @@
 //! owns the WebSocket, the timers and the document; this decides what to send and what the
 //! status is, and is tested natively against a real relay.
 
+use std::collections::BTreeMap;
+
 use automerge::ChangeHash;
 use automerge::sync::{Message as SyncMessage, State as SyncState};
 use base64::Engine as _;
@@ -315,19 +317,15 @@ impl Session {
         &self.status
     }
 
-    /// The socket is open: join, and give the secret.
+    /// The socket is open and carries only this session: join, and give the secret.
     pub fn opened(&mut self) -> Vec<Vec<u8>> {
+        vec![join_frame(&self.me), self.begin()]
+    }
+
+    /// The socket is open (and joined): the access message for this document.
+    fn begin(&mut self) -> Vec<u8> {
         self.status = LiveStatus::Connecting;
-        vec![
-            Message::Join {
-                sender_id: self.me.clone(),
-                storage_id: None,
-                ephemeral: true,
-                versions: vec![PROTOCOL_VERSION.to_string()],
-            }
-            .encode(),
-            self.auth(None),
-        ]
+        self.auth(None)
     }
 
     /// The access message, with a new secret to replace the current one.
@@ -363,6 +361,10 @@ impl Session {
     /// One frame from the relay.
     pub fn received(&mut self, bytes: &[u8], doc: &mut impl Syncable, now: i64) -> Result<Step, LiveFailure> {
         let message = Message::decode(bytes).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
+        self.received_message(message, doc, now)
+    }
+
+    fn received_message(&mut self, message: Message, doc: &mut impl Syncable, now: i64) -> Result<Step, LiveFailure> {
         let mut step = Step::default();
         match message {
             Message::Peer { sender_id, .. } => {
@@ -432,6 +434,153 @@ impl Session {
     /// Whether a joining copy has everything the relay has.
     pub fn joined(&self) -> bool {
         !self.joining && matches!(self.status, LiveStatus::Synced { .. })
+    }
+}
+
+/// The first message on a connection: peer `me` joins.
+fn join_frame(me: &str) -> Vec<u8> {
+    Message::Join {
+        sender_id: me.to_string(),
+        storage_id: None,
+        ephemeral: true,
+        versions: vec![PROTOCOL_VERSION.to_string()],
+    }
+    .encode()
+}
+
+/// Every register a browser shares on one relay, carried by one connection: one join, then each
+/// register's access message and sync messages, told apart by their document id. A register the
+/// relay refuses (or sends nonsense for) fails alone; the others go on.
+pub struct Link {
+    me: String,
+    /// The sessions by register id.
+    sessions: BTreeMap<Id, Session>,
+    /// The relay's peer id, once it answered the join on the current connection.
+    relay_peer: Option<String>,
+    /// Whether a connection is open (the join was sent).
+    open: bool,
+}
+
+impl Link {
+    /// A link for peer `me`, carrying nothing yet.
+    pub fn new(me: String) -> Self {
+        Self { me, sessions: BTreeMap::new(), relay_peer: None, open: false }
+    }
+
+    /// Whether it carries no register.
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+
+    /// The registers it carries.
+    pub fn registers(&self) -> impl Iterator<Item = &Id> {
+        self.sessions.keys()
+    }
+
+    /// Where register `register` stands.
+    pub fn status(&self, register: &str) -> Option<&LiveStatus> {
+        self.sessions.get(register).map(Session::status)
+    }
+
+    /// Every register's status.
+    pub fn statuses(&self) -> impl Iterator<Item = (&Id, &LiveStatus)> {
+        self.sessions.iter().map(|(id, session)| (id, session.status()))
+    }
+
+    /// Whether some register is waiting for the relay (connecting, or with changes going up).
+    pub fn waiting(&self) -> bool {
+        self.sessions.values().any(|s| matches!(s.status, LiveStatus::Connecting | LiveStatus::Syncing { .. }))
+    }
+
+    /// Carries `share`'s register too (a copy of it is `doc`): on an open connection, its access
+    /// message goes at once, and its first sync message once the relay has answered the join.
+    /// A register already carried keeps its session and takes the share's secret for the next
+    /// connection.
+    pub fn add(&mut self, share: &Share, doc: &mut impl Syncable, now: i64) -> Result<Vec<Vec<u8>>, LinkError> {
+        if let Some(session) = self.sessions.get_mut(&share.register) {
+            session.secret.clone_from(&share.secret);
+            return Ok(Vec::new());
+        }
+        let mut session = Session::new(share, self.me.clone(), false)?;
+        let mut send = Vec::new();
+        if self.open {
+            send.push(session.begin());
+            session.relay_peer.clone_from(&self.relay_peer);
+            send.extend(session.next_message(doc));
+            session.update_status(doc, now);
+        } else {
+            session.status = LiveStatus::Offline;
+        }
+        self.sessions.insert(share.register.clone(), session);
+        Ok(send)
+    }
+
+    /// Stops carrying `register`. The relay keeps what it has; frames about it are ignored.
+    pub fn remove(&mut self, register: &str) {
+        self.sessions.remove(register);
+    }
+
+    /// The socket is open: join, and give every register's secret.
+    pub fn opened(&mut self) -> Vec<Vec<u8>> {
+        self.open = true;
+        self.relay_peer = None;
+        let mut frames = vec![join_frame(&self.me)];
+        frames.extend(self.sessions.values_mut().map(Session::begin));
+        frames
+    }
+
+    /// The socket closed (or never opened): every register shows `status`; what the relay
+    /// has of each is asked again on the next connection.
+    pub fn closed(&mut self, status: &LiveStatus) {
+        self.open = false;
+        self.relay_peer = None;
+        for session in self.sessions.values_mut() {
+            session.closed(status.clone());
+        }
+    }
+
+    /// One frame from the relay. `docs` holds the copy of every register the link carries.
+    /// An error closes the connection; a register's own failure is in its entry of the answer
+    /// and leaves it silent until the next connection.
+    #[allow(clippy::type_complexity)]
+    pub fn received<D: Syncable>(
+        &mut self,
+        bytes: &[u8],
+        docs: &mut BTreeMap<Id, D>,
+        now: i64,
+    ) -> Result<Vec<(Id, Result<Step, LiveFailure>)>, LiveFailure> {
+        let message = Message::decode(bytes).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
+        if let Message::Error { message } = message {
+            return Err(LiveFailure::Closed(message));
+        }
+        if let Message::Peer { sender_id, .. } = &message {
+            self.relay_peer = Some(sender_id.clone());
+        }
+        let about = message.document_id().and_then(qingfeng_wire::register_id);
+        let mut steps = Vec::new();
+        for (register, session) in &mut self.sessions {
+            if about.as_ref().is_some_and(|about| about != register) {
+                continue;
+            }
+            let Some(doc) = docs.get_mut(register) else { continue };
+            let result = session.received_message(message.clone(), doc, now);
+            if let Err(failure) = &result {
+                session.closed(LiveStatus::Failed(failure.clone()));
+            }
+            steps.push((register.clone(), result));
+        }
+        Ok(steps)
+    }
+
+    /// Register `register` changed here, or the relay is owed an answer: what to send.
+    pub fn changed(&mut self, register: &str, doc: &mut impl Syncable, now: i64) -> Vec<Vec<u8>> {
+        self.sessions.get_mut(register).map(|s| s.changed(doc, now)).unwrap_or_default()
+    }
+
+    /// Asks the relay to replace `register`'s secret; `None` when the connection is not up.
+    pub fn replace_secret(&mut self, register: &str, secret: &str) -> Option<Vec<Vec<u8>>> {
+        let session = self.sessions.get_mut(register).filter(|s| s.relay_peer.is_some())?;
+        Some(session.replace_secret(secret))
     }
 }
 

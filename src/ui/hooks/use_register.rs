@@ -107,6 +107,22 @@ impl Session {
             tell.forget();
         }
         session.request(Request::Network { online: window().navigator().on_line() }, |_| {});
+        // Another tab changed the list of registers (a name, live sync turned on or off).
+        let refresh =
+            wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+                if e.key().is_none_or(|key| key == Prefs::REGISTERS_KEY) {
+                    session.registers.set(Prefs::registers());
+                }
+            });
+        let _ =
+            window().add_event_listener_with_callback("storage", wasm_bindgen::JsCast::unchecked_ref(refresh.as_ref()));
+        refresh.forget();
+        // The worker that syncs live (whichever tab's it is) learns every share the list holds.
+        Effect::new(move || {
+            let shares: Vec<Share> =
+                session.registers.with(|list| list.iter().filter(|e| e.live).filter_map(|e| e.share.clone()).collect());
+            session.request(Request::Shares(shares), |_| {});
+        });
         session
     }
 
@@ -295,33 +311,23 @@ impl Session {
         self.open_id.set(Some(id.clone()));
         self.state.set(OpenState::Ready);
         self.remember(&id, &name);
-        if let Some(share) = self.entry().filter(|e| e.live).and_then(|e| e.share) {
-            self.request(Request::Live { share: Some(share) }, |_| {});
-        }
     }
 
     /// Turns live sync of the open register on through `relay` (keeping the secret it already
-    /// has there, or making one), or off.
+    /// has there, or making one), or off. The worker that syncs live follows the list.
     pub fn set_live(&self, relay: Option<String>, done: impl FnOnce(Result<(), DocError>) + 'static) {
         let Some(entry) = self.entry() else { return done(Err(DocError::NotReady)) };
         let share = relay.map(|relay| match entry.share {
             Some(share) if share.relay == relay => share,
             _ => Share { relay, register: entry.id.clone(), secret: Share::new_secret() },
         });
-        let this = *self;
-        self.request(Request::Live { share: share.clone() }, move |reply| match reply {
-            Reply::Ran(_) => {
-                this.update_entry(|entry| {
-                    entry.live = share.is_some();
-                    if share.is_some() {
-                        entry.share = share;
-                    }
-                });
-                done(Ok(()));
+        self.update_entry(|entry| {
+            entry.live = share.is_some();
+            if share.is_some() {
+                entry.share = share;
             }
-            Reply::Failed(e) => done(Err(e.into_doc_error())),
-            other => done(Err(DocError::Write(format!("live sync answered {other:?}")))),
         });
+        done(Ok(()));
     }
 
     /// Replaces the open register's secret on its relay: the old link stops working for
@@ -588,18 +594,17 @@ impl Session {
     }
 
     fn update_entry_of(&self, id: &str, f: impl FnOnce(&mut RegisterEntry)) {
-        self.registers.update(|list| {
+        self.edit_registers(|list| {
             if let Some(entry) = list.iter_mut().find(|e| e.id == id) {
                 f(entry);
             }
+            true
         });
-        // The index is small; if it cannot be written the register itself still saves.
-        let _ = self.registers.with_untracked(|list| Prefs::set_registers(list));
     }
 
     /// Adds the register to this browser's list, or updates its name there.
     fn remember(&self, id: &str, name: &str) {
-        let changed = self.registers.try_update(|list| match list.iter_mut().find(|e| e.id == id) {
+        self.edit_registers(|list| match list.iter_mut().find(|e| e.id == id) {
             Some(existing) if existing.name == name => false,
             Some(existing) => {
                 existing.name = name.to_string();
@@ -615,8 +620,20 @@ impl Session {
                 true
             }
         });
-        if changed == Some(true) {
-            let _ = self.registers.with_untracked(|list| Prefs::set_registers(list));
+    }
+
+    /// Changes the list of registers as the browser keeps it now (another tab may have changed
+    /// it since this one read it), when `f` says it changed something.
+    fn edit_registers(&self, f: impl FnOnce(&mut Vec<RegisterEntry>) -> bool) {
+        let mut list = Prefs::registers();
+        if list.is_empty() {
+            // Storage refused (a file copy with site data blocked): the list in memory is all there is.
+            list = self.registers.get_untracked();
+        }
+        if f(&mut list) {
+            // The index is small; if it cannot be written the register itself still saves.
+            let _ = Prefs::set_registers(&list);
+            self.registers.set(list);
         }
     }
 }
