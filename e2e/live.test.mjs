@@ -190,26 +190,36 @@ test('one connection carries every register a browser shares, open in a tab or n
     const second = new App(await profiles[0].context.newPage(), ORIGIN);
     await second.createRegister({ name: '清风中学' });
     await second.iAm('王家福');
-    await shareLive(second);
+    const yLink = await shareLive(second);
     assert.equal(connections(data), 1, 'both registers on the first tab’s connection');
 
+    // B joins Y; an edit in the tab without the connection reaches B through the other tab's.
+    const b = new App(await profiles[1].open(), ORIGIN);
+    await b.page.goto(yLink);
+    await eventually(async () => assert.equal(b.registerId(), second.registerId()), 15000);
+    await synced(b);
+    await b.goto('org');
+    await second.goto('org');
+    await second.addPerson('第二个标签页录入');
+    await hasPerson(b, '第二个标签页录入', 5000);
+
     // The tab holding the connection closes: the other tab's worker takes over, alone.
+    const before = connections(data);
     await first.page.close();
     await eventually(async () => assert.match(readFileSync(join(data, 'relay.log'), 'utf8'), /peer disconnected/));
-    await eventually(async () => assert.equal(connections(data), 2), 15000);
+    await eventually(async () => assert.equal(connections(data), before + 1), 15000);
     await synced(second, 15000);
 
     // B joins X and edits it while A has only Y open: A's store gets the edit all the same.
-    const b = new App(await profiles[1].open(), ORIGIN);
     await b.page.goto(xLink);
     await eventually(async () => assert.equal(b.registerId(), x), 15000);
     await synced(b);
     await b.iAm('王家福');
-    const before = await chunks(second.page, x);
+    const stored = await chunks(second.page, x);
     await b.goto('org');
     await b.addPerson('后台同步');
     await synced(b);
-    await eventually(async () => assert.ok((await chunks(second.page, x)) > before, 'the edit is stored'), 10000);
+    await eventually(async () => assert.ok((await chunks(second.page, x)) > stored, 'the edit is stored'), 10000);
 
     // Offline, A opens X: the edit is there.
     await profiles[0].context.setOffline(true);

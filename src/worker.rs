@@ -358,9 +358,18 @@ impl Engine {
         let merge = matches!(command, Command::MergeFile(_));
         let register = self.doc.borrow().as_ref().map(|d| d.register().id.clone()).ok_or(DocError::NotReady)?;
         let command = seal_command(command, self.key_for(&register).as_ref(), &register)?;
-        let (outcome, patches) = self.doc.borrow_mut().as_mut().ok_or(DocError::NotReady)?.run(stamp, command)?;
+        let (outcome, patches, fresh) = {
+            let mut doc = self.doc.borrow_mut();
+            let doc = doc.as_mut().ok_or(DocError::NotReady)?;
+            let before = self.is_shared(&register).then(|| doc.heads());
+            let (outcome, patches) = doc.run(stamp, command)?;
+            (outcome, patches, before.map(|before| doc.save_after(&before)))
+        };
         if !patches.is_empty() {
             self.tell_patches(patches);
+        }
+        if let Some(fresh) = fresh {
+            self.send_fresh(&register, fresh);
         }
         if merge {
             self.refresh_conflicts();

@@ -108,6 +108,8 @@ enum HubMessage {
     Status { register: Id, status: LiveStatus },
     /// A page asks to replace a register's secret on its relay.
     ReplaceSecret { register: Id, secret: String },
+    /// A tab's fresh edit to a shared register, not yet stored (the tab stores it).
+    Fresh { register: Id, changes: Vec<u8> },
 }
 
 /// This worker's end of [`HUB_CHANNEL`]. Messages stay in this browser, like the tabs' channel.
@@ -329,6 +331,11 @@ impl Engine {
                     self.hub_replace_secret(&register, &secret);
                 }
             }
+            HubMessage::Fresh { register, changes } => {
+                if self.is_hub() {
+                    self.hub_take(&register, &changes, None);
+                }
+            }
         }
     }
 
@@ -532,25 +539,55 @@ impl Engine {
         self.receive(message);
     }
 
-    /// The hub: a tab stored changes (this worker's own tab included). They go up.
+    /// The hub: a tab stored changes (this worker's own tab included). They go up, unless the
+    /// tab sent them fresh already.
     pub(super) fn hub_receive(self: &Rc<Self>, message: &TabMessage) {
-        let relay = {
+        {
             let mut hub = self.hub.borrow_mut();
             if let Some(early) = hub.loading.get_mut(&message.register) {
                 early.push(message.clone());
                 return;
             }
-            let Some(kept) = hub.kept.get_mut(&message.register) else {
-                // A shared register that was not stored yet when the hub looked is now.
-                if hub.unloadable.remove(&message.register) {
-                    drop(hub);
-                    self.sync_shares();
-                }
+            // A shared register that was not stored yet when the hub looked is now.
+            if !hub.kept.contains_key(&message.register) && hub.unloadable.remove(&message.register) {
+                drop(hub);
+                self.sync_shares();
                 return;
-            };
-            match kept.doc.apply_chunk(&message.changes) {
+            }
+        }
+        self.hub_take(&message.register, &message.changes, Some(&message.heads));
+    }
+
+    /// A tab's edit to a shared register, before it is stored: sent to the hub at once, so that
+    /// it goes up without waiting for the tab's save.
+    pub(super) fn send_fresh(self: &Rc<Self>, register: &str, changes: Vec<u8>) {
+        if changes.is_empty() {
+            return;
+        }
+        if self.is_hub() {
+            self.hub_take(register, &changes, None);
+        } else {
+            self.tell_hub(&HubMessage::Fresh { register: register.to_string(), changes });
+        }
+    }
+
+    /// Whether this browser shares `register` live.
+    pub(super) fn is_shared(&self, register: &str) -> bool {
+        self.hub.borrow().shares.iter().any(|s| s.register == register)
+    }
+
+    /// The hub: applies a tab's changes to its copy, and owes them to the relay. `stored`: the
+    /// heads up to which the tab has stored everything (none for fresh edits, which the tab
+    /// stores itself a moment later).
+    fn hub_take(self: &Rc<Self>, register: &str, changes: &[u8], stored: Option<&[automerge::ChangeHash]>) {
+        let relay = {
+            let mut hub = self.hub.borrow_mut();
+            let Some(kept) = hub.kept.get_mut(register) else { return };
+            match kept.doc.apply_chunk(changes) {
                 Ok(report) => {
-                    kept.persistence.stored_elsewhere(&mut kept.doc, &message.heads);
+                    if let Some(heads) = stored {
+                        kept.persistence.stored_elsewhere(&mut kept.doc, heads);
+                    }
                     kept.doc.take_view_patches();
                     (report.changes > 0).then(|| kept.relay.clone())
                 }
@@ -561,7 +598,7 @@ impl Engine {
             }
         };
         if let Some(relay) = relay {
-            self.owe(&relay, &message.register);
+            self.owe(&relay, register);
         }
     }
 
