@@ -3,9 +3,9 @@
 //! from the store), and carries all those on one relay over one `WebSocket` ([`Link`]). When its
 //! page closes, the browser hands the lock to another worker, which takes over.
 //!
-//! The hub is one more writer of the shared store, like a tab: what the tabs store reaches it
-//! over the tabs' channel and goes up; what the relay sends it stores, then tells the tabs
-//! (its own tab directly). So a register syncs whenever any tab of the app is open, whether or
+//! The hub is one more writer of the shared store, like a tab: a tab's edits reach it at once
+//! over [`HUB_CHANNEL`] (and again, stored, over the tabs' channel) and go up; what the relay
+//! sends it stores, then tells the tabs (its own tab directly). So a register syncs whenever any tab of the app is open, whether or
 //! not the register itself is. Statuses go to every worker over [`HUB_CHANNEL`], and each tells
 //! its page the one of the register it has open.
 //!
@@ -241,7 +241,7 @@ pub(super) struct Hub {
     channel: Option<HubChannel>,
 }
 
-/// This worker's peer id for the relay: new for each connection's worker, like an automerge-repo tab.
+/// A peer id for a relay connection: new for each, like an automerge-repo tab's.
 fn peer_id() -> String {
     format!("qingfeng-{}", uuid::Uuid::new_v4())
 }
