@@ -39,7 +39,7 @@ OPTIONS:
                          whole relay; each register has its own secret as well)
                                                        [env QINGFENG_TOKEN, default: no token]
     --max-frame <size>   largest WebSocket message      [default 64M]
-    --max-documents <n>  documents on one connection   [default 64]
+    --max-documents <n>  documents on one connection   [default 256]
     --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
     --max-storage <size> refuse changes once --data holds this much   [default 20G]
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
@@ -94,7 +94,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_frame: 64 << 20,
-            documents_per_peer: 64,
+            documents_per_peer: 256,
             messages_per_second: 200,
             max_storage: 20 << 30,
             idle: Duration::from_secs(60),

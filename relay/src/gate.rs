@@ -265,11 +265,15 @@ impl Peer {
                     return self.unavailable(document, peer_id);
                 }
             }
+            // Over the limit, this document is refused alone: a browser carries every register
+            // it shares on one connection, and the others go on.
             if self.granted.len() >= self.shared.limits.documents_per_peer {
-                return Verdict::Close(format!(
-                    "over {} documents on one connection",
-                    self.shared.limits.documents_per_peer
-                ));
+                tracing::warn!(
+                    peer = %peer_id,
+                    limit = self.shared.limits.documents_per_peer,
+                    "refused a document: over the documents one connection may sync"
+                );
+                return self.unavailable(document, peer_id);
             }
             self.granted.insert(document.clone());
             *self.shared.peers.lock().expect("peer counts").entry(document.clone()).or_default() += 1;

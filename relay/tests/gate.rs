@@ -260,7 +260,7 @@ async fn a_silent_peer_is_closed_after_the_idle_time() {
 }
 
 #[tokio::test]
-async fn each_limit_closes_only_the_peer_over_it() {
+async fn each_limit_stops_only_what_is_over_it() {
     // Messages per second.
     let (relay, _dir) = relay_with(Limits { messages_per_second: 5, ..Limits::default() }).await;
     let (mut calm, relay_peer) = joined(&relay).await;
@@ -274,19 +274,45 @@ async fn each_limit_closes_only_the_peer_over_it() {
     relay.shutdown().await.unwrap();
 
     // Documents per connection.
+    // The one over the limit is refused alone: the connection and the first document go on.
     let (relay, _dir) = relay_with(Limits { documents_per_peer: 1, ..Limits::default() }).await;
     let (mut socket, relay_peer) = joined(&relay).await;
-    for _ in 0..2 {
-        let document = document();
+    let documents = [document(), document()];
+    for document in &documents {
         send(&mut socket, &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None }).await;
         let data = sync_with_changes(10);
         send(
             &mut socket,
-            &Wire::Sync { document_id: document, sender_id: ME.into(), target_id: relay_peer.clone(), data },
+            &Wire::Sync { document_id: document.clone(), sender_id: ME.into(), target_id: relay_peer.clone(), data },
         )
         .await;
     }
-    assert!(closed_with(&mut socket).await.contains("documents on one connection"));
+    let mut answered = Vec::new();
+    while answered.len() < 2 {
+        match next(&mut socket).await.expect("the connection stays open") {
+            Wire::DocUnavailable { document_id, .. } => answered.push(("unavailable", document_id)),
+            Wire::Sync { document_id, .. } if !answered.iter().any(|(_, d)| *d == document_id) => {
+                answered.push(("sync", document_id));
+            }
+            _ => {}
+        }
+    }
+    answered.sort();
+    assert_eq!(answered, [("sync", documents[0].clone()), ("unavailable", documents[1].clone())]);
+    send(
+        &mut socket,
+        &Wire::Sync {
+            document_id: documents[0].clone(),
+            sender_id: ME.into(),
+            target_id: relay_peer.clone(),
+            data: sync_with_changes(3),
+        },
+    )
+    .await;
+    assert!(
+        matches!(next(&mut socket).await, Some(Wire::Sync { document_id, .. }) if document_id == documents[0]),
+        "the first document still syncs"
+    );
     relay.shutdown().await.unwrap();
 
     // Frame size.
