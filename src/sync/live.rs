@@ -1,7 +1,8 @@
-//! Live sync through a relay, without I/O: the share link, and one register's session with a
-//! relay (automerge-repo messages in, messages out, the status the header shows). The worker
-//! owns the WebSocket, the timers and the document; this decides what to send and what the
-//! status is, and is tested natively against a real relay.
+//! Live sync through a relay, without I/O: the share link, one register's session with a relay
+//! (automerge-repo messages in, messages out, the status the header shows), and the [`Link`]
+//! that carries every register a browser shares on one connection. The worker owns the
+//! WebSocket, the timers and the documents; this decides what to send and what the status is,
+//! and is tested natively against a real relay.
 
 use std::collections::BTreeMap;
 
