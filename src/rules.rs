@@ -4,6 +4,7 @@ mod cards;
 mod catalogue;
 mod charts;
 mod dashboard;
+mod form_merge;
 mod listing;
 mod measures;
 mod meetings;
@@ -27,6 +28,7 @@ pub use charts::{
     text_width, wrap,
 };
 pub use dashboard::{Dashboard, LevelCounts, dashboard, in_register, level_index};
+pub use form_merge::{Edit, changed_fields, merge_form, merge_text, resolve};
 pub use listing::{RiskFilter, RiskIndex, RiskRow, RiskSort, SortDir, risk_index, risk_rows};
 pub use measures::{MeasuresByRisk, is_overdue, measures_of, overdue_measures};
 pub use meetings::{
