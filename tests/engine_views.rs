@@ -123,16 +123,16 @@ fn scenario(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     continue;
                 };
                 let form = RiskForm { power_item: format!("修改{n}"), ..RiskForm::from_target(&risk) };
-                Command::Update { id, form: AnyForm::Risk(form) }
+                Command::Update { id, base: None, form: AnyForm::Risk(form) }
             }
             Op::Archive(pick, archived) => {
                 let Some(id) = nth(doc.register().people.keys().cloned(), pick) else { continue };
                 Command::SetArchived { kind: EntityKind::Person, id, archived }
             }
-            Op::Unit => Command::UpdateUnit(UnitForm { name: format!("单位{n}"), ..UnitForm::default() }),
+            Op::Unit => Command::UpdateUnit(UnitForm { name: format!("单位{n}"), ..UnitForm::default() }.into()),
             Op::Leader(pick) => {
                 let Some(leader) = nth(doc.register().people.keys().cloned(), pick) else { continue };
-                Command::UpdateLeadingGroup(LeadingGroupForm { leader, ..LeadingGroupForm::default() })
+                Command::UpdateLeadingGroup(LeadingGroupForm { leader, ..LeadingGroupForm::default() }.into())
             }
             Op::Matrix(pick) => Command::SetMatrixCell {
                 likelihood: Degree::ALL[pick % 4],
@@ -183,6 +183,7 @@ proptest! {
 fn commands_and_patches_travel_as_data() {
     let command = Command::Update {
         id: "r1".into(),
+        base: Some(Box::new(AnyForm::Risk(RiskForm::default()))),
         form: AnyForm::Risk(RiskForm { description: "采买人员收受回扣".into(), ..RiskForm::default() }),
     };
     let text = serde_json::to_string(&command).unwrap();

@@ -39,7 +39,19 @@ impl RegisterDoc {
 
     /// Sets the answer's deadline, the signals' thresholds, the disposal list and the holidays.
     pub fn update_case_settings(&mut self, stamp: &Stamp, form: &CaseSettingsForm) -> Result<(), DocError> {
+        self.edit_case_settings(stamp, None, form)
+    }
+
+    /// Sets the case settings with a form opened from `base`: what the member did not change
+    /// keeps what others saved since.
+    pub fn edit_case_settings(
+        &mut self,
+        stamp: &Stamp,
+        base: Option<&CaseSettingsForm>,
+        form: &CaseSettingsForm,
+    ) -> Result<(), DocError> {
         let mut settings = self.register().settings.clone();
+        let form = crate::rules::resolve(base, || CaseSettingsForm::from_target(&settings), form, |_| false);
         form.apply(&mut settings, self.register()).map_err(DocError::Invalid)?;
         self.write_settings(stamp, &settings, String::new())
     }

@@ -45,7 +45,21 @@ impl RegisterDoc {
 
     /// Rates risk point `id`: the judgement, the proposal it gave, and the final level.
     pub fn rate(&mut self, stamp: &Stamp, id: &str, form: &RatingForm) -> Result<RiskLevel, DocError> {
+        self.rate_from(stamp, id, None, form)
+    }
+
+    /// Rates risk point `id` with a rating form opened from `base`: the answers the member did
+    /// not change keep what another member rated since.
+    pub fn rate_from(
+        &mut self,
+        stamp: &Stamp,
+        id: &str,
+        base: Option<&RatingForm>,
+        form: &RatingForm,
+    ) -> Result<RiskLevel, DocError> {
         let mut risk = self.fresh_entity::<RiskPoint>(id)?;
+        let current = || risk.rating.as_ref().map(|r| RatingForm::from_rating(r, risk.level)).unwrap_or_default();
+        let form = crate::rules::resolve(base, current, form, |_| false);
         let (mut rating, level) = form.check(self.register()).map_err(DocError::Invalid)?;
         rating.by = stamp.author.clone();
         rating.at = stamp.at;

@@ -26,7 +26,19 @@ impl RegisterDoc {
 
     /// Sets the thresholds of spending review, tendering and evaluations.
     pub fn update_record_rules(&mut self, stamp: &Stamp, form: &RecordRulesForm) -> Result<(), DocError> {
+        self.edit_record_rules(stamp, None, form)
+    }
+
+    /// Sets the record rules with a form opened from `base`: what the member did not change
+    /// keeps what others saved since.
+    pub fn edit_record_rules(
+        &mut self,
+        stamp: &Stamp,
+        base: Option<&RecordRulesForm>,
+        form: &RecordRulesForm,
+    ) -> Result<(), DocError> {
         let mut settings = self.register().settings.clone();
+        let form = crate::rules::resolve(base, || RecordRulesForm::from_target(&settings.records), form, |_| false);
         form.apply(&mut settings.records, self.register()).map_err(DocError::Invalid)?;
         self.write_settings(stamp, &settings, String::new())
     }

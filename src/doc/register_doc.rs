@@ -14,7 +14,9 @@ use crate::model::{
     MeasureStage, Phase, Pledge, Post, Register, Regulation, ReviewStage, RiskKind, RiskLevel, RiskPoint,
     SCHEMA_VERSION, Scope, Task, Template, Unit, new_id,
 };
-use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, task_lines};
+use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, resolve, task_lines};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// Every map at the document root. They are all made in a register's first change, so that every
 /// copy shares the same map objects: a map made later on two copies at once would conflict, and
@@ -515,13 +517,36 @@ impl RegisterDoc {
         Ok(ids)
     }
 
-    /// Edits entity `id` with a valid form. Returns whether anything changed.
+    /// Edits entity `id` with a valid form, every field of it. Returns whether anything changed.
     pub fn update_entity<F>(&mut self, stamp: &Stamp, id: &str, form: &F) -> Result<bool, DocError>
     where
         F: Form,
         F::Target: Entity,
     {
-        let mut entity = self.fresh_entity::<F::Target>(id)?;
+        let entity = self.fresh_entity::<F::Target>(id)?;
+        self.write_form(stamp, id, entity, form)
+    }
+
+    /// Edits entity `id` with a valid form that was opened from `base`: only the fields the
+    /// member changed from `base` are written, so others' edits saved since stay (a free text
+    /// both changed keeps both members' words). Returns whether anything changed.
+    pub fn edit_entity<F>(&mut self, stamp: &Stamp, id: &str, base: Option<&F>, form: &F) -> Result<bool, DocError>
+    where
+        F: Form + Serialize + DeserializeOwned + Clone,
+        F::Target: Entity,
+    {
+        let entity = self.fresh_entity::<F::Target>(id)?;
+        let texts = self.text_fields(self.collection(F::Target::KIND)?, id);
+        let form = resolve(base, || F::from_target(&entity), form, |key| texts.contains(key));
+        self.write_form(stamp, id, entity, form.as_ref())
+    }
+
+    /// Writes `form` into `entity` (entity `id` as the document now holds it), if that changes it.
+    fn write_form<F>(&mut self, stamp: &Stamp, id: &str, mut entity: F::Target, form: &F) -> Result<bool, DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
         let before = entity.clone();
         form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
         if entity == before {
@@ -529,6 +554,18 @@ impl RegisterDoc {
         }
         self.write_entity(stamp, Action::Update, id, &entity)?;
         Ok(true)
+    }
+
+    /// The keys of the map at `key` in `parent` that hold a text (as opposed to a scalar): the
+    /// fields whose concurrent edits a form merges character by character.
+    pub(super) fn text_fields(&self, parent: ObjId, key: &str) -> BTreeSet<String> {
+        let Ok(Some((Value::Object(ObjType::Map), map))) = self.doc.get(&parent, key) else {
+            return BTreeSet::new();
+        };
+        self.doc
+            .keys(&map)
+            .filter(|k| matches!(self.doc.get(&map, k.as_str()), Ok(Some((Value::Object(ObjType::Text), _)))))
+            .collect()
     }
 
     /// Archives (`true`) or restores (`false`) entity `id`. Nothing is ever deleted.
@@ -542,10 +579,17 @@ impl RegisterDoc {
         self.write_entity(stamp, action, id, &entity)
     }
 
-    /// Edits the unit's details.
+    /// Edits the unit's details, every field of the form.
     pub fn update_unit(&mut self, stamp: &Stamp, form: &UnitForm) -> Result<(), DocError> {
+        self.edit_unit(stamp, None, form)
+    }
+
+    /// Edits the unit's details with a form opened from `base` (see [`Self::edit_entity`]).
+    pub fn edit_unit(&mut self, stamp: &Stamp, base: Option<&UnitForm>, form: &UnitForm) -> Result<(), DocError> {
         let mut unit: Unit =
             hydrate_prop(&self.doc, ROOT, "unit").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        let texts = self.text_fields(ROOT, "unit");
+        let form = resolve(base, || UnitForm::from_target(&unit), form, |key| texts.contains(key));
         form.apply(&mut unit, &self.register).map_err(DocError::Invalid)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "unit", &unit).map_err(write_error)?;
         self.commit(stamp, Action::UpdateUnit, None, unit.name.clone());
@@ -553,10 +597,22 @@ impl RegisterDoc {
         Ok(())
     }
 
-    /// Sets the leading group.
+    /// Sets the leading group, as the whole form says.
     pub fn update_leading_group(&mut self, stamp: &Stamp, form: &LeadingGroupForm) -> Result<(), DocError> {
+        self.edit_leading_group(stamp, None, form)
+    }
+
+    /// Sets the leading group with a form opened from `base`: a list the member did not change
+    /// keeps what others saved since.
+    pub fn edit_leading_group(
+        &mut self,
+        stamp: &Stamp,
+        base: Option<&LeadingGroupForm>,
+        form: &LeadingGroupForm,
+    ) -> Result<(), DocError> {
         let mut group: LeadingGroup =
             hydrate_prop(&self.doc, ROOT, "leading_group").map_err(|e| DocError::NotARegister(e.to_string()))?;
+        let form = resolve(base, || LeadingGroupForm::from_target(&group), form, |_| false);
         form.apply(&mut group, &self.register).map_err(DocError::Invalid)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), ROOT, "leading_group", &group).map_err(write_error)?;
         self.commit(stamp, Action::UpdateLeadingGroup, None, String::new());

@@ -7,6 +7,7 @@ use crate::model::{
     CardAction, CardStage, Degree, Entity, EntityKind, Id, Procedure, ReporterLock, ReviewAction, ReviewStage,
     RiskLevel,
 };
+use crate::rules::Edit;
 use crate::rules::{
     ActivityForm, BodyForm, CardForm, CaseSettingsForm, ChartEdit, ComplaintForm, DepartmentForm, EvaluationForm,
     FilingForm, FlowchartForm, Form, FundCheckForm, FundForm, LeadingGroupForm, MatterForm, MeasureForm, MeetingForm,
@@ -182,6 +183,9 @@ pub enum AnyForm {
 pub trait EntityForm: Form<Target: Entity> + Sized {
     /// The form as data.
     fn into_any(self) -> AnyForm;
+
+    /// The form inside `any`, if it is of this kind.
+    fn from_any(any: AnyForm) -> Option<Self>;
 }
 
 macro_rules! entity_forms {
@@ -189,6 +193,13 @@ macro_rules! entity_forms {
         $(impl EntityForm for $form {
             fn into_any(self) -> AnyForm {
                 AnyForm::$variant(self)
+            }
+
+            fn from_any(any: AnyForm) -> Option<Self> {
+                match any {
+                    AnyForm::$variant(f) => Some(f),
+                    _ => None,
+                }
             }
         })*
 
@@ -240,6 +251,10 @@ pub enum Command {
     Update {
         /// The entity.
         id: Id,
+        /// The form as the record read when the member opened it: only the fields changed from
+        /// it are written. `None` writes every field (imports, tests). Boxed: a command is
+        /// mostly moved around, and two forms inline would double its size.
+        base: Option<Box<AnyForm>>,
         /// Its new fields.
         form: AnyForm,
     },
@@ -277,9 +292,9 @@ pub enum Command {
     /// Adds a staff list's people and their posts as one change.
     ImportStaff(Vec<crate::sync::StaffEntry>),
     /// Edits the unit's details.
-    UpdateUnit(UnitForm),
+    UpdateUnit(Edit<UnitForm>),
     /// Sets the leading group.
-    UpdateLeadingGroup(LeadingGroupForm),
+    UpdateLeadingGroup(Edit<LeadingGroupForm>),
     /// A review step on a risk point.
     ReviewStep {
         /// The risk point.
@@ -293,6 +308,8 @@ pub enum Command {
     Rate {
         /// The risk point.
         risk: Id,
+        /// The rating form as the stored rating read when the member opened it (see `Update`).
+        base: Option<RatingForm>,
         /// The judgement.
         form: RatingForm,
     },
@@ -343,7 +360,7 @@ pub enum Command {
         reason: String,
     },
     /// Sets the answer's deadline, the signals' thresholds, the disposal list and the holidays.
-    UpdateCaseSettings(CaseSettingsForm),
+    UpdateCaseSettings(Edit<CaseSettingsForm>),
     /// Sets the lock of the passphrase that seals reporters' names (the engine makes it from
     /// the passphrase; only the salt and a check value travel).
     SetReporterLock(ReporterLock),
@@ -373,7 +390,7 @@ pub enum Command {
         remarks: String,
     },
     /// Sets the thresholds of spending review, tendering and evaluations.
-    UpdateRecordRules(RecordRulesForm),
+    UpdateRecordRules(Edit<RecordRulesForm>),
     /// Makes a summary final and files the register with it (归档) under `name`.
     FreezeSummary {
         /// The summary.
@@ -407,6 +424,11 @@ pub enum Command {
     },
     /// Merges a `.qingfeng` file of this register.
     MergeFile(Vec<u8>),
+}
+
+/// `base` as a form of `form`'s kind; a base of another kind is ignored (the whole form is written).
+fn same_kind<F: EntityForm>(_form: &F, base: AnyForm) -> Option<F> {
+    F::from_any(base)
 }
 
 /// What a command did, beyond the patches.
@@ -449,9 +471,10 @@ impl RegisterDoc {
     fn apply_command(&mut self, stamp: &Stamp, command: Command) -> Result<Outcome, DocError> {
         Ok(match command {
             Command::Create(form) => Outcome::Created(with_form!(form, f => self.create_entity(stamp, &f))?),
-            Command::Update { id, form } => {
-                Outcome::Changed(with_form!(form, f => self.update_entity(stamp, &id, &f))?)
-            }
+            Command::Update { id, base, form } => Outcome::Changed(with_form!(form, f => {
+                let base = base.and_then(|b| same_kind(&f, *b));
+                self.edit_entity(stamp, &id, base.as_ref(), &f)
+            })?),
             Command::SetArchived { kind, id, archived } => {
                 with_kind!(kind, E => self.set_archived::<E>(stamp, &id, archived))?;
                 Outcome::Done
@@ -495,18 +518,18 @@ impl RegisterDoc {
                 let (people, posts) = self.import_staff(stamp, &entries)?;
                 Outcome::Staff { people, posts }
             }
-            Command::UpdateUnit(form) => {
-                self.update_unit(stamp, &form)?;
+            Command::UpdateUnit(Edit { base, form }) => {
+                self.edit_unit(stamp, base.as_ref(), &form)?;
                 Outcome::Done
             }
-            Command::UpdateLeadingGroup(form) => {
-                self.update_leading_group(stamp, &form)?;
+            Command::UpdateLeadingGroup(Edit { base, form }) => {
+                self.edit_leading_group(stamp, base.as_ref(), &form)?;
                 Outcome::Done
             }
             Command::ReviewStep { risk, action, note } => {
                 Outcome::Reviewed(self.review_step(stamp, &risk, action, &note)?)
             }
-            Command::Rate { risk, form } => Outcome::Rated(self.rate(stamp, &risk, &form)?),
+            Command::Rate { risk, base, form } => Outcome::Rated(self.rate_from(stamp, &risk, base.as_ref(), &form)?),
             Command::SetMatrixCell { likelihood, severity, level } => {
                 self.set_matrix_cell(stamp, likelihood, severity, level)?;
                 Outcome::Done
@@ -526,8 +549,8 @@ impl RegisterDoc {
                 self.dismiss_signal(stamp, &key, &reason)?;
                 Outcome::Done
             }
-            Command::UpdateCaseSettings(form) => {
-                self.update_case_settings(stamp, &form)?;
+            Command::UpdateCaseSettings(Edit { base, form }) => {
+                self.edit_case_settings(stamp, base.as_ref(), &form)?;
                 Outcome::Done
             }
             Command::SetReporterLock(lock) => {
@@ -551,8 +574,8 @@ impl RegisterDoc {
                 None => Outcome::Done,
             },
             Command::ChartFromTemplate { title } => Outcome::Created(self.chart_from_template(stamp, &title)?),
-            Command::UpdateRecordRules(form) => {
-                self.update_record_rules(stamp, &form)?;
+            Command::UpdateRecordRules(Edit { base, form }) => {
+                self.edit_record_rules(stamp, base.as_ref(), &form)?;
                 Outcome::Done
             }
             Command::SignPledge { pledge, person, date } => {

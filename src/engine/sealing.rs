@@ -43,7 +43,10 @@ pub fn seal_command(command: Command, key: Option<&SealKey>, register: &str) -> 
     };
     Ok(match command {
         Command::Create(AnyForm::Complaint(form)) => Command::Create(seal_form(form, false)?),
-        Command::Update { id, form: AnyForm::Complaint(form) } => Command::Update { id, form: seal_form(form, true)? },
+        // The base is the stored record's form: its reporter is `Keep`, never a typed name.
+        Command::Update { id, base, form: AnyForm::Complaint(form) } => {
+            Command::Update { id, base, form: seal_form(form, true)? }
+        }
         other => other,
     })
 }
@@ -141,6 +144,7 @@ mod tests {
         let stored = ComplaintForm::from_target(&doc.register().complaints[&id]);
         let edit = |reporter| Command::Update {
             id: id.clone(),
+            base: None,
             form: AnyForm::Complaint(ComplaintForm { reporter, ..stored.clone() }),
         };
         let refused = seal_command(edit(ReporterInput::Anonymous), None, &register);

@@ -40,7 +40,12 @@ impl<F> From<F> for Edit<F> {
 
 /// The form to write over a record that `current` reads as now: `form` as it is without a
 /// base, else the three-way [`merge_form`].
-pub fn resolve<'a, F>(base: Option<&F>, current: impl FnOnce() -> F, form: &'a F, is_text: impl Fn(&str) -> bool) -> Cow<'a, F>
+pub fn resolve<'a, F>(
+    base: Option<&F>,
+    current: impl FnOnce() -> F,
+    form: &'a F,
+    is_text: impl Fn(&str) -> bool,
+) -> Cow<'a, F>
 where
     F: Serialize + DeserializeOwned + Clone,
 {
@@ -172,7 +177,12 @@ mod tests {
 
     #[test]
     fn untouched_fields_keep_the_record_as_it_now_stands() {
-        let base = RiskForm { causes: "制度不健全".into(), manifestations: "虚报".into(), level: "1".into(), ..Default::default() };
+        let base = RiskForm {
+            causes: "制度不健全".into(),
+            manifestations: "虚报".into(),
+            level: "1".into(),
+            ..Default::default()
+        };
         let current = RiskForm { causes: "制度不健全，监督缺位".into(), level: "2".into(), ..base.clone() };
         let mine = RiskForm { manifestations: "虚报冒领".into(), ..base.clone() };
         let merged = merge_form(&base, &current, &mine, |_| true);

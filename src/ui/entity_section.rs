@@ -80,7 +80,7 @@ pub struct Section<E: 'static, F: 'static> {
 pub fn entity_section<E, F>(section: Section<E, F>) -> impl IntoView
 where
     E: StoredEntity,
-    F: EntityForm + Form<Target = E> + Default + Clone + PartialEq + Send + Sync + 'static,
+    F: EntityForm + Form<Target = E> + Default + Clone + PartialEq + serde::Serialize + Send + Sync + 'static,
 {
     let Section { title, prefix, columns, order, fields, scope, link } = section;
     let app = use_app();
@@ -134,7 +134,7 @@ where
         editing.set(None);
         form.set(blank());
     };
-    follow_record(
+    let followed = follow_record(
         form,
         move || match editing.get() {
             Some(id) => session.entity::<E>(&id).map(|e| (Some(id), F::from_target(&e))),
@@ -145,8 +145,9 @@ where
     let edit = move |id: Id| editing.set(Some(id));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = form.get_untracked().into_any();
-        save_entity(tr, session, editing.get_untracked(), input, errors, notice, move |_| reset());
+        save_entity(tr, session, editing.get_untracked(), followed, form.get_untracked(), errors, notice, move |_| {
+            reset()
+        });
     };
     let set_archived = move |id: Id, archive: bool| {
         if editing.get_untracked().as_deref() == Some(id.as_str()) {

@@ -1,9 +1,14 @@
 //! Form fields that show their refusal beside them, and small shared pieces.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::use_app;
-use crate::rules::{Invalid, Reason};
+use crate::engine::{Command, EntityForm};
+use crate::rules::{Edit, Invalid, Reason, changed_fields};
 
 /// Reads and writes one text field of a form value held in a signal.
 pub struct Lens<F> {
@@ -38,33 +43,145 @@ pub fn options<T: Copy>(
     all.iter().map(|v| (code(*v).to_string(), tr.t(key(*v)).to_string())).collect()
 }
 
+/// A form that follows the record it edits, remembering the values it was opened from: a save
+/// sends them as its base, so only what the member changed is written, and the fields others
+/// changed since are shown beside the form's fields.
+pub struct Followed<F: Send + Sync + 'static> {
+    form: RwSignal<F>,
+    /// The stored record's form as this form was opened from it (or last saved it).
+    base: RwSignal<Option<F>>,
+    /// The stored record's form as it reads now.
+    latest: RwSignal<Option<F>>,
+}
+
+impl<F: Send + Sync + 'static> Clone for Followed<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F: Send + Sync + 'static> Copy for Followed<F> {}
+
+impl<F: Clone + PartialEq + Send + Sync + 'static> Followed<F> {
+    /// The values the form was opened from, to send with a save.
+    pub fn base(&self) -> Option<F> {
+        self.base.get_untracked()
+    }
+
+    /// After a save of the form as it read at `sent` succeeded: the form starts again from the
+    /// record as saved (with anything merged into it), unless the member typed on meanwhile.
+    pub fn saved(&self, sent: &F) {
+        let latest = self.latest.get_untracked();
+        if let Some(latest) = &latest
+            && self.form.with_untracked(|now| now == sent)
+        {
+            self.form.set(latest.clone());
+        }
+        self.base.set(latest);
+    }
+}
+
+/// The fields of a form that others changed in the stored record since the form was opened
+/// (serde keys, with the stored value), for the field widgets of that form to show.
+struct OthersChanged<F: Send + Sync + 'static> {
+    form: RwSignal<F>,
+    fields: Memo<BTreeMap<String, Value>>,
+}
+
+impl<F: Send + Sync + 'static> Clone for OthersChanged<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F: Send + Sync + 'static> Copy for OthersChanged<F> {}
+
 /// Keeps `form` in step with the record it edits. `source` gives the record's key and the form
 /// as the stored record reads. When the record changes underneath (a merge, a restore, a chosen
 /// conflict value), the form follows, unless the person has typed into it since, so unsaved
-/// typing is never thrown away. `on_switch` runs when the form moves to another record.
+/// typing is never thrown away; the values it was opened from then stay its base, and the
+/// fields others changed are shown beside the form's fields. `on_switch` runs when the form
+/// moves to another record.
 pub fn follow_record<K, F>(
     form: RwSignal<F>,
     source: impl Fn() -> Option<(K, F)> + 'static,
     on_switch: impl Fn() + 'static,
-) where
+) -> Followed<F>
+where
     K: PartialEq + 'static,
-    F: Clone + PartialEq + Send + Sync + 'static,
+    F: Clone + PartialEq + Serialize + Send + Sync + 'static,
 {
-    let baseline = StoredValue::new_local(None::<(K, F)>);
+    let key = StoredValue::new_local(None::<K>);
+    let base = RwSignal::new(None::<F>);
+    let latest = RwSignal::new(None::<F>);
     Effect::new(move || {
-        let Some((key, stored)) = source() else { return };
-        let (same_record, typed) = baseline.with_value(|b| match b {
-            Some((k, f)) if *k == key => (true, form.with_untracked(|now| now != f)),
-            _ => (false, false),
-        });
+        let Some((now, stored)) = source() else { return };
+        let same_record = key.with_value(|k| k.as_ref() == Some(&now));
+        let typed = same_record && base.with_untracked(|b| form.with_untracked(|f| b.as_ref() != Some(f)));
         if !typed {
             form.set(stored.clone());
+            base.set(Some(stored.clone()));
         }
         if !same_record {
+            key.set_value(Some(now));
             on_switch();
         }
-        baseline.set_value(Some((key, stored)));
+        latest.set(Some(stored));
     });
+    // A field is flagged when the stored value moved away from the base and the form does not
+    // already hold it (after the member's own save, before the base catches up, say).
+    let fields = Memo::new(move |_| {
+        base.with(|b| {
+            latest.with(|l| match (b, l) {
+                (Some(b), Some(l)) if b != l => {
+                    let mine = form.with(|f| serde_json::to_value(f).ok());
+                    changed_fields(b, l)
+                        .into_iter()
+                        .filter(|(k, v)| mine.as_ref().and_then(|m| m.get(k)) != Some(v))
+                        .collect()
+                }
+                _ => BTreeMap::new(),
+            })
+        })
+    });
+    provide_context(OthersChanged { form, fields });
+    Followed { form, base, latest }
+}
+
+/// The stored value of `field` when others changed it since `form` was opened.
+fn others_value<F: Send + Sync + 'static>(form: RwSignal<F>, field: &'static str) -> impl Fn() -> Option<Value> + Copy {
+    let others = use_context::<OthersChanged<F>>().filter(|o| o.form == form);
+    move || others.and_then(|o| o.fields.with(|f| f.get(field).cloned()))
+}
+
+/// 他人已修改：<value> beside a field, while others' change is not in the form.
+#[component]
+fn OthersNote(#[prop(into)] value: Signal<Option<String>>, testid: String) -> impl IntoView {
+    let tr = use_app().tr;
+    view! {
+        <Show when=move || value.with(Option::is_some)>
+            <p class="field-others" role="note" data-testid=format!("{testid}-others")>
+                {move || {
+                    let value = value.get().unwrap_or_default();
+                    let value = if value.is_empty() { tr.t("form.others_empty").to_string() } else { value };
+                    tr.f("form.others_changed", &[("value", &value)])
+                }}
+            </p>
+        </Show>
+    }
+}
+
+/// A stored value as words: a text as it is, a choice or a list by the names `options` give.
+fn value_words(value: &Value, options: Option<&[(String, String)]>, tr: super::tr::Tr) -> String {
+    let name = |id: &str| {
+        options.and_then(|o| o.iter().find(|(v, _)| v == id).map(|(_, t)| t.clone())).unwrap_or_else(|| id.to_string())
+    };
+    match value {
+        Value::String(s) if s.is_empty() => String::new(),
+        Value::String(s) => name(s),
+        Value::Bool(b) => tr.t(if *b { "conflict.yes" } else { "conflict.no" }).to_string(),
+        Value::Array(items) => items.iter().map(|v| value_words(v, options, tr)).collect::<Vec<_>>().join("、"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 /// Shows why a form's command was refused: each refused field beside it and a line asking to
@@ -84,51 +201,67 @@ pub fn show_refusal(
     }
 }
 
-/// Saves an entity's form: an edit of `id`, or a new record when `id` is `None`. Shows 已保存 or
-/// the refusal beside the fields; on success `saved` gets the new record's id (`None` after an
-/// edit).
-pub fn save_entity(
+/// Saves an entity's form: an edit of `id` with the values `followed` was opened from as its
+/// base, or a new record when `id` is `None`. Shows 已保存 or the refusal beside the fields; on
+/// success the form starts again from the saved record, and `saved` gets the new record's id
+/// (`None` after an edit).
+#[allow(clippy::too_many_arguments)]
+pub fn save_entity<F: EntityForm + Clone + PartialEq + Send + Sync + 'static>(
     tr: super::tr::Tr,
     session: super::hooks::Session,
     id: Option<crate::model::Id>,
-    form: crate::engine::AnyForm,
+    followed: Followed<F>,
+    form: F,
     errors: RwSignal<Vec<Invalid>>,
     notice: RwSignal<Option<(bool, String)>>,
     saved: impl FnOnce(Option<crate::model::Id>) + 'static,
 ) {
+    let sent = followed.form.get_untracked();
     let command = match id {
-        Some(id) => crate::engine::Command::Update { id, form },
-        None => crate::engine::Command::Create(form),
+        Some(id) => {
+            Command::Update { id, base: followed.base().map(|b| Box::new(b.into_any())), form: form.into_any() }
+        }
+        None => Command::Create(form.into_any()),
     };
     session.send(command, move |result| match result {
         Ok(outcome) => {
             errors.set(Vec::new());
             notice.set(Some((true, tr.t("form.saved").to_string())));
-            saved(match outcome {
-                crate::engine::Outcome::Created(id) => Some(id),
-                _ => None,
-            });
+            match outcome {
+                crate::engine::Outcome::Created(id) => saved(Some(id)),
+                _ => {
+                    followed.saved(&sent);
+                    saved(None)
+                }
+            }
         }
         Err(e) => show_refusal(tr, e, errors, notice),
     });
 }
 
 /// The submit handler of a form that is not an entity (the unit, the leading group, settings):
-/// writes it with `command` and shows 已保存 or the refusal.
-pub fn save_with<F: Clone + Send + Sync + 'static>(
+/// writes it with `command`, with the values `followed` was opened from as its base (none for
+/// a form that makes a new record), and shows 已保存 or the refusal.
+pub fn save_with<F: Clone + PartialEq + Send + Sync + 'static>(
     form: RwSignal<F>,
+    followed: Option<Followed<F>>,
     errors: RwSignal<Vec<Invalid>>,
     notice: RwSignal<Option<(bool, String)>>,
-    command: fn(F) -> crate::engine::Command,
+    command: fn(Edit<F>) -> Command,
 ) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
     move |ev| {
         ev.prevent_default();
-        session.send(command(form.get_untracked()), move |result| match result {
+        let sent = form.get_untracked();
+        let edit = Edit { base: followed.and_then(|f| f.base()), form: sent.clone() };
+        session.send(command(edit), move |result| match result {
             Ok(_) => {
                 errors.set(Vec::new());
                 notice.set(Some((true, tr.t("form.saved").to_string())));
+                if let Some(followed) = followed {
+                    followed.saved(&sent);
+                }
             }
             Err(e) => show_refusal(tr, e, errors, notice),
         });
@@ -181,6 +314,7 @@ pub fn TextField<F: Send + Sync + 'static>(
 ) -> impl IntoView {
     let tr = use_app().tr;
     let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     view! {
         <label class="field" class:invalid=move || has_error(errors, field)>
             <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
@@ -190,6 +324,7 @@ pub fn TextField<F: Send + Sync + 'static>(
                 prop:value=move || form.with(lens.get)
                 on:input=move |ev| form.update(|f| (lens.set)(f, event_target_value(&ev)))
             />
+            <OthersNote value=Signal::derive(move || others().map(|v| value_words(&v, None, tr))) testid=testid.clone()/>
             <FieldError errors field testid/>
         </label>
     }
@@ -208,6 +343,7 @@ pub fn TextArea<F: Send + Sync + 'static>(
 ) -> impl IntoView {
     let tr = use_app().tr;
     let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     view! {
         <label class="field wide" class:invalid=move || has_error(errors, field)>
             <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
@@ -217,6 +353,7 @@ pub fn TextArea<F: Send + Sync + 'static>(
                 prop:value=move || form.with(lens.get)
                 on:input=move |ev| form.update(|f| (lens.set)(f, event_target_value(&ev)))
             ></textarea>
+            <OthersNote value=Signal::derive(move || others().map(|v| value_words(&v, None, tr))) testid=testid.clone()/>
             <FieldError errors field testid/>
         </label>
     }
@@ -238,6 +375,7 @@ pub fn SelectField<F: Send + Sync + 'static>(
 ) -> impl IntoView {
     let tr = use_app().tr;
     let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     view! {
         <label class="field" class:invalid=move || has_error(errors, field)>
             <span class="field-label">{move || tr.t(label)}{required.then_some(" *")}</span>
@@ -258,6 +396,7 @@ pub fn SelectField<F: Send + Sync + 'static>(
                     }
                 />
             </select>
+            <OthersNote value=Signal::derive(move || others().map(|v| options.with(|o| value_words(&v, Some(o), tr)))) testid=testid.clone()/>
             <FieldError errors field testid/>
         </label>
     }
@@ -277,6 +416,7 @@ pub fn CheckList<F: Send + Sync + 'static>(
 ) -> impl IntoView {
     let tr = use_app().tr;
     let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     let fieldset_testid = testid.clone();
     let toggle = move |id: String, on: bool| {
         form.update(|f| {
@@ -311,6 +451,7 @@ pub fn CheckList<F: Send + Sync + 'static>(
                     }
                 }
             />
+            <OthersNote value=Signal::derive(move || others().map(|v| options.with(|o| value_words(&v, Some(o), tr)))) testid=testid.clone()/>
             <FieldError errors field testid/>
         </fieldset>
     }
@@ -327,15 +468,18 @@ pub fn CheckField<F: Send + Sync + 'static>(
     prefix: &'static str,
 ) -> impl IntoView {
     let tr = use_app().tr;
+    let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     view! {
         <label class="field check">
             <input
                 type="checkbox"
-                data-testid=format!("{prefix}-{field}")
+                data-testid=testid.clone()
                 prop:checked=move || form.with(get)
                 on:change=move |ev| form.update(|f| set(f, event_target_checked(&ev)))
             />
             {move || tr.t(label)}
+            <OthersNote value=Signal::derive(move || others().map(|v| value_words(&v, None, tr))) testid=testid/>
         </label>
     }
 }
@@ -405,6 +549,7 @@ pub fn OrderField<F: Send + Sync + 'static>(
 ) -> impl IntoView {
     let tr = use_app().tr;
     let testid = format!("{prefix}-{field}");
+    let others = others_value(form, field);
     let chosen = RwSignal::new(String::new());
     let name = move |id: &str| options.with(|o| o.iter().find(|(v, _)| v == id).map(|(_, t)| t.clone()));
     let change = move |f: &dyn Fn(&mut Vec<String>)| {
@@ -471,6 +616,7 @@ pub fn OrderField<F: Send + Sync + 'static>(
                 </select>
                 <button type="button" data-testid=format!("{testid}-add-button") on:click=add>{move || tr.t("order.add")}</button>
             </div>
+            <OthersNote value=Signal::derive(move || others().map(|v| options.with(|o| value_words(&v, Some(o), tr)))) testid=testid.clone()/>
             <FieldError errors field testid/>
         </fieldset>
     }

@@ -36,7 +36,7 @@ pub fn CasePage() -> impl IntoView {
     let form = RwSignal::new(WarningForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    follow_record(
+    let followed = follow_record(
         form,
         move || match warning_id() {
             Some(id) => session.entity::<Warning>(&id).map(|w| (Some(id), WarningForm::from_target(&w))),
@@ -84,8 +84,7 @@ pub fn CasePage() -> impl IntoView {
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = AnyForm::Warning(form.get_untracked());
-        save_entity(tr, session, warning_id(), input, errors, notice, move |created| {
+        save_entity(tr, session, warning_id(), followed, form.get_untracked(), errors, notice, move |created| {
             if let Some(id) = created {
                 let rid = session.open_id.get_untracked().unwrap_or_default();
                 navigate.with_value(|n| n(&format!("/r/{rid}/warnings/{id}"), Default::default()));

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::warnings::ReporterLockCard;
-use crate::engine::AnyForm;
 use crate::model::{Channel, Complaint, Department, Entity, EntityKind, Person};
 use crate::rules::{ComplaintForm, Form, Invalid, ReporterInput};
 use crate::ui::conflicts::ConflictPanel;
@@ -27,7 +26,7 @@ pub fn ComplaintPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
     let reporter = RwSignal::new((String::new(), String::new()));
-    follow_record(
+    let followed = follow_record(
         form,
         move || match complaint_id() {
             Some(id) => session.entity::<Complaint>(&id).map(|c| (Some(id), ComplaintForm::from_target(&c))),
@@ -64,7 +63,7 @@ pub fn ComplaintPage() -> impl IntoView {
         } else if complaint_id().is_none() {
             input.reporter = ReporterInput::Anonymous;
         }
-        save_entity(tr, session, complaint_id(), AnyForm::Complaint(input), errors, notice, move |created| {
+        save_entity(tr, session, complaint_id(), followed, input, errors, notice, move |created| {
             reporter.set((String::new(), String::new()));
             if let Some(id) = created {
                 let rid = session.open_id.get_untracked().unwrap_or_default();
@@ -78,7 +77,7 @@ pub fn ComplaintPage() -> impl IntoView {
             return;
         }
         let input = ComplaintForm { reporter: ReporterInput::Anonymous, ..form.get_untracked() };
-        save_entity(tr, session, Some(id), AnyForm::Complaint(input), errors, notice, |_| {});
+        save_entity(tr, session, Some(id), followed, input, errors, notice, |_| {});
     };
     view! {
         <Show

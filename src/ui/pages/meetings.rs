@@ -199,12 +199,12 @@ pub fn RecordRulesCard(#[prop(optional)] evaluation: bool) -> impl IntoView {
     let form = RwSignal::new(RecordRulesForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    follow_record(
+    let followed = follow_record(
         form,
         move || session.with_settings(|s| RecordRulesForm::from_target(&s.records)).map(|f| ((), f)),
         move || errors.set(Vec::new()),
     );
-    let save = save_with(form, errors, notice, Command::UpdateRecordRules);
+    let save = save_with(form, Some(followed), errors, notice, Command::UpdateRecordRules);
     let fields = if evaluation {
         view! {
             <TextField form lens=lens!(weight_own) errors field="weight_own" label="record_rules.weight_own" prefix="rules" input_type="number"/>

@@ -8,7 +8,9 @@ use crate::model::{Department, Entity, Person, Post, Register, RiskKind};
 use crate::rules::{DepartmentForm, Form, LeadingGroupForm, PersonForm, PostForm, RiskKindForm, UnitForm};
 use crate::ui::entity_section::{Section, entity_section};
 use crate::ui::use_app;
-use crate::ui::widgets::{CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, lens, save_with};
+use crate::ui::widgets::{
+    CheckField, CheckList, FormNotice, SelectField, TextArea, TextField, follow_record, lens, save_with,
+};
 
 fn name_of(r: &Register, id: &Option<String>) -> String {
     id.as_deref().and_then(|id| r.person_name(id)).unwrap_or_default().to_string()
@@ -126,10 +128,11 @@ pub fn OrgPage() -> impl IntoView {
 fn UnitSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(session.with_unit(UnitForm::from_target).unwrap_or_default());
+    let form = RwSignal::new(UnitForm::default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, Command::UpdateUnit);
+    let followed = follow_record(form, move || session.with_unit(UnitForm::from_target).map(|f| ((), f)), || {});
+    let save = save_with(form, Some(followed), errors, notice, Command::UpdateUnit);
     view! {
         <section class="card" data-testid="unit-section">
             <h2>{move || tr.t("org.unit")}</h2>
@@ -152,10 +155,15 @@ fn UnitSection() -> impl IntoView {
 fn LeadingGroupSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(session.with(|r| LeadingGroupForm::from_target(&r.leading_group)).unwrap_or_default());
+    let form = RwSignal::new(LeadingGroupForm::default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
-    let save = save_with(form, errors, notice, Command::UpdateLeadingGroup);
+    let followed = follow_record(
+        form,
+        move || session.with(|r| LeadingGroupForm::from_target(&r.leading_group)).map(|f| ((), f)),
+        || {},
+    );
+    let save = save_with(form, Some(followed), errors, notice, Command::UpdateLeadingGroup);
     let people = people_options();
     view! {
         <section class="card" data-testid="group-section">

@@ -250,7 +250,7 @@ fn NewVersion(current: Pledge) -> impl IntoView {
     let form = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    let save = save_with(form, errors, notice, |f| Command::Create(AnyForm::Pledge(f)));
+    let save = save_with(form, None, errors, notice, |edit| Command::Create(AnyForm::Pledge(edit.form)));
     view! {
         <details class="card no-print" data-testid="pledge-new-version">
             <summary>{move || tr.t("pledge.new_version")}</summary>

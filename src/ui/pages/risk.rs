@@ -8,7 +8,6 @@ mod review;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::engine::AnyForm;
 use crate::model::{Department, Entity, EntityKind, Post, Register, RiskKind, RiskLevel, RiskPoint, Scope};
 use crate::rules::{Form, Gap, Invalid, RiskForm, graded_responsibility};
 use crate::ui::conflicts::ConflictPanel;
@@ -30,7 +29,7 @@ pub fn RiskPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
 
-    follow_record(
+    let followed = follow_record(
         form,
         move || match risk_id() {
             Some(id) => session.entity::<RiskPoint>(&id).map(|r| (Some(id), RiskForm::from_target(&r))),
@@ -65,7 +64,7 @@ pub fn RiskPage() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
-        save_entity(tr, session, risk_id(), AnyForm::Risk(form.get_untracked()), errors, notice, move |created| {
+        save_entity(tr, session, risk_id(), followed, form.get_untracked(), errors, notice, move |created| {
             if let Some(id) = created {
                 let rid = session.open_id.get_untracked().unwrap_or_default();
                 navigate(&format!("/r/{rid}/risks/{id}"), Default::default());

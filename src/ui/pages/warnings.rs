@@ -122,12 +122,12 @@ fn CaseSettings() -> impl IntoView {
     let form = RwSignal::new(CaseSettingsForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    follow_record(
+    let followed = follow_record(
         form,
         move || session.with_settings(CaseSettingsForm::from_target).map(|f| ((), f)),
         move || errors.set(Vec::new()),
     );
-    let save = save_with(form, errors, notice, Command::UpdateCaseSettings);
+    let save = save_with(form, Some(followed), errors, notice, Command::UpdateCaseSettings);
     view! {
         <details class="card" data-testid="case-settings">
             <summary><h2 class="inline">{move || tr.t("case_settings.title")}</h2></summary>

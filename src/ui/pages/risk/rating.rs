@@ -9,7 +9,7 @@ use crate::model::{Degree, MajorPart, RiskLevel, RiskPoint};
 use crate::rules::{Invalid, RatingForm, in_leading_group};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
-use crate::ui::widgets::{CheckField, FormNotice, SelectField, TextField, lens};
+use crate::ui::widgets::{CheckField, FormNotice, SelectField, TextField, follow_record, lens};
 
 /// The rating of risk point `id`.
 #[component]
@@ -20,16 +20,17 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<Invalid>::new());
     let notice = RwSignal::new(None::<(bool, String)>);
     let rating = move || id.get().and_then(|id| session.entity::<RiskPoint>(&id)).and_then(|p| p.rating);
-    // Start from the stored rating, if any.
-    Effect::new(move |seen: Option<Option<String>>| {
-        let current = id.get();
-        if seen.as_ref() != Some(&current) {
-            let level = current.as_ref().and_then(|id| session.entity::<RiskPoint>(id)).map(|p| p.level);
-            let stored = rating().map(|r| RatingForm::from_rating(&r, level.unwrap_or_default()));
-            form.set(stored.unwrap_or_default());
-        }
-        current
-    });
+    // Start from the stored rating, if any, and follow it while the member has not typed.
+    let followed = follow_record(
+        form,
+        move || {
+            let id = id.get()?;
+            let point = session.entity::<RiskPoint>(&id);
+            let stored = point.and_then(|p| p.rating.map(|r| RatingForm::from_rating(&r, p.level)));
+            Some((id, stored.unwrap_or_default()))
+        },
+        move || errors.set(Vec::new()),
+    );
     let proposal = move || form.with(|f| session.with(|r| f.proposal(r)).flatten());
     let degrees = Signal::derive(move || {
         Degree::ALL.iter().map(|d| (d.score().to_string(), tr.t(d.label_key()).to_string())).collect()
@@ -45,7 +46,8 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(id) = id.get_untracked() else { return };
-        let mut input = form.get_untracked();
+        let sent = form.get_untracked();
+        let mut input = sent.clone();
         // An unchosen final level takes the proposal.
         if input.level.is_empty()
             && let Some(level) = proposal()
@@ -53,9 +55,10 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
             input.level = level.code().to_string();
         }
         let saved = if settles() { "rating.saved" } else { "rating.proposed" };
-        session.send(Command::Rate { risk: id, form: input }, move |result| match result {
+        session.send(Command::Rate { risk: id, base: followed.base(), form: input }, move |result| match result {
             Ok(Outcome::Rated(level)) => {
                 errors.set(Vec::new());
+                followed.saved(&sent);
                 form.update(|f| f.level = level.code().to_string());
                 notice.set(Some((true, tr.f(saved, &[("level", tr.t(level.label_key()))]))));
             }
