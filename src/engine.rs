@@ -11,6 +11,7 @@
 //! [`Register`]: crate::model::Register
 
 mod command;
+pub mod core;
 pub mod protocol;
 pub mod sealing;
 mod view;

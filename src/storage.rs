@@ -199,6 +199,9 @@ pub struct Persistence {
     /// The store lacks changes some loaded chunk depends on: never compact, so the chunks that
     /// hold what could not be read stay in the store.
     incomplete: bool,
+    /// The last compaction was refused for want of space: write only the changes until a write
+    /// succeeds, so that a full store still takes a small edit.
+    small_writes: bool,
 }
 
 impl Persistence {
@@ -211,6 +214,7 @@ impl Persistence {
             compact_after: COMPACT_AFTER,
             in_flight: false,
             incomplete: false,
+            small_writes: false,
         }
     }
 
@@ -230,7 +234,8 @@ impl Persistence {
         } else {
             let mut doc = RegisterDoc::load_chunks(chunks.iter().map(|c| c.bytes.as_slice()))?;
             this.known = chunks.iter().map(|c| c.key.clone()).collect();
-            this.stored = doc.heads();
+            // Not `doc.heads()`: a change made while loading (gathering split maps) is not stored.
+            this.stored = doc.loaded_heads().to_vec();
             for journal in journals {
                 doc.apply_chunk(journal)?;
             }
@@ -261,7 +266,12 @@ impl Persistence {
 
     /// Whether the next write would be a compaction.
     pub fn wants_compaction(&self) -> bool {
-        !self.incomplete && (self.stored.is_empty() || self.known.len() >= self.compact_after)
+        !self.incomplete && !self.small_writes && (self.stored.is_empty() || self.known.len() >= self.compact_after)
+    }
+
+    /// Whether `doc` holds changes the store lacks.
+    pub fn is_behind(&self, doc: &mut RegisterDoc) -> bool {
+        doc.heads() != self.stored && !doc.save_after(&self.stored).is_empty()
     }
 
     /// Takes what is not yet stored out of `doc`, as one write. A compaction only when
@@ -299,9 +309,11 @@ impl Persistence {
     /// Records how the write went. After a failure the next write carries its changes again.
     pub fn written(&mut self, write: &Write, result: &Result<(), StorageError>) {
         self.in_flight = false;
-        if result.is_err() {
+        if let Err(e) = result {
+            self.small_writes |= write.is_snapshot() && *e == StorageError::Full;
             return;
         }
+        self.small_writes = false;
         for folded in &write.folds {
             self.known.remove(folded);
         }

@@ -18,4 +18,15 @@ pub use staff::{
     plan_staff, read_staff_file,
 };
 #[cfg(target_arch = "wasm32")]
-pub use tabs::{TabChannel, TabMessage};
+pub use tabs::TabChannel;
+
+/// Changes one tab (or the hub) stored, for the other tabs of the browser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabMessage {
+    /// The register they belong to.
+    pub register: String,
+    /// The changes, as `RegisterDoc::apply_chunk` reads them.
+    pub changes: Vec<u8>,
+    /// The heads up to which the sender has stored everything.
+    pub heads: Vec<automerge::ChangeHash>,
+}

@@ -155,6 +155,8 @@ pub struct RegisterDoc {
     /// What changed in the model since [`RegisterDoc::take_view_patches`], by any path.
     pub(super) unviewed: super::refresh::Touched,
     pub(super) history_cache: HistoryCache,
+    /// The heads as read from storage or a file, before this copy changed anything.
+    loaded: Vec<ChangeHash>,
 }
 
 impl std::fmt::Debug for RegisterDoc {
@@ -246,6 +248,7 @@ impl RegisterDoc {
             written: Vec::new(),
             unviewed: Default::default(),
             history_cache: HistoryCache::default(),
+            loaded: Vec::new(),
         };
         let label = this.register.unit.name.clone();
         this.commit(stamp, Action::CreateRegister, None, label);
@@ -268,24 +271,35 @@ impl RegisterDoc {
         // A document chunk starts with the magic bytes and then chunk type 0.
         chunks.sort_by_key(|c| c.get(8) != Some(&0));
         let (first, rest) = chunks.split_first().ok_or_else(|| DocError::NotARegister("nothing is stored".into()))?;
-        let mut doc = AutoCommit::load(first).map_err(DocError::NotAutomerge)?.with_actor(ActorId::random());
+        // Without a snapshot (a store that was full at the first save takes only changes), the
+        // first chunk may depend on another: every chunk then goes through the queue.
+        let mut doc = if first.get(8) == Some(&0) {
+            AutoCommit::load(first).map_err(DocError::NotAutomerge)?
+        } else {
+            let mut doc = AutoCommit::new();
+            doc.load_incremental(first).map_err(DocError::NotAutomerge)?;
+            doc
+        }
+        .with_actor(ActorId::random());
         for chunk in rest {
             doc.load_incremental(chunk).map_err(DocError::NotAutomerge)?;
         }
         Self::from_automerge(doc)
     }
 
-    fn from_automerge(doc: AutoCommit) -> Result<Self, DocError> {
+    fn from_automerge(mut doc: AutoCommit) -> Result<Self, DocError> {
         let schema = register_schema(&doc)?;
         if schema > SCHEMA_VERSION {
             return Err(DocError::NewerSchema(schema));
         }
+        let loaded = doc.get_heads();
         let mut this = Self {
             doc,
             register: Register::default(),
             written: Vec::new(),
             unviewed: Default::default(),
             history_cache: HistoryCache::default(),
+            loaded,
         };
         // Stored chunks of two copies that each made a root map (a file imported into storage,
         // another tab's chunks) are gathered at opening as they are at a merge.
@@ -329,6 +343,12 @@ impl RegisterDoc {
         self.doc.save_incremental()
     }
 
+    /// The heads the document had when it was read (from a store's chunks or a file), before
+    /// this copy changed anything: a store holds everything under them, not what opening added.
+    pub fn loaded_heads(&self) -> &[ChangeHash] {
+        &self.loaded
+    }
+
     /// The current heads of the document.
     pub fn heads(&mut self) -> Vec<ChangeHash> {
         self.doc.get_heads()
@@ -350,12 +370,11 @@ impl RegisterDoc {
         !self.doc.get_missing_deps(&[]).is_empty()
     }
 
-    /// Brings in changes saved by another copy of this register (another tab's stored chunk),
-    /// and refreshes the entities they touched.
+    /// Brings in changes saved by another copy of this register (another tab's stored chunk,
+    /// a journal), and refreshes the entities they touched. Refuses, as a merge does, changes
+    /// of another register or of a newer layout; the document is then as it was.
     pub fn apply_chunk(&mut self, bytes: &[u8]) -> Result<MergeReport, DocError> {
-        let before = self.doc.get_heads();
-        self.doc.load_incremental(bytes).map_err(DocError::NotAutomerge)?;
-        self.report_since(&before)
+        self.checked(|doc| doc.load_incremental(bytes).map(drop).map_err(DocError::NotAutomerge))
     }
 
     /// The next automerge sync message for a peer whose state is `state`, if there is one.
@@ -374,11 +393,26 @@ impl RegisterDoc {
         message: automerge::sync::Message,
     ) -> Result<MergeReport, DocError> {
         use automerge::sync::SyncDoc as _;
+        self.checked(|doc| doc.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge))
+    }
+
+    /// Applies `receive` (changes from elsewhere), then refuses what would make this another
+    /// register or a newer layout than this build knows: such changes are in the document by
+    /// then, so it is put back as it was before, in memory as in what a later save writes.
+    fn checked(
+        &mut self,
+        receive: impl FnOnce(&mut AutoCommit) -> Result<(), DocError>,
+    ) -> Result<MergeReport, DocError> {
         let id = self.register.id.clone();
         let before = self.doc.get_heads();
         let unviewed = self.unviewed.clone();
-        let received = self.doc.sync().receive_sync_message(state, message).map_err(DocError::NotAutomerge);
+        let received = receive(&mut self.doc);
         let checked = received.and_then(|()| {
+            // Every copy of a register descends from its one first change: another first
+            // change is another register, whatever id it claims.
+            if self.doc.get_changes(&before).iter().any(|c| c.deps().is_empty()) {
+                return Err(DocError::DifferentRegister);
+            }
             let schema = register_schema(&self.doc)?;
             if schema > SCHEMA_VERSION {
                 return Err(DocError::NewerSchema(schema));
@@ -407,13 +441,15 @@ impl RegisterDoc {
     /// A second copy of this register that writes as another actor, as another member's
     /// browser would after importing a file.
     pub fn fork(&mut self) -> Self {
-        let doc = self.doc.fork().with_actor(ActorId::random());
+        let mut doc = self.doc.fork().with_actor(ActorId::random());
+        let loaded = doc.get_heads();
         Self {
             doc,
             register: self.register.clone(),
             written: Vec::new(),
             unviewed: Default::default(),
             history_cache: HistoryCache::default(),
+            loaded,
         }
     }
 
@@ -442,9 +478,7 @@ impl RegisterDoc {
         if other_id.as_deref() != Some(self.id()) {
             return Err(DocError::DifferentRegister);
         }
-        let before = self.doc.get_heads();
-        self.doc.merge(other).map_err(write_error)?;
-        self.report_since(&before)
+        self.checked(|doc| doc.merge(other).map(drop).map_err(write_error))
     }
 
     /// What came in since `before`, with the model brought up to date.

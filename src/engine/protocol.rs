@@ -36,8 +36,10 @@ pub enum Request {
         /// Now, Unix seconds.
         at: i64,
     },
-    /// Run a command on the open register as `author`.
+    /// Run a command on `register` as `author`.
     Run {
+        /// The register the page showed when the command was made.
+        register: Id,
         /// The command.
         command: Command,
         /// The member (person id, "" when not chosen).
@@ -239,8 +241,14 @@ pub enum Event {
         /// What changed.
         patches: Vec<ViewPatch>,
     },
-    /// Where saving stands.
-    Status(SaveStatus),
+    /// Where saving a register stands (the open one, or one the page left that still has
+    /// changes to store).
+    Status {
+        /// The register.
+        register: Id,
+        /// Its status.
+        status: SaveStatus,
+    },
     /// Every conflicted field of the open register.
     Conflicts {
         /// The register.
@@ -251,13 +259,15 @@ pub enum Event {
     /// Where live sync of the open register stands.
     Live(crate::sync::LiveStatus),
     /// The changes not yet stored, for the journal the page writes as it closes (empty once
-    /// everything is stored: the page's journals can then go).
+    /// everything is stored: this page's journal of the register can then go).
     Unsaved {
         /// The register.
         register: Id,
         /// The changes.
         bytes: Vec<u8>,
     },
+    /// Closed tabs' journals the page sent whose changes are all stored now: they can go.
+    JournalsStored(Vec<String>),
 }
 
 /// A message from the page to the engine.
@@ -319,12 +329,18 @@ mod tests {
                 id: 10,
                 reply: Reply::Failed(RemoteError::Invalid(vec![Invalid { field: "name", reason: Reason::Required }])),
             },
-            FromEngine::Event(Event::Status(SaveStatus::Failed(crate::storage::StorageError::Full))),
+            FromEngine::Event(Event::Status {
+                register: doc.id().to_string(),
+                status: SaveStatus::Failed(crate::storage::StorageError::Full),
+            }),
         ];
         for message in messages {
             assert_eq!(decode::<FromEngine>(&encode(&message)), Some(message));
         }
-        let request = ToEngine { id: 1, request: Request::Run { command, author: String::new(), at: 1 } };
+        let request = ToEngine {
+            id: 1,
+            request: Request::Run { register: doc.id().to_string(), command, author: String::new(), at: 1 },
+        };
         assert_eq!(decode::<ToEngine>(&encode(&request)), Some(request));
         assert_eq!(decode::<ToEngine>(b"\xff\xff garbage"), None);
     }

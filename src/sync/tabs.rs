@@ -12,40 +12,29 @@ use web_sys::{BroadcastChannel, MessageEvent};
 
 const CHANNEL: &str = "qingfeng.tabs";
 
-/// Changes one tab stored, for the others.
-#[derive(Debug, Clone)]
-pub struct TabMessage {
-    /// The register they belong to.
-    pub register: String,
-    /// The changes, as `RegisterDoc::apply_chunk` reads them.
-    pub changes: Vec<u8>,
-    /// The heads up to which the sender has stored everything.
-    pub heads: Vec<ChangeHash>,
+use super::TabMessage;
+
+fn to_js(message: &TabMessage) -> JsValue {
+    let object = Object::new();
+    let heads: Array = message.heads.iter().map(|h| JsValue::from_str(&h.to_string())).collect();
+    let _ = Reflect::set(&object, &"register".into(), &JsValue::from_str(&message.register));
+    let _ = Reflect::set(&object, &"changes".into(), &Uint8Array::from(message.changes.as_slice()));
+    let _ = Reflect::set(&object, &"heads".into(), &heads);
+    object.into()
 }
 
-impl TabMessage {
-    fn to_js(&self) -> JsValue {
-        let object = Object::new();
-        let heads: Array = self.heads.iter().map(|h| JsValue::from_str(&h.to_string())).collect();
-        let _ = Reflect::set(&object, &"register".into(), &JsValue::from_str(&self.register));
-        let _ = Reflect::set(&object, &"changes".into(), &Uint8Array::from(self.changes.as_slice()));
-        let _ = Reflect::set(&object, &"heads".into(), &heads);
-        object.into()
-    }
-
-    /// Reads a message back; `None` for anything else a page of this origin might post.
-    fn from_js(value: &JsValue) -> Option<Self> {
-        let field = |name: &str| Reflect::get(value, &name.into()).ok();
-        let register = field("register")?.as_string()?;
-        let changes = field("changes")?.dyn_into::<Uint8Array>().ok()?.to_vec();
-        let heads = field("heads")?
-            .dyn_into::<Array>()
-            .ok()?
-            .iter()
-            .map(|h| h.as_string().and_then(|h| ChangeHash::from_str(&h).ok()))
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self { register, changes, heads })
-    }
+/// Reads a message back; `None` for anything else a page of this origin might post.
+fn from_js(value: &JsValue) -> Option<TabMessage> {
+    let field = |name: &str| Reflect::get(value, &name.into()).ok();
+    let register = field("register")?.as_string()?;
+    let changes = field("changes")?.dyn_into::<Uint8Array>().ok()?.to_vec();
+    let heads = field("heads")?
+        .dyn_into::<Array>()
+        .ok()?
+        .iter()
+        .map(|h| h.as_string().and_then(|h| ChangeHash::from_str(&h).ok()))
+        .collect::<Option<Vec<_>>>()?;
+    Some(TabMessage { register, changes, heads })
 }
 
 /// This tab's end of the channel. Dropping it stops listening.
@@ -60,7 +49,7 @@ impl TabChannel {
     pub fn open(mut on_message: impl FnMut(TabMessage) + 'static) -> Option<Self> {
         let channel = BroadcastChannel::new(CHANNEL).ok()?;
         let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(message) = TabMessage::from_js(&event.data()) {
+            if let Some(message) = from_js(&event.data()) {
                 on_message(message);
             }
         });
@@ -70,7 +59,7 @@ impl TabChannel {
 
     /// Tells every other tab of this origin.
     pub fn tell(&self, message: &TabMessage) {
-        if let Err(e) = self.channel.post_message(&message.to_js()) {
+        if let Err(e) = self.channel.post_message(&to_js(message)) {
             leptos::logging::warn!("telling other tabs failed: {e:?}");
         }
     }

@@ -28,7 +28,7 @@ use web_sys::{BinaryType, BroadcastChannel, MessageEvent, WebSocket};
 use super::{Engine, event, failed, keyed, now_seconds, scope};
 use crate::doc::{DocError, MergeReport, RegisterDoc};
 use crate::engine::Outcome;
-use crate::engine::protocol::{Event, JournalEntry, Reply, decode, encode};
+use crate::engine::protocol::{Event, Reply, decode, encode};
 use crate::model::Id;
 use crate::storage::{DocStore as _, HUB_LOCK, Persistence, RETRY_DELAY_MS, RoleLock, open_stored};
 use crate::sync::{Joining, Link, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Syncable, TabMessage};
@@ -536,7 +536,7 @@ impl Engine {
         if let Some(channel) = self.channel.borrow().as_ref() {
             channel.tell(&message);
         }
-        self.receive(message);
+        self.feed(crate::engine::core::Input::Tab(message));
     }
 
     /// The hub: a tab stored changes (this worker's own tab included). They go up, unless the
@@ -569,11 +569,6 @@ impl Engine {
         } else {
             self.tell_hub(&HubMessage::Fresh { register: register.to_string(), changes });
         }
-    }
-
-    /// Whether this browser shares `register` live.
-    pub(super) fn is_shared(&self, register: &str) -> bool {
-        self.hub.borrow().shares.iter().any(|s| s.register == register)
     }
 
     /// The hub: applies a tab's changes to its copy, and owes them to the relay. `stored`: the
@@ -815,12 +810,12 @@ impl Engine {
         Reply::Ran(Outcome::Done)
     }
 
-    /// Fetches a register by share link and keeps it here (merged into the copy kept here, if
-    /// any). Nothing is stored unless the whole register arrived and checks out.
-    pub(super) async fn join(self: &Rc<Self>, share: Share, journals: Vec<JournalEntry>) -> Reply {
+    /// Fetches a register by share link, for the core to keep (merged into the copy kept here,
+    /// if any). Nothing is kept unless the whole register arrived and checks out.
+    pub(super) async fn join(self: &Rc<Self>, share: Share) -> Result<Box<RegisterDoc>, Reply> {
         let session = match Session::new(&share, peer_id(), true) {
             Ok(session) => Rc::new(RefCell::new(session)),
-            Err(e) => return keyed(e.label_key(), e.to_string()),
+            Err(e) => return Err(keyed(e.label_key(), e.to_string())),
         };
         let joining = Rc::new(RefCell::new(Joining::default()));
         let outcome: Rc<RefCell<Option<Result<(), LiveFailure>>>> = Rc::default();
@@ -870,7 +865,7 @@ impl Engine {
         );
         match opened {
             Ok(opened) => *socket.borrow_mut() = Some(opened),
-            Err(e) => return keyed("live.unreachable", e),
+            Err(e) => return Err(keyed("live.unreachable", e)),
         }
         let mut waited = 0;
         while outcome.borrow().is_none() && waited < JOIN_LIMIT_MS {
@@ -882,16 +877,13 @@ impl Engine {
         match outcome {
             Some(Ok(())) => {
                 let incoming = joining.borrow_mut().register(&share.register);
-                match incoming {
-                    Ok(incoming) => self.keep_incoming(incoming, journals).await,
-                    Err(e) => keyed("live.invalid", e.to_string()),
-                }
+                incoming.map(Box::new).map_err(|e| keyed("live.invalid", e.to_string()))
             }
             Some(Err(failure)) => {
                 let (key, detail) = failure_key(&failure);
-                keyed(key, detail)
+                Err(keyed(key, detail))
             }
-            None => keyed("live.timeout", "the relay sent nothing for a minute".into()),
+            None => Err(keyed("live.timeout", "the relay sent nothing for a minute".into())),
         }
     }
 }

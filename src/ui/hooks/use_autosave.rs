@@ -5,6 +5,8 @@
 //! in a synchronous localStorage journal as the page closes (a worker cannot reach
 //! localStorage, and an IndexedDB write started at closing time may never finish).
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use crate::model::{Id, new_id};
@@ -17,10 +19,9 @@ pub struct Autosave {
     pub status: RwSignal<SaveStatus>,
     /// The last save status the worker told: shown again after a command it refused.
     told: StoredValue<SaveStatus>,
-    /// The open register's changes the worker has not stored yet.
-    unsaved: StoredValue<Option<(Id, Vec<u8>)>, LocalStorage>,
-    /// Journals of closed tabs sent with the opening, deleted once the worker has stored them.
-    read_journals: StoredValue<Vec<String>, LocalStorage>,
+    /// The changes the worker has not stored yet, of each register it keeps in memory (the open
+    /// one, and any the page left before they were stored).
+    unsaved: StoredValue<BTreeMap<Id, Vec<u8>>, LocalStorage>,
     /// This page's name for its closing-time journal.
     tab: StoredValue<String>,
 }
@@ -36,11 +37,16 @@ impl Autosave {
         let autosave = Self {
             status: RwSignal::new(SaveStatus::Saved),
             told: StoredValue::new(SaveStatus::Saved),
-            unsaved: StoredValue::new_local(None),
-            read_journals: StoredValue::new_local(Vec::new()),
+            unsaved: StoredValue::new_local(BTreeMap::new()),
             tab: StoredValue::new(new_id()),
         };
         let _ = window_event_listener(leptos::ev::pagehide, move |_| autosave.journal_now());
+        // A phone discards a hidden tab without `pagehide`: hiding is the last sure moment.
+        let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if document().hidden() {
+                autosave.journal_now();
+            }
+        });
         autosave
     }
 
@@ -67,33 +73,31 @@ impl Autosave {
         self.status.set(SaveStatus::Failed(StorageError::Unavailable(why)));
     }
 
-    /// Every journal kept for `register`, read as it opens; deleted once the worker has
-    /// stored them.
-    pub fn journals_for_opening(&self, register: &str) -> Vec<(String, Vec<u8>)> {
-        let journals = Journal::read_all(register);
-        self.read_journals.set_value(journals.iter().map(|(key, _)| key.clone()).collect());
-        journals
-    }
-
-    /// What the worker has not stored of `register` (empty: everything is stored, and the
-    /// journals it came with are no longer needed).
-    pub fn unsaved(&self, register: Id, bytes: Vec<u8>, open: bool) {
+    /// What the worker has not stored of `register` (empty: everything is stored, and this
+    /// tab's journal of it is no longer needed).
+    pub fn unsaved(&self, register: Id, bytes: Vec<u8>) {
         if bytes.is_empty() {
             Journal::clear(&register, &self.tab.get_value());
-            if open {
-                Journal::clear_keys(&self.read_journals.try_update_value(std::mem::take).unwrap_or_default());
-            }
+            self.unsaved.update_value(|unsaved| {
+                unsaved.remove(&register);
+            });
+        } else {
+            self.unsaved.update_value(|unsaved| {
+                unsaved.insert(register, bytes);
+            });
         }
-        self.unsaved.set_value(Some((register, bytes)));
     }
 
-    /// Keeps what the worker has not stored in this tab's synchronous journal.
+    /// Keeps what the worker has not stored, of every register, in this tab's synchronous
+    /// journals.
     fn journal_now(&self) {
-        let Some((register, bytes)) = self.unsaved.get_value() else { return };
-        if !bytes.is_empty()
-            && let Err(e) = Journal::write(&register, &self.tab.get_value(), &bytes)
-        {
-            leptos::logging::warn!("keeping the last edits as the page closes failed: {e}");
-        }
+        let tab = self.tab.get_value();
+        self.unsaved.with_value(|unsaved| {
+            for (register, bytes) in unsaved {
+                if let Err(e) = Journal::write(register, &tab, bytes) {
+                    leptos::logging::warn!("keeping the last edits as the page closes failed: {e}");
+                }
+            }
+        });
     }
 }

@@ -160,17 +160,20 @@ impl Session {
                 }
                 self.remember(&register, &self.view.unit().with_untracked(|u| u.name.clone()));
             }
-            Event::Status(status) => self.autosave.told(status),
+            Event::Status { register, status } => {
+                if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
+                    self.autosave.told(status);
+                }
+            }
             Event::Live(status) => self.live.set(status),
             Event::Conflicts { register, conflicts } => {
                 if self.open_id.get_untracked().as_deref() == Some(register.as_str()) {
                     self.conflicts.set(conflicts);
                 }
             }
-            Event::Unsaved { register, bytes } => {
-                let open = self.open_id.get_untracked().as_deref() == Some(register.as_str());
-                self.autosave.unsaved(register, bytes, open);
-            }
+            Event::Unsaved { register, bytes } => self.autosave.unsaved(register, bytes),
+            // The worker has stored what these journals held.
+            Event::JournalsStored(keys) => Journal::clear_keys(&keys),
         }
     }
 
@@ -262,7 +265,7 @@ impl Session {
         self.unlocked.set(false);
         self.state.set(OpenState::Loading);
         self.conflicts.set(Vec::new());
-        let journals = self.autosave.journals_for_opening(&id);
+        let journals = Journal::read_all(&id);
         let this = *self;
         self.request(Request::Open { register: id.clone(), journals }, move |reply| {
             // A test hook: e2e tests slow the opening down, of every register or of one, to see
@@ -351,7 +354,7 @@ impl Session {
 
     /// Fetches a register by share link and keeps it here with live sync on; `done` gets its id.
     pub fn join(&self, share: Share, done: impl FnOnce(Result<Id, DocError>) + 'static) {
-        let journals = self.autosave.journals_for_opening(&share.register);
+        let journals = Journal::read_all(&share.register);
         let this = *self;
         self.request(Request::Join { share: share.clone(), journals }, move |reply| match reply {
             Reply::Imported(Imported::Added { id, name }) => {
@@ -403,7 +406,9 @@ impl Session {
             return;
         }
         self.autosave.pending();
-        let request = Request::Run { command, author: self.me().unwrap_or_default(), at: now_seconds() };
+        // The register the page shows, which the command was made on (another may be opening).
+        let register = self.view.id().get_untracked();
+        let request = Request::Run { register, command, author: self.me().unwrap_or_default(), at: now_seconds() };
         let this = *self;
         self.request(request, move |answer| {
             let result = match answer {
@@ -572,10 +577,8 @@ impl Session {
     pub async fn import_file(&self, bytes: Vec<u8>) -> Result<Imported, ImportError> {
         let header = RegisterFile::decode(&bytes)?;
         let journals = Journal::read_all(&header.register_id);
-        let keys: Vec<String> = journals.iter().map(|(key, _)| key.clone()).collect();
         match self.ask(Request::Import { bytes, journals }).await {
             Reply::Imported(imported) => {
-                Journal::clear_keys(&keys);
                 match &imported {
                     Imported::Added { id, name } => self.remember(id, name),
                     Imported::Merged { id, .. } => self.remember(id, &header.register_name),
