@@ -527,6 +527,28 @@ mod tests {
     }
 
     #[test]
+    fn a_full_store_refusing_a_compaction_still_takes_the_next_small_edit() {
+        block_on(async {
+            let mut doc = new_doc();
+            let store = MemoryStore::default();
+            let mut p = Persistence::fresh(doc.id()).compact_after(2);
+            save_now(&store, &mut p, &mut doc).await.unwrap();
+            add_person(&mut doc, "朱忠云");
+            save_now(&store, &mut p, &mut doc).await.unwrap();
+            // The next save would compact the whole register; the quota only has room for a chunk.
+            store.set_full(true);
+            add_person(&mut doc, "陈继荣");
+            assert!(p.wants_compaction());
+            assert_eq!(save_now(&store, &mut p, &mut doc).await, Err(StorageError::Full));
+            assert!(!p.wants_compaction(), "after a refused compaction, only the changes are written");
+            let write = p.prepare(&mut doc, true).unwrap();
+            assert!(!write.is_snapshot() && write.bytes.len() < 2_000);
+            p.written(&write, &Ok(()));
+            assert!(p.wants_compaction(), "compacting resumes once a write succeeds");
+        });
+    }
+
+    #[test]
     fn chunk_keys_read_back_from_text() {
         for key in [ChunkKey::snapshot(b"x"), ChunkKey::incremental(b"y"), ChunkKey::Legacy(3)] {
             assert_eq!(ChunkKey::decode(&key.encode()), Some(key));

@@ -144,4 +144,33 @@ mod tests {
         let found: Vec<&str> = opened.register().checks.values().map(|c| c.what.as_str()).collect();
         assert_eq!(found.len(), 2, "{found:?}");
     }
+
+    #[test]
+    fn a_fold_made_while_opening_a_store_is_saved_with_the_next_edit() {
+        use futures::executor::block_on;
+
+        use crate::rules::PersonForm;
+        use crate::storage::{ChunkKey, DocStore as _, MemoryStore, Write, open_stored, save_now};
+
+        let (mut doc, mut other, risk) = old_register_and_a_copy();
+        doc.create_entity(&Stamp::new("wang", 10), &check(&risk, "甲")).unwrap();
+        other.create_entity(&Stamp::new("zhu", 11), &check(&risk, "乙")).unwrap();
+        let id = doc.id().to_string();
+        let store = MemoryStore::default();
+        block_on(async {
+            for bytes in [doc.save(), other.save()] {
+                let write = Write { key: ChunkKey::snapshot(&bytes), bytes, folds: vec![], heads: vec![] };
+                store.apply(&id, &write).await.unwrap();
+            }
+            // Opening gathers the split maps in a change of its own; an edit then depends on it.
+            let (mut opened, mut persistence) = open_stored(&store, &id, &[]).await.unwrap().unwrap();
+            let person = opened
+                .create_entity(&Stamp::new("wang", 12), &PersonForm { name: "姚小勤".into(), ..PersonForm::default() })
+                .unwrap();
+            save_now(&store, &mut persistence, &mut opened).await.unwrap();
+            let (reopened, _) = open_stored(&store, &id, &[]).await.unwrap().unwrap();
+            assert!(reopened.register().people.contains_key(&person), "the edit waits for a fold never stored");
+            assert_eq!(reopened.register().checks.len(), 2);
+        });
+    }
 }
