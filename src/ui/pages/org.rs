@@ -128,7 +128,7 @@ pub fn OrgPage() -> impl IntoView {
 fn UnitSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(UnitForm::default());
+    let form = RwSignal::new(session.with_unit(UnitForm::from_target).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
     let followed = follow_record(form, move || session.with_unit(UnitForm::from_target).map(|f| ((), f)), || {});
@@ -155,7 +155,7 @@ fn UnitSection() -> impl IntoView {
 fn LeadingGroupSection() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let form = RwSignal::new(LeadingGroupForm::default());
+    let form = RwSignal::new(session.with(|r| LeadingGroupForm::from_target(&r.leading_group)).unwrap_or_default());
     let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None);
     let followed = follow_record(

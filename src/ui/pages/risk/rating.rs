@@ -58,8 +58,8 @@ pub fn RatingPanel(#[prop(into)] id: Signal<Option<String>>) -> impl IntoView {
         session.send(Command::Rate { risk: id, base: followed.base(), form: input }, move |result| match result {
             Ok(Outcome::Rated(level)) => {
                 errors.set(Vec::new());
+                // The form now shows the rating as stored, with the level it set.
                 followed.saved(&sent);
-                form.update(|f| f.level = level.code().to_string());
                 notice.set(Some((true, tr.f(saved, &[("level", tr.t(level.label_key()))]))));
             }
             Ok(_) => {}

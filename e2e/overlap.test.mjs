@@ -1,0 +1,65 @@
+// Issue 26, finding 1: a form saved after another member's change does not revert it. Two tabs
+// of one profile open the same risk point; tab 2 starts typing in 表现形式; tab 1 changes 诱因
+// and saves; tab 2's form keeps the typing, shows 他人已修改 beside 诱因, and its save keeps
+// tab 1's 诱因. After a reload both tabs show both edits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, Profile, eventually } from './harness.mjs';
+import { App } from './fixtures/app.mjs';
+
+const CAUSES = '制度不健全，监督缺位';
+const MANIFESTATIONS = '拆分报销，虚开发票';
+
+test('a form opened before another tab saved keeps that tab’s change', async () => {
+  const profile = new Profile();
+  try {
+    const one = new App(await profile.open());
+    const id = await one.createRegister({ name: '王场小学' });
+    await one.iAm('王家福');
+    await one.addRisk({
+      scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '财务报销',
+      description: '大额支出未经民主理财小组审核', manifestations: '拆分报销', causes: '制度不健全',
+    });
+    await one.saved();
+    const risk = one.route();
+
+    const two = new App(await profile.context.newPage());
+    two.page.on('pageerror', (e) => profile.errors.push(e.message));
+    await two.page.goto(`${BASE}${risk}`);
+    await eventually(async () => assert.equal(await two.id('risk-causes').inputValue(), '制度不健全'));
+
+    // Tab 2 starts typing; then tab 1 changes 诱因 and saves.
+    await two.id('risk-manifestations').fill(MANIFESTATIONS);
+    await one.id('risk-causes').fill(CAUSES);
+    await one.id('risk-save').click();
+    await one.id('risk-notice').waitFor();
+    await one.saved();
+
+    // Tab 2 keeps what it typed and its old 诱因, and says another member changed 诱因.
+    const note = two.id('risk-causes-others');
+    await note.waitFor({ timeout: 5000 });
+    assert.match(await note.innerText(), new RegExp(CAUSES));
+    assert.equal(await two.id('risk-causes').inputValue(), '制度不健全');
+    assert.equal(await two.id('risk-manifestations').inputValue(), MANIFESTATIONS);
+    assert.equal(await two.id('risk-manifestations-others').count(), 0);
+
+    // Tab 2 saves: 诱因 stays as tab 1 saved it, and tab 2's form shows the saved record.
+    await two.id('risk-save').click();
+    await two.id('risk-notice').waitFor();
+    await eventually(async () => assert.equal(await two.id('risk-causes').inputValue(), CAUSES));
+    await eventually(async () => assert.equal(await note.count(), 0));
+    await two.saved();
+
+    for (const app of [one, two]) {
+      await app.page.reload();
+      await eventually(async () => {
+        assert.equal(await app.id('risk-causes').inputValue(), CAUSES);
+        assert.equal(await app.id('risk-manifestations').inputValue(), MANIFESTATIONS);
+      });
+    }
+    assert.equal(await one.id('conflict-panel').count(), 0);
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
