@@ -235,6 +235,8 @@ mod tests {
             fn both_ends(base in base(), before in words(), after in words()) {
                 let current = format!("{before}{base}");
                 let mine = format!("{base}{after}");
+                // The same edit made by both is kept once.
+                prop_assume!(current != mine);
                 prop_assert_eq!(merge_text(&base, &current, &mine), format!("{before}{base}{after}"));
                 prop_assert_eq!(merge_text(&base, &base, &mine), mine.clone());
                 prop_assert_eq!(merge_text(&base, &current, &base), current.clone());
