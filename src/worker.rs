@@ -24,7 +24,7 @@ use crate::engine::Outcome;
 use crate::engine::core::{Core, Effect, Input, Timer};
 use crate::engine::protocol::{Event, FromEngine, RemoteError, Reply, Request, ToEngine, decode, encode};
 use crate::model::Id;
-use crate::storage::{BrowserStore, DocStore as _, RoleLock};
+use crate::storage::{BrowserStore, DocStore as _, RoleLock, StorageError};
 use crate::sync::TabChannel;
 
 /// The engine's adapter: one per page.
@@ -94,6 +94,10 @@ pub fn start() {
     event(Event::Ready);
 }
 
+/// How long a store operation may take before it counts as failed: a transaction the browser
+/// never finishes (a blocked database) must not leave a register 保存中 for ever.
+const STORE_LIMIT_MS: u32 = 30_000;
+
 fn failed(e: &DocError) -> Reply {
     Reply::Failed(RemoteError::from(e))
 }
@@ -104,7 +108,7 @@ fn keyed(key: &str, detail: String) -> Reply {
 
 impl Engine {
     async fn store(&self) -> BrowserStore {
-        if let Some(store) = self.store.borrow().clone() {
+        if let Some(store) = self.store.borrow().clone().filter(|s| !s.is_closed()) {
             return store;
         }
         let store = BrowserStore::open().await;
@@ -132,22 +136,20 @@ impl Engine {
         match effect {
             Effect::Post(message) => post(&message),
             Effect::Load { job, register, preview } => {
+                let answer = self.answer_once(move |result| Input::Loaded { job, result });
                 let this = self.clone();
                 spawn_local(async move {
                     let store = this.store().await;
                     if preview && let Some(copy) = store.view(&register).await {
                         event(Event::Preview(copy));
                     }
-                    let result = store.load(&register).await;
-                    this.feed(Input::Loaded { job, result });
+                    answer(store.load(&register).await);
                 });
             }
             Effect::Apply { job, register, write } => {
+                let answer = self.answer_once(move |result| Input::Applied { job, result });
                 let this = self.clone();
-                spawn_local(async move {
-                    let result = this.store().await.apply(&register, &write).await;
-                    this.feed(Input::Applied { job, result });
-                });
+                spawn_local(async move { answer(this.store().await.apply(&register, &write).await) });
             }
             Effect::PutView { register, bytes } => {
                 let this = self.clone();
@@ -194,6 +196,30 @@ impl Engine {
                 });
             }
             Effect::Warn(message) => web_sys::console::warn_1(&message.into()),
+        }
+    }
+
+    /// Feeds the core the outcome of a store operation once: when it ends, or as a failure
+    /// after [`STORE_LIMIT_MS`] (a late outcome is then dropped; the core tries again).
+    fn answer_once<T: 'static, F: FnOnce(Result<T, StorageError>) -> Input + 'static>(
+        self: &Rc<Self>,
+        input: F,
+    ) -> impl FnOnce(Result<T, StorageError>) + 'static {
+        let slot = Rc::new(RefCell::new(Some(input)));
+        let (this, late) = (self.clone(), slot.clone());
+        Timeout::new(STORE_LIMIT_MS, move || {
+            if let Some(input) = late.borrow_mut().take() {
+                let timeout = StorageError::Unavailable("the store did not answer in time".into());
+                this.feed(input(Err(timeout)));
+            }
+        })
+        .forget();
+        let this = self.clone();
+        move |result| {
+            let input = slot.borrow_mut().take();
+            if let Some(input) = input {
+                this.feed(input(result));
+            }
         }
     }
 

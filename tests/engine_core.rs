@@ -289,3 +289,23 @@ fn finding_4_a_chunk_of_another_register_is_refused_and_changes_nothing() {
     assert_eq!(a.register().people.len(), people);
     assert_eq!(a.register().unit.name, "高桥小学");
 }
+
+#[test]
+fn finding_11_a_damaged_journal_does_not_fail_the_opening() {
+    let mut browser = Browser::default();
+    let tab = browser.tab();
+    let r = browser.create(tab, "高桥小学");
+    browser.wait();
+    browser.add(tab, &r, "朱忠云");
+    browser.close(tab);
+    let good = format!("qingfeng.journal.{r}.t{tab}");
+    let bad = format!("qingfeng.journal.{r}.damaged");
+    browser.journals.insert(bad, b"\x85\x6f\x4a\x83 half written".to_vec());
+    let tab = browser.tab();
+    match browser.open(tab, &r) {
+        Reply::Opened(view) => assert!(view.people.values().any(|p| p.name == "朱忠云")),
+        other => panic!("{other:?}"),
+    }
+    browser.wait();
+    assert!(!browser.journals.contains_key(&good), "the journal read is deleted once stored");
+}

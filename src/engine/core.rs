@@ -474,8 +474,24 @@ impl Core {
             Err(e) => return keyed(e.label_key(), e.to_string()),
         };
         if !self.slots.contains_key(register) {
-            match Persistence::open(register, &chunks, &journal_bytes(journals)) {
-                Ok(Some((doc, persistence))) => self.add_slot(Slot::new(doc, persistence).read_journals(journals)),
+            // From the store alone, then each journal on its own: one an older or newer build
+            // wrote that this one cannot read is kept and said, and does not fail the opening.
+            // A register closed before its first save exists only in journals.
+            let opened = if chunks.is_empty() {
+                Persistence::open(register, &chunks, &journal_bytes(journals)).map(|o| o.map(|o| (o, true)))
+            } else {
+                Persistence::open(register, &chunks, &[]).map(|o| o.map(|o| (o, false)))
+            };
+            match opened {
+                Ok(Some(((doc, persistence), from_journals))) => {
+                    let slot = Slot::new(doc, persistence);
+                    if from_journals {
+                        self.add_slot(slot.read_journals(journals));
+                    } else {
+                        self.add_slot(slot);
+                        self.apply_journals(register, journals);
+                    }
+                }
                 Ok(None) => return Reply::Missing,
                 Err(e) => return failed(&e),
             }

@@ -25,6 +25,14 @@ impl BrowserStore {
 }
 
 impl BrowserStore {
+    /// Whether this store's connection is gone and a new one must be opened.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Self::IndexedDb(s) => s.is_closed(),
+            Self::Local(_) => false,
+        }
+    }
+
     /// The view copy of `register` to paint from while its document loads. Only IndexedDB
     /// keeps one: localStorage has no room to spare.
     pub async fn view(&self, register: &str) -> Option<Vec<u8>> {

@@ -10,6 +10,9 @@
 //! A thin adapter over web-sys rather than a wrapper crate: four requests are all we need, and
 //! each dependency costs bytes in the wasm every user downloads.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -25,6 +28,9 @@ const STORE: &str = "chunks";
 #[derive(Clone)]
 pub struct IndexedDbStore {
     db: IdbDatabase,
+    /// The connection was closed: by the browser, or because another page deletes or upgrades
+    /// the database. The engine then opens a new one.
+    closed: Rc<Cell<bool>>,
 }
 
 fn error_of(value: JsValue) -> StorageError {
@@ -43,7 +49,9 @@ async fn finished(request: &IdbRequest) -> Result<JsValue, StorageError> {
             let _ = resolve.call1(&JsValue::NULL, &ok.result().unwrap_or(JsValue::UNDEFINED));
         });
         let failed = request.clone();
-        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
+            // Handled here: the error does not go on to abort the transaction unseen.
+            event.prevent_default();
             let error = failed.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
             let _ = reject.call1(&JsValue::NULL, &error);
         });
@@ -62,8 +70,11 @@ async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
         let failed = tx.clone();
         let reject_abort = reject.clone();
         let aborted = tx.clone();
-        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
-            let error = failed.error().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        // The failing request's own error (a full quota) when the transaction has none yet.
+        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
+            let from_request =
+                event.target().and_then(|t| t.dyn_into::<IdbRequest>().ok()).and_then(|r| r.error().ok().flatten());
+            let error = from_request.or_else(|| failed.error()).map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
             let _ = reject.call1(&JsValue::NULL, &error);
         });
         let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
@@ -141,7 +152,26 @@ impl IndexedDbStore {
         });
         request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
         let db = finished(&request).await?.dyn_into::<IdbDatabase>().map_err(|_| unavailable())?;
-        Ok(Self { db })
+        let closed = Rc::new(Cell::new(false));
+        // Another page deleting or upgrading the database waits for this connection: close it
+        // (the next use opens a new one) rather than leave that page, and then this one, stuck.
+        let (closing, on_close_flag) = (db.clone(), closed.clone());
+        let on_version_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            on_close_flag.set(true);
+            closing.close();
+        });
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget();
+        let flag = closed.clone();
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| flag.set(true));
+        db.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
+        Ok(Self { db, closed })
+    }
+
+    /// Whether the connection is closed and a new one is needed.
+    pub fn is_closed(&self) -> bool {
+        self.closed.get()
     }
 
     /// The view copy stored for `register` (see `storage::encode_view`), if any.
@@ -186,17 +216,32 @@ impl DocStore for IndexedDbStore {
 
     async fn apply(&self, register: &str, write: &Write) -> Result<(), StorageError> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
-        for folded in &write.folds {
-            store.delete(&key(register, folded)).map_err(error_of)?;
-        }
-        store.put_with_key(&Uint8Array::from(write.bytes.as_slice()), &key(register, &write.key)).map_err(error_of)?;
+        let requested = (|| {
+            for folded in &write.folds {
+                store.delete(&key(register, folded))?;
+            }
+            store.put_with_key(&Uint8Array::from(write.bytes.as_slice()), &key(register, &write.key))
+        })();
+        abort_on_throw(&tx, requested)?;
         committed(&tx).await
     }
 
     async fn remove(&self, register: &str) -> Result<(), StorageError> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
-        store.delete(&all_of(register)?).map_err(error_of)?;
-        store.delete(&view_key(register)).map_err(error_of)?;
+        let requested = (|| {
+            store.delete(&all_of(register).map_err(|e| JsValue::from_str(&e.to_string()))?)?;
+            store.delete(&view_key(register))
+        })();
+        abort_on_throw(&tx, requested)?;
         committed(&tx).await
     }
+}
+
+/// A request that throws at once (a full quota, a closing connection) leaves its transaction
+/// open with the requests before it: abort it, so that nothing of a half-made write commits.
+fn abort_on_throw<T>(tx: &IdbTransaction, requested: Result<T, JsValue>) -> Result<(), StorageError> {
+    requested.map(drop).map_err(|e| {
+        let _ = tx.abort();
+        error_of(e)
+    })
 }
