@@ -65,6 +65,39 @@ test('a full quota is shown, nothing typed is lost, and the next save catches up
   }
 });
 
+test('opening another register while the quota is full keeps the first one\'s edits (issue 26, finding 2)', async () => {
+  const profile = new Profile();
+  try {
+    const page = await profile.open();
+    const cdp = await profile.context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(BASE).origin, quotaSize: 2_000_000 });
+    const app = new App(page);
+    const first = await app.createRegister({ name: '高桥小学' });
+    await app.goto('org');
+    await app.saved();
+    await fillStorage(page);
+    await app.addPerson('朱忠云', { title: '会计' });
+    await eventually(async () => assert.equal(await app.id('save-status').getAttribute('data-state'), 'failed'));
+
+    // The member goes on to a new register while the first still cannot be stored, then frees
+    // space and comes back (a new page: what the worker held is in the closing-time journal).
+    const second = await app.createRegister({ name: '王场小学' });
+    assert.notEqual(second, first);
+    await freeStorage(page);
+    await page.goto(`${BASE}/r/${first}/org`);
+    await app.row('person', '朱忠云').waitFor();
+    await app.saved();
+    // Stored now, not only journaled: it is there after another reload.
+    await page.reload();
+    await app.row('person', '朱忠云').waitFor();
+    await page.goto(`${BASE}/r/${second}/org`);
+    await expectCount(app.id('person-row'), 0);
+    assert.deepEqual(profile.errors, []);
+  } finally {
+    await profile.dispose();
+  }
+});
+
 /** Fills the site's quota with records of a database of its own, largest first. */
 function fillStorage(page) {
   return page.evaluate(async () => {

@@ -6,12 +6,20 @@
 #   scripts/bench.sh browser    only the browser bench
 #   scripts/bench.sh relay      only the relay load test (50 clients x 100 edits on loopback)
 #   scripts/bench.sh fuzz       only the import fuzzing, a million inputs (CI runs 10,000)
+#   scripts/bench.sh sim        only the engine simulation, QINGFENG_SIM_SCHEDULES schedules
+#                               (default 1,000,000; CI runs 2,000), optimised
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 
 if [ "${1:-all}" = fuzz ]; then
   QINGFENG_FUZZ_INPUTS=${QINGFENG_FUZZ_INPUTS:-1000000} cargo test --quiet --release --test import_fuzz -- --nocapture
+  exit
+fi
+
+if [ "${1:-all}" = sim ]; then
+  QINGFENG_SIM_SCHEDULES=${QINGFENG_SIM_SCHEDULES:-1000000} \
+    cargo test --quiet --profile bench --test engine_sim -- --nocapture
   exit
 fi
 

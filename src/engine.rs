@@ -12,6 +12,7 @@
 
 mod command;
 pub mod core;
+pub mod hub;
 pub mod protocol;
 pub mod sealing;
 mod view;

@@ -38,7 +38,7 @@ struct Engine {
     /// The compactor locks the core asked for.
     locks: RefCell<BTreeMap<Id, RoleLock>>,
     /// Live sync: the hub's connections (when this worker is the hub) and every register's status.
-    hub: RefCell<live::Hub>,
+    hub: RefCell<live::Live>,
     /// The open register's live status as last told to the page.
     live_told: RefCell<Option<(Id, crate::sync::LiveStatus)>>,
     /// Whether the page last said the browser is online.

@@ -14,7 +14,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// The lock of the worker that syncs every shared register with its relay.
-pub const HUB_LOCK: &str = "qingfeng.hub";
+// Versioned with the hub's messages (`worker/live.rs`): tabs of two builds side by side (one
+// reloaded after an update, one not) each elect a hub of their own build, both safe writers of
+// the one store, instead of one build's hub misreading the other's messages.
+pub const HUB_LOCK: &str = "qingfeng.hub.2";
 
 /// What runs once a role is granted.
 type Granted = Box<dyn FnOnce()>;

@@ -198,12 +198,14 @@ pub enum LiveFailure {
     Closed(String),
     /// What came from the relay is not this register (or is from a newer Qingfeng).
     Invalid(String),
+    /// What the relay sent cannot be stored in this browser (a full quota): tried again.
+    Unstored(crate::storage::StorageError),
 }
 
 impl LiveFailure {
     /// Whether trying again later may help.
     pub fn is_transient(&self) -> bool {
-        matches!(self, LiveFailure::Unreachable | LiveFailure::Closed(_))
+        matches!(self, LiveFailure::Unreachable | LiveFailure::Closed(_) | LiveFailure::Unstored(_))
     }
 }
 

@@ -39,6 +39,7 @@ fn failure_text(tr: crate::ui::tr::Tr, failure: &LiveFailure) -> String {
         LiveFailure::Unreachable => tr.t("live.failed_unreachable").to_string(),
         LiveFailure::Closed(reason) => tr.f("live.failed_closed", &[("reason", reason)]),
         LiveFailure::Invalid(reason) => tr.f("live.failed_invalid", &[("reason", reason)]),
+        LiveFailure::Unstored(e) => tr.f("live.failed_unstored", &[("reason", tr.t(e.label_key()))]),
     }
 }
 
