@@ -151,8 +151,9 @@ struct Slot {
     /// Imports or joins of a register the page has not shown, waiting for its first write to
     /// answer: stored, or refused with nothing kept.
     answers: Vec<(u64, Imported)>,
-    /// The page has shown it: what it holds is the member's, kept until stored.
-    shown: bool,
+    /// The page has shown it or a member edited it: what it holds is the member's, kept until
+    /// stored, whatever becomes of an import into it.
+    precious: bool,
     /// Closed tabs' journals whose changes are in memory here and not yet all stored: the page
     /// deletes them only once they are.
     journals: Vec<String>,
@@ -167,7 +168,7 @@ impl Slot {
             compactor: false,
             told: None,
             answers: Vec::new(),
-            shown: false,
+            precious: false,
             journals: Vec::new(),
         }
     }
@@ -532,7 +533,7 @@ impl Core {
             // Patches of the view the page is about to get are in it already.
             slot.doc.take_view_patches();
             slot.told = None;
-            slot.shown = true;
+            slot.precious = true;
         }
         self.tell_status(register);
         self.tell_unsaved(register);
@@ -563,6 +564,7 @@ impl Core {
         let command = seal_command(command, self.key_for(register).as_ref(), register)?;
         let shared = self.shared.contains(register);
         let slot = self.slots.get_mut(register).ok_or(DocError::NotReady)?;
+        slot.precious = true;
         let before = shared.then(|| slot.doc.heads());
         let (outcome, patches) = slot.doc.run(stamp, command)?;
         let fresh = before.map(|before| slot.doc.save_after(&before));
@@ -679,7 +681,7 @@ impl Core {
             Err(e) => self.emit(Effect::Warn(format!("saving register {register} failed: {e}"))),
         }
         let Some(slot) = self.slots.get_mut(register) else { return };
-        let (answers, unshown) = (std::mem::take(&mut slot.answers), !slot.shown);
+        let (answers, unshown) = (std::mem::take(&mut slot.answers), !slot.precious);
         let answered = !answers.is_empty();
         for (request, imported) in answers {
             let reply = match &result {

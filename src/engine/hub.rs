@@ -225,6 +225,9 @@ struct Relay {
     flushing: bool,
     /// The registers that changed here, or whose relay is owed an answer, since the last flush.
     owed: BTreeSet<Id>,
+    /// Changes taken from the tabs since the last flush, by register: until they go up, the
+    /// register is not 已同步 whatever the relay last said.
+    fresh: BTreeMap<Id, usize>,
     /// When the relay was last heard from (ms).
     heard: f64,
 }
@@ -469,6 +472,7 @@ impl Hub {
                     delay_ms: FIRST_DELAY_MS,
                     flushing: false,
                     owed: BTreeSet::new(),
+                    fresh: BTreeMap::new(),
                     heard: 0.0,
                 });
                 match relay.link.add(&share, &mut kept, (now / 1000.0) as i64) {
@@ -523,6 +527,9 @@ impl Hub {
                 kept.doc.take_view_patches();
                 if report.changes > 0 {
                     let url = kept.relay.clone();
+                    if let Some(relay) = self.relays.get_mut(&url) {
+                        *relay.fresh.entry(register.to_string()).or_default() += report.changes;
+                    }
                     self.owe(&url, register);
                 }
             }
@@ -544,6 +551,7 @@ impl Hub {
     fn flush(&mut self, url: &str, seconds: i64) {
         let Some(relay) = self.relays.get_mut(url) else { return };
         relay.flushing = false;
+        relay.fresh.clear();
         let mut frames = Vec::new();
         for register in std::mem::take(&mut relay.owed) {
             if let Some(kept) = self.kept.get_mut(&register) {
@@ -753,7 +761,12 @@ impl Hub {
         let now: Vec<(Id, LiveStatus)> = self
             .relays
             .values()
-            .flat_map(|r| r.link.statuses().map(|(id, s)| (id.clone(), s.clone())))
+            .flat_map(|r| {
+                r.link.statuses().map(|(id, s)| match (s, r.fresh.get(id)) {
+                    (LiveStatus::Synced { .. }, Some(&up)) => (id.clone(), LiveStatus::Syncing { up, down: 0 }),
+                    _ => (id.clone(), s.clone()),
+                })
+            })
             .map(|(id, s)| match self.refused.get(&id) {
                 Some(e) => (id, LiveStatus::Failed(LiveFailure::Unstored(e.clone()))),
                 None => (id, s),
