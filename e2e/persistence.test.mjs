@@ -34,17 +34,7 @@ test('a closed browser reopens with everything', async () => {
 test('a full quota is shown, nothing typed is lost, and the next save catches up', async () => {
   const profile = new Profile();
   try {
-    const page = await profile.open();
-    // The site gets 2 MB of real quota (Chromium's quota manager, set through the DevTools
-    // protocol before the site first stores anything); another database then fills it.
-    const cdp = await profile.context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(BASE).origin, quotaSize: 2_000_000 });
-    const app = new App(page);
-    const id = await app.createRegister({ name: '高桥小学' });
-    await app.goto('org');
-    await app.saved();
-    await fillStorage(page);
-
+    const { page, app, id } = await registerWithFullStorage(profile);
     await app.addPerson('朱忠云', { title: '会计' });
     await eventually(async () => assert.equal(await app.id('save-status').getAttribute('data-state'), 'failed'));
     await expectText(app.id('save-status'), '存储空间已满');
@@ -68,14 +58,7 @@ test('a full quota is shown, nothing typed is lost, and the next save catches up
 test('opening another register while the quota is full keeps the first one\'s edits (issue 26, finding 2)', async () => {
   const profile = new Profile();
   try {
-    const page = await profile.open();
-    const cdp = await profile.context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(BASE).origin, quotaSize: 2_000_000 });
-    const app = new App(page);
-    const first = await app.createRegister({ name: '高桥小学' });
-    await app.goto('org');
-    await app.saved();
-    await fillStorage(page);
+    const { page, app, id: first } = await registerWithFullStorage(profile);
     await app.addPerson('朱忠云', { title: '会计' });
     await eventually(async () => assert.equal(await app.id('save-status').getAttribute('data-state'), 'failed'));
 
@@ -97,6 +80,21 @@ test('opening another register while the quota is full keeps the first one\'s ed
     await profile.dispose();
   }
 });
+
+/** A register 高桥小学, saved, on the 机构人员 page, and then the site's storage full. */
+async function registerWithFullStorage(profile) {
+  const page = await profile.open();
+  // The site gets 2 MB of real quota (Chromium's quota manager, set through the DevTools
+  // protocol before the site first stores anything); another database then fills it.
+  const cdp = await profile.context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(BASE).origin, quotaSize: 2_000_000 });
+  const app = new App(page);
+  const id = await app.createRegister({ name: '高桥小学' });
+  await app.goto('org');
+  await app.saved();
+  await fillStorage(page);
+  return { page, app, id };
+}
 
 /** Fills the site's quota with records of a database of its own, largest first. */
 function fillStorage(page) {

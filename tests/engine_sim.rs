@@ -14,7 +14,11 @@
 //! `QINGFENG_SIM_SCHEDULES=n` runs n schedules (CI runs the default); `QINGFENG_SIM_SEED=s`
 //! replays one. A failure prints its seed.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use common::Rng;
 
 use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::engine::core::{Core, Effect, Input, Timer};
@@ -29,27 +33,6 @@ use qingfeng::sync::TabMessage;
 const SCHEDULES: u64 = 2_000;
 /// Steps of one schedule before it is brought to quiet.
 const STEPS: usize = 80;
-
-/// splitmix64: small, seedable, good enough to pick schedules.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// The browser's store: every register's chunks by key.
 #[derive(Default)]
@@ -79,29 +62,9 @@ impl Store {
         Ok(())
     }
 
-    /// The names of the people the store holds for `register`, read with Automerge alone
-    /// (hydrating the whole register for every check would triple the simulation's time).
+    /// The names of the people the store holds for `register`.
     fn people(&self, register: &str) -> Result<BTreeSet<String>, String> {
-        use automerge::ReadDoc as _;
-        let mut doc = automerge::AutoCommit::new();
-        let mut chunks = self.load(register);
-        chunks.sort_by_key(|c| c.bytes.get(8) != Some(&0));
-        for chunk in &chunks {
-            doc.load_incremental(&chunk.bytes).map_err(|e| e.to_string())?;
-        }
-        let Some((_, people)) = doc.get(automerge::ROOT, "people").map_err(|e| e.to_string())? else {
-            return Ok(BTreeSet::new());
-        };
-        let mut names = BTreeSet::new();
-        for key in doc.keys(&people).collect::<Vec<_>>() {
-            if let Some((_, person)) = doc.get(&people, key.as_str()).map_err(|e| e.to_string())?
-                && let Some((value, _)) = doc.get(&person, "name").map_err(|e| e.to_string())?
-                && let Some(name) = value.as_str()
-            {
-                names.insert(name.to_string());
-            }
-        }
-        Ok(names)
+        common::stored_people(&self.load(register))
     }
 
     /// The register as a fresh opening reads it from the store alone.

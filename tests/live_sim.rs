@@ -11,7 +11,11 @@
 //!
 //! `QINGFENG_LIVE_SCHEDULES=n` runs n schedules; `QINGFENG_LIVE_SEED=s` replays one.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use common::Rng;
 
 use automerge::sync::SyncDoc as _;
 use qingfeng::doc::{RegisterDoc, Stamp};
@@ -28,24 +32,6 @@ use qingfeng_wire::Message;
 const SCHEDULES: u64 = 300;
 const STEPS: usize = 150;
 const URL: &str = "ws://relay.test/sync";
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// One connection between a browser's hub and the relay: frames each way, in order.
 struct Connection {
@@ -111,23 +97,8 @@ impl Relay {
     }
 
     fn people(&self) -> BTreeSet<String> {
-        people_of(&self.doc)
+        common::people(&self.doc)
     }
-}
-
-fn people_of(doc: &automerge::AutoCommit) -> BTreeSet<String> {
-    use automerge::ReadDoc as _;
-    let mut names = BTreeSet::new();
-    let Ok(Some((_, people))) = doc.get(automerge::ROOT, "people") else { return names };
-    for key in doc.keys(&people).collect::<Vec<_>>() {
-        if let Ok(Some((_, person))) = doc.get(&people, key.as_str())
-            && let Ok(Some((value, _))) = doc.get(&person, "name")
-            && let Some(name) = value.as_str()
-        {
-            names.insert(name.to_string());
-        }
-    }
-    names
 }
 
 /// A browser: one tab's engine core and the hub in the same worker, its store and journal.
@@ -355,13 +326,7 @@ impl World {
     }
 
     fn stored_people(&self, b: usize) -> BTreeSet<String> {
-        let mut doc = automerge::AutoCommit::new();
-        let mut chunks = self.chunks(b);
-        chunks.sort_by_key(|c| c.bytes.get(8) != Some(&0));
-        for chunk in chunks {
-            doc.load_incremental(&chunk.bytes).expect("the store reads back");
-        }
-        people_of(&doc)
+        common::stored_people(&self.chunks(b)).unwrap_or_else(|e| self.fail(&format!("browser {b}'s store: {e}")))
     }
 
     fn page(&mut self, b: usize, message: FromEngine) {
