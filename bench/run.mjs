@@ -13,6 +13,7 @@ const APP = process.env.QINGFENG_URL ?? 'http://127.0.0.1:18081';
 const BENCH = process.env.QINGFENG_BENCH_URL ?? 'http://127.0.0.1:18082';
 const DATA = process.env.QINGFENG_BENCH_DATA ?? 'target/bench-data';
 const SIZE = process.env.QINGFENG_BENCH_SIZE ?? 'R5k';
+const APP_ONLY = process.env.QINGFENG_BENCH_APP_ONLY === '1';
 const started = Date.now();
 const progress = (what) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -30,50 +31,53 @@ try {
   // 1. The core in wasm against the reference implementation, same page, same bytes.
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => progress(m.text()));
-  // Trunk writes bench.html as dist-bench/index.html.
-  await page.goto(`${BENCH}/?size=${SIZE}`);
-  const ours = await page.waitForFunction(() => window.__qingfengBench, null, { timeout: 600_000 }).then((h) => h.jsonValue());
-  if (ours.error) throw new Error(`bench page: ${JSON.stringify(ours.error)}`);
-  progress('reference @automerge/automerge');
-  const reference = await page.evaluate(async (size) => {
-    const A = window.Automerge;
-    const payload = async (path) => {
-      const bytes = new Uint8Array(await (await fetch(path)).arrayBuffer());
-      const view = new DataView(bytes.buffer);
-      let at = 10;
-      at += 2 + view.getUint16(at);
-      at += 2 + view.getUint16(at);
-      const length = Number(view.getBigUint64(at));
-      return bytes.subarray(at + 8, at + 8 + length);
+  // QINGFENG_BENCH_APP_ONLY=1 times only the app (two builds of it compared in one run).
+  if (!APP_ONLY) {
+    // Trunk writes bench.html as dist-bench/index.html.
+    await page.goto(`${BENCH}/?size=${SIZE}`);
+    const ours = await page.waitForFunction(() => window.__qingfengBench, null, { timeout: 600_000 }).then((h) => h.jsonValue());
+    if (ours.error) throw new Error(`bench page: ${JSON.stringify(ours.error)}`);
+    progress('reference @automerge/automerge');
+    const reference = await page.evaluate(async (size) => {
+      const A = window.Automerge;
+      const payload = async (path) => {
+        const bytes = new Uint8Array(await (await fetch(path)).arrayBuffer());
+        const view = new DataView(bytes.buffer);
+        let at = 10;
+        at += 2 + view.getUint16(at);
+        at += 2 + view.getUint16(at);
+        const length = Number(view.getBigUint64(at));
+        return bytes.subarray(at + 8, at + 8 + length);
+      };
+      const base = await payload(`data/${size}.qingfeng`);
+      const plus = await payload(`data/${size}-plus-1k.qingfeng`);
+      const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      // Every document is freed after its run: the wasm heap would otherwise fill up with them.
+      const time = (setup, f, docs) => median([0, 1, 2, 3, 4].map(() => {
+        const input = setup();
+        const t = performance.now();
+        const output = f(input);
+        const elapsed = performance.now() - t;
+        docs(input, output).forEach((d) => A.free(d));
+        return elapsed;
+      }));
+      return {
+        load_ms: time(() => null, () => A.load(base), (_, doc) => [doc]),
+        load_and_materialise_ms: time(() => null, () => { const doc = A.load(base); A.toJS(doc); return doc; }, (_, doc) => [doc]),
+        merge_1k_ms: time(() => [A.load(base), A.load(plus)], ([a, b]) => A.merge(a, b), ([, b], merged) => [b, merged]),
+        save_ms: time(() => A.load(base), (d) => A.save(d), (d) => [d]),
+      };
+    }, SIZE);
+    result.core = ours;
+    result.reference = reference;
+    result.ratios = {
+      load: Math.round((reference.load_ms / ours.automerge_load_ms) * 100) / 100,
+      load_to_model: Math.round((reference.load_and_materialise_ms / ours.register_load_ms) * 100) / 100,
+      merge_1k: Math.round((reference.merge_1k_ms / ours.automerge_merge_1k_ms) * 100) / 100,
+      save: Math.round((reference.save_ms / ours.save_ms) * 100) / 100,
     };
-    const base = await payload(`data/${size}.qingfeng`);
-    const plus = await payload(`data/${size}-plus-1k.qingfeng`);
-    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    // Every document is freed after its run: the wasm heap would otherwise fill up with them.
-    const time = (setup, f, docs) => median([0, 1, 2, 3, 4].map(() => {
-      const input = setup();
-      const t = performance.now();
-      const output = f(input);
-      const elapsed = performance.now() - t;
-      docs(input, output).forEach((d) => A.free(d));
-      return elapsed;
-    }));
-    return {
-      load_ms: time(() => null, () => A.load(base), (_, doc) => [doc]),
-      load_and_materialise_ms: time(() => null, () => { const doc = A.load(base); A.toJS(doc); return doc; }, (_, doc) => [doc]),
-      merge_1k_ms: time(() => [A.load(base), A.load(plus)], ([a, b]) => A.merge(a, b), ([, b], merged) => [b, merged]),
-      save_ms: time(() => A.load(base), (d) => A.save(d), (d) => [d]),
-    };
-  }, SIZE);
-  result.core = ours;
-  result.reference = reference;
-  result.ratios = {
-    load: Math.round((reference.load_ms / ours.automerge_load_ms) * 100) / 100,
-    load_to_model: Math.round((reference.load_and_materialise_ms / ours.register_load_ms) * 100) / 100,
-    merge_1k: Math.round((reference.merge_1k_ms / ours.automerge_merge_1k_ms) * 100) / 100,
-    save: Math.round((reference.save_ms / ours.save_ms) * 100) / 100,
-  };
-  result.localstorage_fraction = Math.round((ours.saved_base64_chars / 5_242_880) * 100) / 100;
+    result.localstorage_fraction = Math.round((ours.saved_base64_chars / 5_242_880) * 100) / 100;
+  }
 
   // 2. The app on the same register.
   await page.addInitScript(() => {
