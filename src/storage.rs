@@ -290,6 +290,9 @@ impl Persistence {
         }
         let heads = doc.heads();
         let all_stored = self.holds_all(doc);
+        // A register with nothing stored by this writer folds nothing: its first write is a
+        // snapshot (compressed, quick to load) whether or not it holds the compactor lock yet.
+        let may_compact = may_compact || self.known.is_empty();
         let write = if may_compact && self.wants_compaction() && (!all_stored || self.known.len() > 1) {
             let bytes = doc.save();
             Write { key: ChunkKey::snapshot(&bytes), bytes, folds: self.known.iter().cloned().collect(), heads }
@@ -554,6 +557,15 @@ mod tests {
             p.written(&write, &Ok(()));
             assert!(p.wants_compaction(), "compacting resumes once a write succeeds");
         });
+    }
+
+    #[test]
+    fn a_first_save_is_a_snapshot_even_before_the_compactor_lock_is_granted() {
+        // An import or a new register is written at once, before the lock's grant arrives; as
+        // a chunk of all its changes it would load several times slower, and hold its history.
+        let mut doc = new_doc();
+        let mut p = Persistence::fresh(doc.id());
+        assert!(p.prepare(&mut doc, false).is_some_and(|w| w.is_snapshot() && w.folds.is_empty()));
     }
 
     #[test]
