@@ -147,7 +147,7 @@ impl Browser {
     }
 
     fn add(&mut self, tab: usize, register: &str, name: &str) {
-        let command = Command::Create(AnyForm::Person(PersonForm { name: name.into(), ..PersonForm::default() }));
+        let command = person(name);
         let reply = self.ask(tab, Request::Run { register: register.into(), command, author: String::new(), at: 1 });
         assert!(matches!(reply, Reply::Ran(_)), "{reply:?}");
     }
@@ -169,6 +169,11 @@ impl Browser {
             _ => None,
         })
     }
+}
+
+/// Adding a person named `name`.
+fn person(name: &str) -> Command {
+    Command::Create(AnyForm::Person(PersonForm { name: name.into(), ..PersonForm::default() }))
 }
 
 fn has(doc: &RegisterDoc, name: &str) -> bool {
@@ -230,12 +235,7 @@ fn finding_3_importing_the_open_register_applies_closed_tabs_journals_first() {
     browser.add(two, &r, "陈继荣");
     browser.close(two);
     let mut colleague = browser.stored(&r).fork();
-    colleague
-        .run(
-            &Stamp::default(),
-            Command::Create(AnyForm::Person(PersonForm { name: "黄军华".into(), ..PersonForm::default() })),
-        )
-        .unwrap();
+    colleague.run(&Stamp::default(), person("黄军华")).unwrap();
     let journals = browser.journals_of(&r);
     assert_eq!(journals.len(), 1);
     let reply = browser.ask(one, Request::Import { bytes: colleague.export_file(), journals });

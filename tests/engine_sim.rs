@@ -18,7 +18,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use common::Rng;
+use qingfeng::workload::Rng;
 
 use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::engine::core::{Core, Effect, Input, Timer};
@@ -203,7 +203,7 @@ fn has_person(doc: &RegisterDoc, name: &str) -> bool {
 impl World {
     fn new(seed: u64, registers: &[Vec<u8>]) -> Self {
         let mut world = Self {
-            rng: Rng(seed),
+            rng: Rng::new(seed),
             seed,
             store: Store::default(),
             journals: BTreeMap::new(),
@@ -290,7 +290,7 @@ impl World {
     fn act(&mut self) {
         let alive = self.alive();
         let choice = self.rng.below(100);
-        let tab = alive.get(self.rng.below(alive.len())).copied();
+        let tab = (!alive.is_empty()).then(|| alive[self.rng.below(alive.len())]);
         match (choice, tab) {
             (0..=19, Some(tab)) => self.edit(tab),
             (20..=32, Some(tab)) => self.open_form(tab),

@@ -15,7 +15,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use common::Rng;
+use qingfeng::workload::Rng;
 
 use automerge::sync::SyncDoc as _;
 use qingfeng::doc::{RegisterDoc, Stamp};
@@ -158,7 +158,7 @@ impl World {
             connections: Vec::new(),
         };
         let mut world = Self {
-            rng: Rng(seed),
+            rng: Rng::new(seed),
             seed,
             register,
             relay,
@@ -211,7 +211,7 @@ impl World {
     fn start(&mut self, b: usize) {
         let online = self.browsers[b].online;
         self.browsers[b].core = Core::default();
-        self.browsers[b].hub = Hub::new(format!("browser-{b}-{}", self.rng.next()), online);
+        self.browsers[b].hub = Hub::new(format!("browser-{b}-{}", self.rng.next_u64()), online);
         self.browsers[b].ready = false;
         self.browsers[b].done.clear();
         self.browsers[b].asked.clear();

@@ -578,8 +578,9 @@ impl Core {
             } else {
                 self.recheck_written();
             }
-        } else {
-            slot_written(self.slots.get_mut(register));
+        } else if let Some(slot) = self.slots.get_mut(register) {
+            // Its conflicts are scanned whole when it is opened again.
+            slot.doc.take_written();
         }
         self.edited(register);
         Ok(outcome)
@@ -894,13 +895,5 @@ impl Core {
             let step = slot.autosave.due();
             self.follow(&register, step);
         }
-    }
-}
-
-/// Forgets which entities a command on a register the page does not show wrote: its conflicts
-/// are scanned whole when it is opened again.
-fn slot_written(slot: Option<&mut Slot>) {
-    if let Some(slot) = slot {
-        slot.doc.take_written();
     }
 }

@@ -302,14 +302,14 @@ impl Hub {
             }
             HubInput::Heard(message) => self.heard(message, now),
             HubInput::Stored(message) => self.stored(message, now),
-            HubInput::Fresh { register, changes } => {
-                if changes.is_empty() {
-                } else if self.active {
+            HubInput::Fresh { register, changes } if !changes.is_empty() => {
+                if self.active {
                     self.take(&register, &changes, None);
                 } else {
                     self.emit(HubEffect::Tell(HubMessage::Fresh { register, changes }));
                 }
             }
+            HubInput::Fresh { .. } => {}
             HubInput::Loaded { register, result } => self.loaded(register, result, now),
             HubInput::Written { register, write, result } => self.written(&register, &write, result),
             HubInput::Opened { url, generation } => {

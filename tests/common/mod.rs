@@ -1,30 +1,9 @@
-//! What the simulations share: a seeded random source and a cheap look at a stored register.
+//! What the simulations share: a cheap look at a stored register.
 
 use std::collections::BTreeSet;
 
 use automerge::ReadDoc as _;
 use qingfeng::storage::StoredChunk;
-
-/// splitmix64: small, seedable, good enough to pick schedules.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// The names of the people in stored chunks, read with Automerge alone (hydrating the whole
 /// register for every check would triple a simulation's time).
