@@ -235,3 +235,52 @@ test('one connection carries every register a browser shares, open in a tab or n
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('a hub frozen in a background tab is replaced, and steps down when it wakes', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'qingfeng-live-'));
+  const relay = await startRelay(data);
+  const profiles = [new Profile(), new Profile()];
+  try {
+    // A's first tab shares the register and holds the connection; a second tab has it open too.
+    const first = new App(await profiles[0].open(), ORIGIN);
+    const id = await first.createRegister({ name: '清风小学' });
+    await first.iAm('王家福');
+    const link = await shareLive(first);
+    const second = new App(await profiles[0].context.newPage(), ORIGIN);
+    await second.page.goto(`${ORIGIN}/r/${id}/org`);
+    await synced(second);
+    const b = new App(await profiles[1].open(), ORIGIN);
+    await b.page.goto(link);
+    await eventually(async () => assert.equal(b.registerId(), id), 15000);
+    await synced(b);
+    await b.goto('org');
+
+    // The browser freezes the first tab (as it does a background tab): its worker stops, its
+    // lock and its connection stay. The second tab's edit still reaches B: after 20 s of
+    // silence the second tab's worker takes the hub's lock and opens its own connection.
+    const before = connections(data);
+    const cdp = await profiles[0].context.newCDPSession(first.page);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await second.addPerson('冻结期间录入');
+    await hasPerson(b, '冻结期间录入', 45000);
+    assert.equal(connections(data), before + 1, 'the second tab’s worker connected');
+    await synced(second, 15000);
+
+    // The first tab wakes: its worker hears it lost the lock and closes its connection; the
+    // tab shows the edit and its own edits go up through the new hub.
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await eventually(async () => assert.match(readFileSync(join(data, 'relay.log'), 'utf8'), /peer disconnected/), 15000);
+    await first.goto('org');
+    await hasPerson(first, '冻结期间录入', 15000);
+    await first.addPerson('醒来后录入');
+    await hasPerson(b, '醒来后录入', 15000);
+    await synced(first, 15000);
+    assert.equal(connections(data), before + 1, 'no third connection');
+
+    for (const profile of profiles) assert.deepEqual(profile.errors.filter((e) => !/WebSocket|net::/.test(e)), []);
+  } finally {
+    for (const profile of profiles) await profile.dispose();
+    await kill9(relay);
+    rmSync(data, { recursive: true, force: true });
+  }
+});

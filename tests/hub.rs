@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use automerge::sync::SyncDoc as _;
 use qingfeng::doc::{RegisterDoc, Stamp};
-use qingfeng::engine::hub::{FIRST_DELAY_MS, Hub, HubEffect, HubInput, HubTimer, LONGEST_DELAY_MS};
+use qingfeng::engine::hub::{
+    BEAT_EVERY_MS, FIRST_DELAY_MS, HUB_SILENCE_MS, Hub, HubEffect, HubInput, HubMessage, HubTimer, LONGEST_DELAY_MS,
+};
 use qingfeng::engine::{AnyForm, Command};
 use qingfeng::model::Template;
 use qingfeng::rules::{PersonForm, UnitForm};
@@ -67,6 +69,8 @@ struct World {
     connects: u32,
     disconnects: u32,
     hub_id: String,
+    /// The hub's lock requests: `true` to take it from its holder.
+    asked_lock: Vec<bool>,
 }
 
 fn person(name: &str) -> Command {
@@ -100,6 +104,7 @@ impl World {
             connects: 0,
             disconnects: 0,
             hub_id: "hub".into(),
+            asked_lock: Vec::new(),
         };
         (world, doc)
     }
@@ -149,6 +154,7 @@ impl World {
                         self.timers.push((timer, ms));
                     }
                     HubEffect::CancelTimer(timer) => self.timers.retain(|(t, _)| *t != timer),
+                    HubEffect::AskLock { steal } => self.asked_lock.push(steal),
                     HubEffect::Tell(_) | HubEffect::Warn(_) => {}
                 }
             }
@@ -284,4 +290,79 @@ fn a_register_no_longer_shared_is_let_go_and_its_connection_closed() {
     world.feed(HubInput::Shares(Vec::new()));
     assert_eq!(world.status(), LiveStatus::Off);
     assert_eq!(world.disconnects, disconnects + 1);
+}
+
+/// What a worker told the others.
+fn told(effects: Vec<HubEffect>) -> Vec<HubMessage> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            HubEffect::Tell(message) => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
+fn steals(effects: &[HubEffect]) -> bool {
+    effects.iter().any(|e| matches!(e, HubEffect::AskLock { steal: true }))
+}
+
+#[test]
+fn a_hub_silent_for_20_s_has_its_lock_taken_by_another_worker() {
+    // Two workers of one browser: the hub, and one waiting for the lock.
+    let mut now = 1.0e12;
+    let mut hub = Hub::new("hub".into(), true);
+    let mut other = Hub::new("other".into(), true);
+    let first = other.step(HubInput::Network(true), now);
+    assert!(first.iter().any(|e| matches!(e, HubEffect::AskLock { steal: false })), "a worker asks for the lock");
+    for message in told(hub.step(HubInput::Elected, now)) {
+        other.step(HubInput::Heard(message), now);
+    }
+    // While the hub beats, the other worker waits, however long.
+    for _ in 0..20 {
+        now += f64::from(BEAT_EVERY_MS);
+        for message in told(hub.step(HubInput::Timer(HubTimer::Beat), now)) {
+            assert!(!steals(&other.step(HubInput::Heard(message), now)));
+        }
+        assert!(!steals(&other.step(HubInput::Timer(HubTimer::Beat), now)));
+    }
+    // The hub's tab is frozen: 20 s of silence, then the other worker takes the lock.
+    let frozen_at = now;
+    let mut took = None;
+    for _ in 0..6 {
+        now += f64::from(BEAT_EVERY_MS);
+        if steals(&other.step(HubInput::Timer(HubTimer::Beat), now)) {
+            took.get_or_insert(now - frozen_at);
+        }
+    }
+    assert_eq!(took, Some(HUB_SILENCE_MS + f64::from(BEAT_EVERY_MS)), "taken at the first check after 20 s");
+    assert!(!other.is_hub(), "a hub only once the lock is granted");
+    other.step(HubInput::Elected, now);
+    assert!(other.is_hub());
+}
+
+#[test]
+fn a_hub_whose_lock_was_taken_stores_what_it_holds_closes_its_connection_and_queues_again() {
+    let (mut world, _) = World::new();
+    world.start();
+    assert!(matches!(world.status(), LiveStatus::Synced { .. }), "{:?}", world.status());
+    // A colleague's change arrives and the store is full: it is held in the hub's copy.
+    let mut colleague = RegisterDoc::load(&world.relay.doc.save()).unwrap();
+    colleague.run(&Stamp::default(), person("黄军华")).unwrap();
+    world.relay.doc.merge(&mut automerge::AutoCommit::load(&colleague.save()).unwrap()).unwrap();
+    world.full = true;
+    let generation = world.connects;
+    for bytes in world.relay.reply(&world.hub_id.clone()) {
+        world.feed(HubInput::Frame { url: URL.into(), generation, bytes });
+    }
+    assert!(!has(&world.stored(), "黄军华"));
+    // The tab thaws: another worker took the lock meanwhile. The store has room again.
+    world.full = false;
+    let (disconnects, asked) = (world.disconnects, world.asked_lock.len());
+    world.feed(HubInput::Deposed);
+    assert!(!world.hub.is_hub());
+    assert_eq!(world.disconnects, disconnects + 1, "its connection closes");
+    assert!(has(&world.stored(), "黄军华"), "what the relay sent is stored before the copy goes");
+    assert_eq!(world.asked_lock[asked..], [false], "it waits for the lock again");
+    assert!(world.timers.iter().all(|(t, _)| matches!(t, HubTimer::Beat | HubTimer::Watch(..))));
 }

@@ -1,5 +1,5 @@
 //! Live sync's decisions, sans-IO: what the hub does. One worker of the browser is the hub (it
-//! holds the Web Lock `qingfeng.hub.2`): it keeps its own copy of every register the browser
+//! holds the Web Lock `qingfeng.hub.3`): it keeps its own copy of every register the browser
 //! shares live, loaded from the store, carries them all on one connection per relay (a
 //! [`Link`]), stores what the relays send and tells the tabs, and sends up what the tabs store
 //! or type. Every worker hears the hub's statuses.
@@ -14,6 +14,12 @@
 //! is online again. A connection on which the relay has been silent for 30 s while it owed an
 //! answer counts as lost. What the relay sends is stored before the tabs hear of it; a failed
 //! write is retried, and meanwhile the register shows that it is not stored (never 已同步).
+//!
+//! Liveness: the hub says it is alive every [`BEAT_EVERY_MS`]. A worker that has not heard the
+//! hub for [`HUB_SILENCE_MS`] (its tab frozen in the background, its thread stuck) takes the
+//! lock from it ([`HubEffect::AskLock`] with `steal`) and becomes the hub; the old hub, when it
+//! runs again, hears that it lost the lock ([`HubInput::Deposed`]), stores what it holds, closes
+//! its connections and waits in the queue like any other worker.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +40,10 @@ pub const LONGEST_DELAY_MS: u32 = 60_000;
 pub const SILENCE_LIMIT_MS: f64 = 30_000.0;
 /// How often a connection's silence is checked.
 pub const WATCH_EVERY_MS: u32 = 5_000;
+/// How often the hub tells the other workers it is alive, and they check that it is.
+pub const BEAT_EVERY_MS: u32 = 5_000;
+/// A hub not heard from for this long counts as gone: another worker takes its lock.
+pub const HUB_SILENCE_MS: f64 = 20_000.0;
 
 /// What the workers tell each other about live sync (positional postcard: the channel's name
 /// carries the version).
@@ -63,7 +73,21 @@ pub enum HubMessage {
         register: Id,
         /// The changes.
         changes: Vec<u8>,
+        /// The worker sending it.
+        from: String,
+        /// Its count of edits sent, acknowledged by [`HubMessage::Took`].
+        seq: u64,
     },
+    /// The hub took a worker's fresh edits up to `seq`: the statuses it says from now on
+    /// account for them.
+    Took {
+        /// The worker.
+        to: String,
+        /// Its edit.
+        seq: u64,
+    },
+    /// The hub, named, is alive (every [`BEAT_EVERY_MS`]).
+    Alive(String),
 }
 
 /// Something that happened to live sync.
@@ -71,6 +95,8 @@ pub enum HubMessage {
 pub enum HubInput {
     /// This worker holds the hub's lock now.
     Elected,
+    /// Another worker took the hub's lock from this one.
+    Deposed,
     /// Another worker said something.
     Heard(HubMessage),
     /// This worker's page sent its list of shares.
@@ -142,6 +168,8 @@ pub enum HubTimer {
     Watch(String, u32),
     /// Try again to store what the relays sent.
     Store,
+    /// The hub: say it is alive; another worker: check that the hub is (repeats).
+    Beat,
 }
 
 /// What the adapter does.
@@ -180,6 +208,12 @@ pub enum HubEffect {
     SetTimer(HubTimer, u32),
     /// Stop a timer.
     CancelTimer(HubTimer),
+    /// Ask for the hub's lock (once at start and after being deposed), or take it (`steal`)
+    /// from a hub that went silent; answer with `Elected` once held, `Deposed` if taken away.
+    AskLock {
+        /// Take it from its holder instead of queueing.
+        steal: bool,
+    },
     /// For the console.
     Warn(String),
 }
@@ -252,6 +286,17 @@ pub struct Hub {
     refused: BTreeMap<Id, StorageError>,
     /// Where each register stands, as the hub last said.
     statuses: BTreeMap<Id, LiveStatus>,
+    /// When the hub was last heard from (this worker's first step, before any).
+    hub_heard: Option<f64>,
+    /// The hub last heard from.
+    hub_id: Option<String>,
+    /// This worker's fresh edits by number, until the hub took them (its 已同步 does not cover
+    /// them before) or, in the hub, until the relay has them. Sent again to a new hub.
+    unacked: BTreeMap<u64, (Id, Vec<u8>)>,
+    /// Fresh edits sent so far.
+    sent: u64,
+    /// Workers' fresh edits taken in this step, acknowledged at its end.
+    acks: Vec<HubMessage>,
     out: Vec<HubEffect>,
 }
 
@@ -271,6 +316,11 @@ impl Hub {
             storing: None,
             refused: BTreeMap::new(),
             statuses: BTreeMap::new(),
+            hub_heard: None,
+            hub_id: None,
+            unacked: BTreeMap::new(),
+            sent: 0,
+            acks: Vec::new(),
             out: Vec::new(),
         }
     }
@@ -285,17 +335,34 @@ impl Hub {
         if !self.shares.iter().any(|s| s.register == register) {
             return LiveStatus::Off;
         }
-        self.statuses.get(register).cloned().unwrap_or(LiveStatus::Connecting)
+        let status = self.statuses.get(register).cloned().unwrap_or(LiveStatus::Connecting);
+        let up = self.unacked.values().filter(|(r, _)| r == register).count();
+        match status {
+            LiveStatus::Synced { .. } if up > 0 => LiveStatus::Syncing { up, down: 0 },
+            status => status,
+        }
     }
 
     /// Feeds one input at `now` (ms since the epoch) and returns what to do.
     pub fn step(&mut self, input: HubInput, now: f64) -> Vec<HubEffect> {
         let seconds = (now / 1000.0) as i64;
+        if self.hub_heard.is_none() {
+            // A worker's first step: it asks for the lock and starts its heartbeat.
+            self.hub_heard = Some(now);
+            self.emit(HubEffect::AskLock { steal: false });
+            self.emit(HubEffect::SetTimer(HubTimer::Beat, BEAT_EVERY_MS));
+        }
         match input {
             HubInput::Elected => {
                 self.active = true;
+                // What other hubs said is told again as this one sees it; this worker's own
+                // fresh edits are stored by its tab, and this hub loads them.
+                self.statuses.clear();
+                self.unacked.clear();
+                self.emit(HubEffect::Tell(HubMessage::Alive(self.me.clone())));
                 self.sync_shares(now);
             }
+            HubInput::Deposed => self.step_down(now),
             HubInput::Shares(shares) => {
                 self.emit(HubEffect::Tell(HubMessage::Shares(shares.clone())));
                 self.take_shares(shares, now);
@@ -303,10 +370,15 @@ impl Hub {
             HubInput::Heard(message) => self.heard(message, now),
             HubInput::Stored(message) => self.stored(message, now),
             HubInput::Fresh { register, changes } if !changes.is_empty() => {
+                // Kept until the relay has it (this is the hub) or the hub took it: a hub that
+                // is deposed first hands it to the next.
+                self.sent += 1;
+                self.unacked.insert(self.sent, (register.clone(), changes.clone()));
                 if self.active {
                     self.take(&register, &changes, None);
                 } else {
-                    self.emit(HubEffect::Tell(HubMessage::Fresh { register, changes }));
+                    let (from, seq) = (self.me.clone(), self.sent);
+                    self.emit(HubEffect::Tell(HubMessage::Fresh { register, changes, from, seq }));
                 }
             }
             HubInput::Fresh { .. } => {}
@@ -328,6 +400,9 @@ impl Hub {
             }
         }
         self.tell_statuses();
+        for ack in std::mem::take(&mut self.acks) {
+            self.emit(HubEffect::Tell(ack));
+        }
         std::mem::take(&mut self.out)
     }
 
@@ -359,10 +434,32 @@ impl Hub {
     }
 
     fn heard(&mut self, message: HubMessage, now: f64) {
+        if !self.active && matches!(message, HubMessage::Alive(_) | HubMessage::Status { .. } | HubMessage::Took { .. })
+        {
+            self.hub_heard = Some(now);
+        }
         match message {
+            HubMessage::Alive(hub) => {
+                // A new hub has not seen the edits sent to the old one: they go again.
+                if !self.active && self.hub_id.as_ref() != Some(&hub) {
+                    self.hub_id = Some(hub);
+                    let again: Vec<(u64, Id, Vec<u8>)> =
+                        self.unacked.iter().map(|(seq, (r, c))| (*seq, r.clone(), c.clone())).collect();
+                    for (seq, register, changes) in again {
+                        let from = self.me.clone();
+                        self.emit(HubEffect::Tell(HubMessage::Fresh { register, changes, from, seq }));
+                    }
+                }
+            }
+            HubMessage::Took { to, seq } => {
+                if to == self.me {
+                    self.unacked.retain(|&sent, _| sent > seq);
+                }
+            }
             HubMessage::Shares(shares) => self.take_shares(shares, now),
             HubMessage::Hello => {
                 if self.active {
+                    self.emit(HubEffect::Tell(HubMessage::Alive(self.me.clone())));
                     let all: Vec<(Id, LiveStatus)> =
                         self.statuses.iter().map(|(id, s)| (id.clone(), s.clone())).collect();
                     for (register, status) in all {
@@ -382,9 +479,11 @@ impl Hub {
                     self.emit(HubEffect::Warn(format!("replacing the secret of {register} failed: {key}")));
                 }
             }
-            HubMessage::Fresh { register, changes } => {
+            HubMessage::Fresh { register, changes, from, seq } => {
                 if self.active {
                     self.take(&register, &changes, None);
+                    // Said after the statuses that account for it.
+                    self.acks.push(HubMessage::Took { to: from, seq });
                 }
             }
         }
@@ -703,7 +802,49 @@ impl Hub {
                 }
             }
             HubTimer::Store => self.store_relay_changes(),
+            HubTimer::Beat => {
+                self.emit(HubEffect::SetTimer(HubTimer::Beat, BEAT_EVERY_MS));
+                if self.active {
+                    self.emit(HubEffect::Tell(HubMessage::Alive(self.me.clone())));
+                } else if self.hub_heard.is_some_and(|heard| now - heard > HUB_SILENCE_MS) {
+                    // The hub's statuses are old news: say nothing is known until a hub speaks.
+                    self.hub_heard = Some(now);
+                    for status in self.statuses.values_mut() {
+                        *status = LiveStatus::Connecting;
+                    }
+                    self.emit(HubEffect::Warn("the hub has been silent: taking over live sync".into()));
+                    self.emit(HubEffect::AskLock { steal: true });
+                }
+            }
         }
+    }
+
+    /// Another worker took the lock: this one stores what the relays sent, lets every copy and
+    /// connection go, and waits for the lock again.
+    fn step_down(&mut self, now: f64) {
+        if !self.active {
+            return;
+        }
+        self.active = false;
+        self.hub_heard = Some(now);
+        for (url, relay) in std::mem::take(&mut self.relays) {
+            if relay.connected {
+                self.emit(HubEffect::Disconnect(url.clone()));
+            }
+            self.emit(HubEffect::CancelTimer(HubTimer::Retry(url.clone())));
+            self.emit(HubEffect::CancelTimer(HubTimer::Flush(url)));
+        }
+        for (register, mut kept) in std::mem::take(&mut self.kept) {
+            if let Some(write) = kept.persistence.prepare(&mut kept.doc, false) {
+                self.emit(HubEffect::Apply { register, write });
+            }
+        }
+        self.loading.clear();
+        self.unloadable.clear();
+        self.unstored.clear();
+        self.refused.clear();
+        self.emit(HubEffect::CancelTimer(HubTimer::Store));
+        self.emit(HubEffect::AskLock { steal: false });
     }
 
     /// The browser is online again: reconnect now instead of at the next retry.
@@ -773,6 +914,9 @@ impl Hub {
             })
             .collect();
         for (register, status) in now {
+            if matches!(status, LiveStatus::Synced { .. }) {
+                self.unacked.retain(|_, (r, _)| *r != register);
+            }
             if self.statuses.insert(register.clone(), status.clone()).as_ref() != Some(&status) {
                 self.emit(HubEffect::Tell(HubMessage::Status { register, status }));
             }

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 // Versioned with the hub's messages (`worker/live.rs`): tabs of two builds side by side (one
 // reloaded after an update, one not) each elect a hub of their own build, both safe writers of
 // the one store, instead of one build's hub misreading the other's messages.
-pub const HUB_LOCK: &str = "qingfeng.hub.2";
+pub const HUB_LOCK: &str = "qingfeng.hub.3";
 
 /// What runs once a role is granted.
 type Granted = Box<dyn FnOnce()>;
@@ -39,6 +39,12 @@ impl RoleLock {
     /// Asks for role `name`; `granted` runs (later, never within this call) once this worker
     /// holds it. Where the browser has no Web Locks, or refuses them, this worker takes it.
     pub fn request(name: &str, granted: impl FnOnce() + 'static) -> Self {
+        Self::ask(name, false, granted, || {})
+    }
+
+    /// As [`RoleLock::request`]; with `steal`, taken at once from its holder (whose `lost`
+    /// runs); `lost` runs if another worker takes it from this one.
+    pub fn ask(name: &str, steal: bool, granted: impl FnOnce() + 'static, lost: impl FnOnce() + 'static) -> Self {
         let granted: Rc<RefCell<Option<Granted>>> = Rc::new(RefCell::new(Some(Box::new(granted))));
         let take = move |held: &Cell<bool>| {
             held.set(true);
@@ -69,17 +75,20 @@ impl RoleLock {
             take_in(&held_in);
             Promise::new(&mut |resolve, _| *release_in.borrow_mut() = Some(resolve))
         });
-        match request.call2(&locks, &JsValue::from_str(name), &on_granted).map(|p| p.dyn_into::<Promise>()) {
-            // Refused (site data blocked, so Web Locks too): as without Web Locks, this worker takes it.
+        let options = js_sys::Object::new();
+        let _ = Reflect::set(&options, &"steal".into(), &steal.into());
+        match request.call3(&locks, &JsValue::from_str(name), &options, &on_granted).map(|p| p.dyn_into::<Promise>()) {
+            // Rejected: once held, another worker took it (`lost`); before, refused (site data
+            // blocked, so Web Locks too): as without Web Locks, this worker takes it.
             Ok(Ok(asked)) => {
-                let (refused, dropped) = (held.clone(), dropped.clone());
-                let on_refused = Closure::once(move |_: JsValue| {
-                    if !dropped.get() {
-                        take(&refused);
-                    }
+                let (was_held, dropped) = (held.clone(), dropped.clone());
+                let on_rejected = Closure::once(move |_: JsValue| match (dropped.get(), was_held.replace(false)) {
+                    (true, _) => {}
+                    (false, true) => lost(),
+                    (false, false) => take(&was_held),
                 });
-                let _ = asked.catch(&on_refused);
-                on_refused.forget();
+                let _ = asked.catch(&on_rejected);
+                on_rejected.forget();
             }
             _ => take(&held),
         }

@@ -79,7 +79,7 @@ impl Drop for Socket {
 
 /// The channel between the workers about live sync. Its messages are positional postcard, so
 /// the name carries their version (as [`HUB_LOCK`] does): raise both when [`HubMessage`] changes.
-const HUB_CHANNEL: &str = "qingfeng.hub.2";
+const HUB_CHANNEL: &str = "qingfeng.hub.3";
 
 /// This worker's end of [`HUB_CHANNEL`]. Messages stay in this browser, like the tabs' channel.
 struct HubChannel {
@@ -110,7 +110,7 @@ impl HubChannel {
 /// Live sync in this worker: the hub's decisions and the IO that carries them out.
 pub(super) struct Live {
     hub: Hub,
-    /// Held (or asked for) for the whole life of the worker.
+    /// The hub's lock, held or asked for.
     lock: Option<RoleLock>,
     channel: Option<HubChannel>,
     /// Open connections, by relay address.
@@ -141,19 +141,14 @@ fn online() -> bool {
 }
 
 impl Engine {
-    /// Joins the other workers: asks for the hub's lock, and for the statuses so far.
+    /// Joins the other workers: asks for the statuses so far (the hub's first step asks for
+    /// its lock).
     pub(super) fn start_hub(self: &Rc<Self>) {
         let channel = HubChannel::open();
         if let Some(channel) = &channel {
             channel.tell(&HubMessage::Hello);
         }
-        let this = self.clone();
-        let lock = RoleLock::request(HUB_LOCK, move || this.feed_hub(HubInput::Elected));
-        {
-            let mut live = self.hub.borrow_mut();
-            live.channel = channel;
-            live.lock = Some(lock);
-        }
+        self.hub.borrow_mut().channel = channel;
         self.feed_hub(HubInput::Network(online()));
     }
 
@@ -233,6 +228,18 @@ impl Engine {
             HubEffect::CancelTimer(timer) => {
                 let timeout = self.hub.borrow_mut().timers.remove(&timer);
                 drop(timeout);
+            }
+            HubEffect::AskLock { steal } => {
+                let (elected, deposed) = (self.clone(), self.clone());
+                let lock = RoleLock::ask(
+                    HUB_LOCK,
+                    steal,
+                    move || elected.feed_hub(HubInput::Elected),
+                    move || deposed.feed_hub(HubInput::Deposed),
+                );
+                // A request still queued is given up: the new one replaces it.
+                let old = self.hub.borrow_mut().lock.replace(lock);
+                drop(old);
             }
             HubEffect::Warn(message) => web_sys::console::warn_1(&message.into()),
         }
