@@ -92,11 +92,14 @@ test('a new build is offered, and taking it keeps an edit typed just before', as
       for (const copy of ['br', 'gz']) rmSync(join(dist, `${file}.${copy}`), { force: true });
     }
 
-    // The old build still runs the page; the new one is offered.
+    // The old build still runs the page; the new one is offered. A second tab has it open too.
     await page.reload();
     await app.id('app-update').waitFor({ timeout: 15_000 });
     await expectText(app.id('app-update'), '有新版本');
     assert.ok(!(await page.content()).includes('qingfeng-build-2'));
+    const other = new App(await profile.context.newPage(), base);
+    await other.page.goto(`${base}/r/${app.registerId()}/org`);
+    await other.id('app-update').waitFor({ timeout: 15_000 });
 
     // An edit typed, and the update taken at once: the edit is stored first.
     await app.goto('org');
@@ -107,6 +110,18 @@ test('a new build is offered, and taking it keeps an edit typed just before', as
     await app.goto('org');
     await app.row('person', '更新前录入的人').waitFor();
     assert.equal(await app.id('app-update').count(), 0);
+
+    // The other tab still runs the old build, says so, and keeps working: the previous build's
+    // files stay cached for it. Updating it stores its edit first, then reloads.
+    await expectText(other.id('app-update'), '新版本已在另一个标签页启用');
+    assert.ok(!(await other.page.content()).includes('qingfeng-build-2'));
+    assert.equal((await other.page.evaluate(() => caches.keys())).length, 2, 'the old build’s cache is kept');
+    await other.id('person-name').fill('旧版本页面录入的人');
+    await other.id('person-save').click();
+    await other.id('app-update-take').click();
+    await eventually(async () => assert.ok((await other.page.content()).includes('qingfeng-build-2')), 15_000);
+    await other.goto('org');
+    await other.row('person', '旧版本页面录入的人').waitFor();
     assert.deepEqual(profile.errors, []);
   } finally {
     await profile.dispose();

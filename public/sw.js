@@ -3,7 +3,9 @@
 // `scripts/service-worker.mjs` writes the build's id and files into this template at build
 // time (dist/sw.js). Each build has a cache of its own; the page runs the build it was cached
 // with until the member takes an update (有新版本，点击更新), so a half-deployed build never mixes
-// files. Registers live in IndexedDB, not here: this cache holds only the app.
+// files. When one tab takes it, this worker controls every tab, old ones included: the previous
+// build's cache stays, so a tab still running it (offline too) finds its own files until it
+// reloads. Registers live in IndexedDB, not here: this cache holds only the app.
 const BUILD = '__QF_BUILD__';
 const FILES = __QF_FILES__;
 const CACHE = `qingfeng-app-${BUILD}`;
@@ -16,11 +18,18 @@ self.addEventListener('install', (event) => {
   );
 });
 
+// Keeps this build's cache and the one before it (keys() lists caches in the order they were
+// made); older builds go.
+const KEEP = 2;
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('qingfeng-app-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => {
+        const builds = keys.filter((k) => k.startsWith('qingfeng-app-') && k !== CACHE);
+        return Promise.all(builds.slice(0, Math.max(0, builds.length - (KEEP - 1))).map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -41,5 +50,12 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(caches.open(CACHE).then((cache) => cache.match('/index.html')).then((hit) => hit || fetch(request)));
     return;
   }
-  event.respondWith(caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })).then((hit) => hit || fetch(request)));
+  // This build's files first, then a previous build's (an old tab's hashed files).
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((hit) => hit || caches.match(request, { ignoreSearch: true }))
+      .then((hit) => hit || fetch(request)),
+  );
 });

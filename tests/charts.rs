@@ -147,7 +147,7 @@ fn a_chart_is_drawn_step_by_step_and_refuses_what_a_flowchart_cannot_be() {
     assert_eq!(refusal(edit(&mut doc, 12, to_itself)), Reason::ArrowEnds);
     let long = NodeForm { label: "很".repeat(61), ..step("") };
     assert!(matches!(
-        refusal(edit(&mut doc, 13, ChartEdit::UpdateNode { node: ask.clone(), form: long })),
+        refusal(edit(&mut doc, 13, ChartEdit::UpdateNode { node: ask.clone(), base: None, form: long })),
         Reason::TooLong { .. }
     ));
     let ghost = ChartEdit::Mark { node: ask.clone(), risk: "no-such-point".into(), on: true };
@@ -201,7 +201,8 @@ fn two_members_edit_one_chart_apart_and_the_merge_keeps_both() {
         &ChartEdit::AddNode { form: step("公示采购结果"), after: Some(a1.clone()) },
     )
     .unwrap();
-    let relabel = ChartEdit::UpdateNode { node: nodes[2].clone(), form: step("每月询价比价，公示价格") };
+    let relabel =
+        ChartEdit::UpdateNode { node: nodes[2].clone(), base: None, form: step("每月询价比价，公示价格") };
     other.chart_edit(&stamp("zhu", 4), &chart, &relabel).unwrap();
     other
         .chart_edit(&stamp("zhu", 5), &chart, &ChartEdit::MoveNode { node: nodes[3].clone(), place: Some((300, 200)) })
@@ -243,4 +244,30 @@ fn a_template_chart_is_added_again_only_once_its_title_is_free() {
     assert_eq!(doc.register().flowcharts[&fresh].nodes.len(), seeded.nodes.len());
     assert!(matches!(doc.chart_from_template(&stamp("", 4), "没有的流程图"), Err(DocError::Invalid(_))));
     assert_eq!(FlowchartForm::from_target(&doc.register().flowcharts[&fresh]).title, title);
+}
+
+#[test]
+fn a_node_form_opened_before_another_members_save_keeps_that_change() {
+    let mut doc = register_of(&Template::school());
+    let (chart, c) = doc.register().flowcharts.iter().find(|(_, c)| c.title == "食堂食品采购流程图").unwrap();
+    let chart = chart.clone();
+    let (node, n) = c.active_nodes().into_iter().find(|(_, n)| n.kind == NodeKind::Step).unwrap();
+    let (node, opened) = (node.clone(), NodeForm::from_node(n));
+    // A opens the step's form. Meanwhile B (another tab, a merged file) saves a 依据 and
+    // rewords the step.
+    let theirs = NodeForm {
+        basis: "《学校食堂与学生集体用餐卫生管理规定》".into(),
+        label: format!("{}（每周）", opened.label),
+        ..opened.clone()
+    };
+    let update = |base: Option<NodeForm>, form: NodeForm| ChartEdit::UpdateNode { node: node.clone(), base, form };
+    doc.chart_edit(&stamp("b", 1), &chart, &update(Some(opened.clone()), theirs.clone())).unwrap();
+    // A saves the form as opened, with a 办理时限 and its own words at the start of the step.
+    let mine =
+        NodeForm { time_limit: "3个工作日".into(), label: format!("总务处{}", opened.label), ..opened.clone() };
+    doc.chart_edit(&stamp("a", 2), &chart, &update(Some(opened.clone()), mine)).unwrap();
+    let saved = &doc.register().flowcharts[&chart].nodes[&node];
+    assert_eq!(saved.basis, theirs.basis, "B's 依据 is kept");
+    assert_eq!(saved.time_limit, "3个工作日");
+    assert_eq!(saved.label, format!("总务处{}（每周）", opened.label), "both members' words survive");
 }

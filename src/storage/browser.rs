@@ -1,4 +1,7 @@
-//! The store the app uses: IndexedDB where the browser offers it, else localStorage.
+//! The store the app uses: IndexedDB where the browser offers it, else localStorage in a page.
+//! A worker has no localStorage: there, a store that cannot be opened answers every operation
+//! with IndexedDB's own reason, and is opened again at the next one (a database blocked by
+//! another tab's upgrade opens a moment later).
 
 use super::{DocStore, IndexedDbStore, LocalDocStore, StorageError, StoredChunk, Write};
 
@@ -7,8 +10,10 @@ use super::{DocStore, IndexedDbStore, LocalDocStore, StorageError, StoredChunk, 
 pub enum BrowserStore {
     /// The normal case.
     IndexedDb(IndexedDbStore),
-    /// Browsers or modes without IndexedDB.
+    /// Browsers or modes without IndexedDB, in a page.
     Local(LocalDocStore),
+    /// In a worker, when IndexedDB could not be opened: why.
+    Unavailable(StorageError),
 }
 
 impl BrowserStore {
@@ -16,9 +21,13 @@ impl BrowserStore {
     pub async fn open() -> Self {
         match IndexedDbStore::open().await {
             Ok(store) => Self::IndexedDb(store),
-            Err(e) => {
+            Err(e) if web_sys::window().is_some() => {
                 leptos::logging::warn!("IndexedDB unavailable ({e}); keeping registers in localStorage");
                 Self::Local(LocalDocStore)
+            }
+            Err(e) => {
+                leptos::logging::warn!("IndexedDB unavailable ({e}); trying again at the next store operation");
+                Self::Unavailable(e)
             }
         }
     }
@@ -30,6 +39,7 @@ impl BrowserStore {
         match self {
             Self::IndexedDb(s) => s.is_closed(),
             Self::Local(_) => false,
+            Self::Unavailable(_) => true,
         }
     }
 
@@ -38,7 +48,7 @@ impl BrowserStore {
     pub async fn view(&self, register: &str) -> Option<Vec<u8>> {
         match self {
             Self::IndexedDb(s) => s.view(register).await.ok().flatten(),
-            Self::Local(_) => None,
+            Self::Local(_) | Self::Unavailable(_) => None,
         }
     }
 
@@ -47,6 +57,7 @@ impl BrowserStore {
         match self {
             Self::IndexedDb(s) => s.put_view(register, bytes).await,
             Self::Local(_) => Ok(()),
+            Self::Unavailable(e) => Err(e.clone()),
         }
     }
 }
@@ -56,6 +67,7 @@ impl DocStore for BrowserStore {
         match self {
             Self::IndexedDb(s) => s.load(register).await,
             Self::Local(s) => s.load(register).await,
+            Self::Unavailable(e) => Err(e.clone()),
         }
     }
 
@@ -63,6 +75,7 @@ impl DocStore for BrowserStore {
         match self {
             Self::IndexedDb(s) => s.apply(register, write).await,
             Self::Local(s) => s.apply(register, write).await,
+            Self::Unavailable(e) => Err(e.clone()),
         }
     }
 
@@ -70,6 +83,7 @@ impl DocStore for BrowserStore {
         match self {
             Self::IndexedDb(s) => s.remove(register).await,
             Self::Local(s) => s.remove(register).await,
+            Self::Unavailable(e) => Err(e.clone()),
         }
     }
 }

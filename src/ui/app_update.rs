@@ -1,6 +1,8 @@
 //! The app's offline copy: registers the service worker (`public/sw.js`), and when a newer build
 //! has been cached, offers it (有新版本，点击更新). Taking it waits until every edit is stored,
-//! then lets the new build take over and reloads.
+//! then lets the new build take over and reloads. When another tab took it, this page keeps
+//! running its build (the service worker keeps the previous build's files) and offers to reload
+//! once its edits are stored.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,13 +22,16 @@ const CHECK_EVERY_MS: i32 = 60 * 60 * 1000;
 #[derive(Clone, Copy)]
 pub struct AppUpdate {
     waiting: RwSignal<Option<ServiceWorker>, LocalStorage>,
+    /// Another tab took a new build: this page runs an older one.
+    elsewhere: RwSignal<bool>,
     taking: RwSignal<bool>,
 }
 
 impl AppUpdate {
     /// Registers the service worker; `waiting` fills when a new build is ready.
     pub fn start() -> Self {
-        let update = Self { waiting: RwSignal::new_local(None), taking: RwSignal::new(false) };
+        let update =
+            Self { waiting: RwSignal::new_local(None), elsewhere: RwSignal::new(false), taking: RwSignal::new(false) };
         let navigator = window().navigator();
         // Absent in browsers without service workers, and refused on file:// (the one-file copy,
         // which needs no offline copy): the app runs as it is.
@@ -35,9 +40,14 @@ impl AppUpdate {
             return update;
         }
         let container = navigator.service_worker();
+        // A page that had a controller gets a new one only when a new build takes over.
+        let had_controller = container.controller().is_some();
         let reload = Closure::<dyn FnMut()>::new(move || {
             if update.taking.get_untracked() {
                 let _ = window().location().reload();
+            } else if had_controller {
+                update.waiting.set(None);
+                update.elsewhere.set(true);
             }
         });
         container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
@@ -92,17 +102,24 @@ pub fn UpdateBanner(update: AppUpdate) -> impl IntoView {
     // since the edits it holds live only in this page.
     let stored = move || session.open_id.get().is_none() || session.autosave.status.get() == SaveStatus::Saved;
     Effect::new(move |_| {
-        if update.taking.get()
-            && stored()
-            && let Some(worker) = update.waiting.get_untracked()
-        {
+        if !update.taking.get() || !stored() {
+            return;
+        }
+        if update.elsewhere.get_untracked() {
+            let _ = window().location().reload();
+        } else if let Some(worker) = update.waiting.get_untracked() {
             let _ = worker.post_message(&TAKE_OVER.into());
         }
     });
+    let text = move || match (update.taking.get(), update.elsewhere.get()) {
+        (true, _) => "update.saving",
+        (false, true) => "update.elsewhere",
+        (false, false) => "update.ready",
+    };
     view! {
-        <Show when=move || update.waiting.with(Option::is_some)>
+        <Show when=move || update.waiting.with(Option::is_some) || update.elsewhere.get()>
             <div class="update-banner no-print" role="status" data-testid="app-update">
-                <span>{move || tr.t(if update.taking.get() { "update.saving" } else { "update.ready" })}</span>
+                <span>{move || tr.t(text())}</span>
                 <button class="primary" data-testid="app-update-take" prop:disabled=move || update.taking.get()
                     on:click=move |_| update.taking.set(true)>
                     {move || tr.t("update.take")}

@@ -103,6 +103,9 @@ pub enum ChartEdit {
     UpdateNode {
         /// The node.
         node: Id,
+        /// The words the form was opened from: only what the member changed is written, a text
+        /// both changed as the member's own edit (`rules::form_merge`). None writes all of them.
+        base: Option<NodeForm>,
         /// Its words.
         form: NodeForm,
     },
@@ -192,8 +195,10 @@ impl ChartEdit {
                 }
                 Ok(Some(id))
             }
-            ChartEdit::UpdateNode { node, form } => {
+            ChartEdit::UpdateNode { node, base, form } => {
                 let mut edited = live_node(chart, node, "node")?.clone();
+                let current = || NodeForm::from_node(&edited);
+                let form = crate::rules::form_merge::resolve(base.as_ref(), current, form, |field| field != "kind");
                 form.write(&mut edited)?;
                 let (ins, outs) = arrows_at(chart, node);
                 if (edited.kind == NodeKind::Start && ins > 0) || (edited.kind == NodeKind::End && outs > 0) {

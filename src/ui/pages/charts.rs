@@ -548,7 +548,7 @@ fn NodePanel(
     };
     let form = RwSignal::new(NodeForm::default());
     let errors = RwSignal::new(Vec::<Invalid>::new());
-    crate::ui::widgets::follow_record(
+    let followed = crate::ui::widgets::follow_record(
         form,
         move || node.get().map(|(id, n)| (id, NodeForm::from_node(&n))),
         move || errors.set(Vec::new()),
@@ -584,7 +584,10 @@ fn NodePanel(
         ev.prevent_default();
         let Some(node) = selected.get_untracked() else { return };
         let notice = editor.notice;
-        editor.send_form(ChartEdit::UpdateNode { node, form: form.get_untracked() }, errors, move |_| {
+        let sent = form.get_untracked();
+        let edit = ChartEdit::UpdateNode { node, base: followed.base(), form: sent.clone() };
+        editor.send_form(edit, errors, move |_| {
+            followed.saved(&sent);
             notice.set(Some((true, tr.t("chart.node_saved").to_string())));
         });
     };
