@@ -4,8 +4,9 @@
 //! automerge-repo server does, all in memory. A seeded scheduler delivers frames up and down each
 //! connection and messages between workers in order but interleaved at random, lets time pass,
 //! drops connections, takes a browser offline, fills its store, restarts a worker (with and
-//! without its closing journal) and freezes one (a background tab the browser froze: it does
-//! nothing until it thaws, and keeps its lock), while members edit.
+//! without its closing journal; sometimes as the next build, as a tab reloaded after an update
+//! is, whose hub has a lock and channel of its own) and freezes one (a background tab the
+//! browser froze: it does nothing until it thaws, and keeps its lock), while members edit.
 //!
 //! Checked: 已保存 shown means stored; 已同步 shown by the hub means the relay has every edit
 //! the browser showed as saved; once the network is back and the system is quiet, with frozen
@@ -144,6 +145,9 @@ struct Worker {
     saved: BTreeSet<String>,
     /// Frozen by the browser: it runs nothing until it thaws.
     frozen: bool,
+    /// The app's build it runs (0, or 1 after an update): each build's hubs have their own lock
+    /// and channel (`qingfeng.hub.N`); the tabs' channel and the store are shared.
+    build: usize,
 }
 
 impl Worker {
@@ -163,6 +167,7 @@ impl Worker {
             done: Vec::new(),
             saved: BTreeSet::new(),
             frozen: false,
+            build: 0,
         }
     }
 }
@@ -174,7 +179,13 @@ struct Browser {
     full: bool,
     journals: BTreeMap<String, Vec<u8>>,
     online: bool,
-    /// The worker holding the hub's lock, and those waiting for it in order.
+    /// Each build's hub lock.
+    locks: [Lock; 2],
+}
+
+/// A Web Lock: the worker holding it, and those waiting for it in order.
+#[derive(Default)]
+struct Lock {
     holder: Option<usize>,
     queue: VecDeque<usize>,
 }
@@ -235,11 +246,10 @@ impl World {
                 full: false,
                 journals: BTreeMap::new(),
                 online: true,
-                holder: None,
-                queue: VecDeque::new(),
+                locks: Default::default(),
             });
             for w in 0..workers {
-                world.start(b, w);
+                world.start(b, w, 0);
             }
         }
         world
@@ -264,10 +274,10 @@ impl World {
     }
 
     /// A worker starts: it shares the register and opens it, with the journals closed tabs left.
-    fn start(&mut self, b: usize, w: usize) {
+    fn start(&mut self, b: usize, w: usize, build: usize) {
         let online = self.browsers[b].online;
         let hub = Hub::new(format!("browser-{b}-{w}-{}", self.rng.next_u64()), online);
-        self.browsers[b].workers[w] = Worker::new(hub);
+        self.browsers[b].workers[w] = Worker { build, ..Worker::new(hub) };
         self.hub(b, w, HubInput::Network(online));
         self.ask(b, w, Request::Shares(vec![share(&self.register)]));
         let journals: Vec<(String, Vec<u8>)> =
@@ -283,10 +293,11 @@ impl World {
         id
     }
 
-    /// Tells every other worker of browser `b`.
-    fn tell_others(&mut self, b: usize, w: usize, note: impl Fn() -> Note) {
+    /// Tells every other worker of browser `b` (`hubs`: of the same build, on the hubs' channel).
+    fn tell_others(&mut self, b: usize, w: usize, hubs: bool, note: impl Fn() -> Note) {
+        let build = self.browsers[b].workers[w].build;
         for (other, worker) in self.browsers[b].workers.iter_mut().enumerate() {
-            if other != w {
+            if other != w && (!hubs || worker.build == build) {
                 worker.inbox.push_back(note());
             }
         }
@@ -301,7 +312,7 @@ impl World {
                 Effect::Load { job, .. } => worker.ops.push(Op::CoreLoad(job)),
                 Effect::Apply { job, write, .. } => worker.ops.push(Op::CoreApply(job, write)),
                 Effect::TellTabs(message) => {
-                    self.tell_others(b, w, || Note::Tab(message.clone()));
+                    self.tell_others(b, w, false, || Note::Tab(message.clone()));
                     self.hub(b, w, HubInput::Stored(message));
                 }
                 Effect::Fresh { register, changes } => self.hub(b, w, HubInput::Fresh { register, changes }),
@@ -359,10 +370,10 @@ impl World {
                 HubEffect::Load(_) => self.browsers[b].workers[w].ops.push(Op::HubLoad),
                 HubEffect::Apply { write, .. } => self.browsers[b].workers[w].ops.push(Op::HubApply(write)),
                 HubEffect::TellTabs(message) => {
-                    self.tell_others(b, w, || Note::Tab(message.clone()));
+                    self.tell_others(b, w, false, || Note::Tab(message.clone()));
                     self.core(b, w, Input::Tab(message));
                 }
-                HubEffect::Tell(message) => self.tell_others(b, w, || Note::Hub(message.clone())),
+                HubEffect::Tell(message) => self.tell_others(b, w, true, || Note::Hub(message.clone())),
                 HubEffect::SetTimer(timer, _) => {
                     self.browsers[b].workers[w].hub_timers.insert(timer);
                 }
@@ -376,34 +387,36 @@ impl World {
         self.check_synced(b, w);
     }
 
-    /// The hub's Web Lock: granted in order, or taken from its holder.
+    /// The hub's Web Lock of the worker's build: granted in order, or taken from its holder.
     fn ask_lock(&mut self, b: usize, w: usize, steal: bool) {
         let browser = &mut self.browsers[b];
-        browser.queue.retain(|&q| q != w);
-        match browser.holder {
+        let lock = &mut browser.locks[browser.workers[w].build];
+        lock.queue.retain(|&q| q != w);
+        match lock.holder {
             None => {
-                browser.holder = Some(w);
+                lock.holder = Some(w);
                 browser.workers[w].inbox.push_back(Note::Elected);
             }
             Some(h) if h == w => {}
             Some(h) if steal => {
                 self.log.push(format!("browser {b}: worker {w} takes the hub's lock from worker {h}"));
+                lock.holder = Some(w);
                 browser.workers[h].inbox.push_back(Note::Deposed);
-                self.takeovers += 1;
-                browser.holder = Some(w);
                 browser.workers[w].inbox.push_back(Note::Elected);
+                self.takeovers += 1;
             }
-            Some(_) => browser.queue.push_back(w),
+            Some(_) => lock.queue.push_back(w),
         }
     }
 
     /// A worker ended: its lock goes to the next in line.
     fn release_lock(&mut self, b: usize, w: usize) {
         let browser = &mut self.browsers[b];
-        browser.queue.retain(|&q| q != w);
-        if browser.holder == Some(w) {
-            browser.holder = browser.queue.pop_front();
-            if let Some(next) = browser.holder {
+        let lock = &mut browser.locks[browser.workers[w].build];
+        lock.queue.retain(|&q| q != w);
+        if lock.holder == Some(w) {
+            lock.holder = lock.queue.pop_front();
+            if let Some(next) = lock.holder {
                 browser.workers[next].inbox.push_back(Note::Elected);
             }
         }
@@ -480,10 +493,14 @@ impl World {
         }
     }
 
-    /// Whether browser `b` waits on time passing: a frozen hub that another worker could replace.
+    /// Whether browser `b` waits on time passing: a frozen hub that another worker of its build
+    /// could replace.
     fn stalled(&self, b: usize) -> bool {
         let browser = &self.browsers[b];
-        browser.holder.is_some_and(|h| browser.workers[h].frozen) && browser.workers.iter().any(|w| !w.frozen)
+        (0..browser.locks.len()).any(|build| {
+            browser.locks[build].holder.is_some_and(|h| browser.workers[h].frozen)
+                && browser.workers.iter().any(|w| w.build == build && !w.frozen)
+        })
     }
 
     /// Five seconds pass: what the workers told each other has arrived (a channel takes
@@ -711,7 +728,9 @@ impl World {
                 }
                 self.relay.drop_worker(b, w);
                 self.release_lock(b, w);
-                self.start(b, w);
+                // A reloaded tab may come back as the next build.
+                let build = if self.rng.chance(30) { 1 } else { self.browsers[b].workers[w].build };
+                self.start(b, w, build);
             }
             86..=91 if self.browsers[b].workers.len() > 1 => {
                 let worker = &mut self.browsers[b].workers[w];

@@ -273,7 +273,7 @@ pub struct Hub {
     online: bool,
     shares: Vec<Share>,
     kept: BTreeMap<Id, Kept>,
-    /// Registers being loaded, with what the tabs stored meanwhile.
+    /// Registers being loaded, with what the tabs stored or sent fresh meanwhile.
     loading: BTreeMap<Id, Vec<TabMessage>>,
     /// Registers that could not be loaded: not tried again until the shares change.
     unloadable: BTreeSet<Id>,
@@ -375,7 +375,7 @@ impl Hub {
                 self.sent += 1;
                 self.unacked.insert(self.sent, (register.clone(), changes.clone()));
                 if self.active {
-                    self.take(&register, &changes, None);
+                    self.take_fresh(register, changes);
                 } else {
                     let (from, seq) = (self.me.clone(), self.sent);
                     self.emit(HubEffect::Tell(HubMessage::Fresh { register, changes, from, seq }));
@@ -440,9 +440,11 @@ impl Hub {
         }
         match message {
             HubMessage::Alive(hub) => {
-                // A new hub has not seen the edits sent to the old one: they go again.
+                // A new hub has not seen the edits sent to the old one: they go again; what the
+                // old one said no longer holds, and the new one says its own.
                 if !self.active && self.hub_id.as_ref() != Some(&hub) {
                     self.hub_id = Some(hub);
+                    self.statuses.clear();
                     let again: Vec<(u64, Id, Vec<u8>)> =
                         self.unacked.iter().map(|(seq, (r, c))| (*seq, r.clone(), c.clone())).collect();
                     for (seq, register, changes) in again {
@@ -480,9 +482,8 @@ impl Hub {
                 }
             }
             HubMessage::Fresh { register, changes, from, seq } => {
-                if self.active {
-                    self.take(&register, &changes, None);
-                    // Said after the statuses that account for it.
+                // Said after the statuses that account for it.
+                if self.active && self.take_fresh(register, changes) {
                     self.acks.push(HubMessage::Took { to: from, seq });
                 }
             }
@@ -611,6 +612,20 @@ impl Hub {
             return;
         }
         self.take(&message.register, &message.changes, Some(&message.heads));
+    }
+
+    /// A tab's fresh edit: into the hub's copy, or kept for it while it loads. False when the
+    /// hub keeps no copy of the register.
+    fn take_fresh(&mut self, register: Id, changes: Vec<u8>) -> bool {
+        if let Some(early) = self.loading.get_mut(&register) {
+            early.push(TabMessage { register, changes, heads: Vec::new() });
+            return true;
+        }
+        let kept = self.kept.contains_key(&register);
+        if kept {
+            self.take(&register, &changes, None);
+        }
+        kept
     }
 
     /// Applies a tab's changes to the hub's copy, and owes them to the relay. `stored`: the heads
