@@ -22,12 +22,12 @@ use qingfeng::workload::Rng;
 
 use qingfeng::doc::{RegisterDoc, Stamp};
 use qingfeng::engine::core::{Core, Effect, Input, Timer};
-use qingfeng::engine::protocol::{Event, FromEngine, Imported, JournalEntry, Reply, Request, ToEngine};
+use qingfeng::engine::protocol::{Event, FromEngine, Imported, JournalEntry, RemoteError, Reply, Request, ToEngine};
 use qingfeng::engine::{AnyForm, Command};
 use qingfeng::model::{Register, Template};
 use qingfeng::rules::{Form as _, PersonForm, UnitForm};
 use qingfeng::storage::{ChunkKey, Persistence, SaveStatus, StorageError, StoredChunk, Write};
-use qingfeng::sync::TabMessage;
+use qingfeng::sync::{Share, TabMessage};
 
 /// Schedules run by default (CI); the bench runs many more.
 const SCHEDULES: u64 = 2_000;
@@ -133,6 +133,9 @@ struct Tab {
     timers: BTreeSet<Timer>,
     /// Locks granted and not yet told.
     granted: Vec<String>,
+    /// Registers being fetched by share link: the request, the relay's copy as it will arrive,
+    /// and the journals to hand back.
+    fetches: Vec<(u64, RegisterDoc, Vec<JournalEntry>)>,
     alive: bool,
 }
 
@@ -149,6 +152,7 @@ impl Tab {
             applies: Vec::new(),
             timers: BTreeSet::new(),
             granted: Vec::new(),
+            fetches: Vec::new(),
             alive: true,
         }
     }
@@ -312,7 +316,8 @@ impl World {
                 self.tabs[tab].page.opening = None;
                 self.tabs[tab].ask(request, Asked::Create);
             }
-            (58..=66, Some(tab)) => self.import(tab),
+            (58..=63, Some(tab)) => self.import(tab, false),
+            (64..=66, Some(tab)) => self.import(tab, true),
             (67..=72, Some(tab)) => self.close(tab),
             (73..=76, _) if alive.len() < 4 => self.new_tab(),
             (77..=81, _) => {
@@ -372,7 +377,9 @@ impl World {
         self.tabs[tab].ask(request, asked);
     }
 
-    fn import(&mut self, tab: usize) {
+    /// A colleague's copy of a register arrives: a `.qingfeng` file, or (`join`) fetched from a
+    /// relay by share link, which takes a while and may fail.
+    fn import(&mut self, tab: usize, join: bool) {
         let register = self.registers[self.rng.below(self.registers.len())].0.clone();
         let tag = self.tag(&register);
         let Some(outside) = self.outside.get_mut(&register) else { return };
@@ -382,8 +389,15 @@ impl World {
         outside.names.push(name.clone());
         let (bytes, names) = (outside.doc.export_file(), outside.names.clone());
         let journals = self.read_journals(&register);
-        self.note(format!("tab {tab} imports a file of {tag} with {name}"));
-        self.tabs[tab].ask(Request::Import { bytes, journals }, Asked::Import { register, names });
+        let asked = Asked::Import { register: register.clone(), names };
+        if join {
+            self.note(format!("tab {tab} joins {tag} by link, with {name}"));
+            let share = Share { relay: "ws://relay.test/sync".into(), register, secret: "0123456789abcdefghij".into() };
+            self.tabs[tab].ask(Request::Join { share, journals }, asked);
+        } else {
+            self.note(format!("tab {tab} imports a file of {tag} with {name}"));
+            self.tabs[tab].ask(Request::Import { bytes, journals }, asked);
+        }
     }
 
     fn close(&mut self, tab: usize) {
@@ -459,7 +473,11 @@ impl World {
                 Effect::Live(ToEngine { id, .. }) => self.tabs[tab]
                     .posts
                     .push_back(FromEngine::Reply { id, reply: Reply::Ran(qingfeng::engine::Outcome::Done) }),
-                Effect::Join { .. } => self.fail("the simulation never joins"),
+                Effect::Join { request, share, journals } => {
+                    // The relay's copy as it stands now, arriving later.
+                    let copy = self.outside.get_mut(&share.register).expect("joined from outside").doc.fork();
+                    self.tabs[tab].fetches.push((request, copy, journals));
+                }
             }
         }
     }
@@ -481,6 +499,7 @@ impl World {
                 !t.applies.is_empty(),
                 !t.timers.is_empty(),
                 !t.granted.is_empty(),
+                !t.fetches.is_empty(),
             ];
             waiting.extend(kinds.iter().enumerate().filter(|(_, w)| **w).map(|(k, _)| (i, k as u8)));
         }
@@ -531,9 +550,24 @@ impl World {
                 self.tabs[tab].timers.remove(&timer);
                 self.feed(tab, Input::Timer(timer));
             }
-            _ => {
+            6 => {
                 let register = self.tabs[tab].granted.remove(0);
                 self.feed(tab, Input::LockGranted(register));
+            }
+            _ => {
+                let at = self.rng.below(self.tabs[tab].fetches.len());
+                let (request, copy, journals) = self.tabs[tab].fetches.remove(at);
+                let result = if self.rng.chance(15) {
+                    let detail = "the relay closed the connection".to_string();
+                    Err(Reply::Failed(RemoteError::Keyed { key: "live.unreachable".into(), detail }))
+                } else {
+                    Ok(Box::new(copy))
+                };
+                self.note(format!(
+                    "tab {tab}'s fetch by link ends: {}",
+                    if result.is_ok() { "arrived" } else { "failed" }
+                ));
+                self.feed(tab, Input::Fetched { request, result, journals });
             }
         }
         true
