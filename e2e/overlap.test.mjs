@@ -1,9 +1,13 @@
 // Issue 26, finding 1: a form saved after another member's change does not revert it. Two tabs
 // of one profile open the same risk point; tab 2 starts typing in 表现形式; tab 1 changes 诱因
 // and saves; tab 2's form keeps the typing, shows 他人已修改 beside 诱因, and its save keeps
-// tab 1's 诱因. After a reload both tabs show both edits.
+// tab 1's 诱因. After a reload both tabs show both edits. The same through .qingfeng files
+// between two members.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BASE, Profile, eventually } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
@@ -61,5 +65,65 @@ test('a form opened before another tab saved keeps that tab’s change', async (
     assert.deepEqual(profile.errors, []);
   } finally {
     await profile.dispose();
+  }
+});
+
+test('a form opened before a colleague’s file was merged keeps the colleague’s change', async () => {
+  // Two members exchange .qingfeng files. B has the risk point open in one tab and types; A's
+  // file with a new 诱因 is merged in B's other tab; B's save keeps A's 诱因, and A's copy gets
+  // both back through B's file.
+  const dir = mkdtempSync(join(tmpdir(), 'qingfeng-overlap-'));
+  const [pa, pb] = [new Profile(), new Profile()];
+  try {
+    const a = new App(await pa.open());
+    await a.createRegister({ name: '王场小学' });
+    await a.iAm('王家福');
+    await a.addRisk({
+      scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '财务报销',
+      description: '大额支出未经民主理财小组审核', manifestations: '拆分报销', causes: '制度不健全',
+    });
+    await a.saved();
+    const risk = a.route();
+    const b = new App(await pb.open());
+    await b.page.goto(BASE);
+    await b.importFile((await a.exportFile(dir)).path);
+    await b.page.goto(`${BASE}${risk}`);
+    await eventually(async () => assert.equal(await b.id('risk-causes').inputValue(), '制度不健全'));
+
+    // B types; meanwhile A changes 诱因 and sends a file, which B merges in another tab.
+    await b.id('risk-manifestations').fill(MANIFESTATIONS);
+    await a.page.goto(`${BASE}${risk}`);
+    await eventually(async () => assert.equal(await a.id('risk-causes').inputValue(), '制度不健全'));
+    await a.id('risk-causes').fill(CAUSES);
+    await a.id('risk-save').click();
+    await a.id('risk-notice').waitFor();
+    await a.saved();
+    const file = (await a.exportFile(dir)).path;
+    const other = new App(await pb.context.newPage());
+    await other.page.goto(`${BASE}${risk}`);
+    await other.goto('sync');
+    await other.importFile(file);
+
+    // B's form keeps its typing, flags 诱因, and its save keeps A's 诱因.
+    await b.id('risk-causes-others').waitFor({ timeout: 15000 });
+    assert.equal(await b.id('risk-manifestations').inputValue(), MANIFESTATIONS);
+    await b.id('risk-save').click();
+    await b.id('risk-notice').waitFor();
+    await eventually(async () => assert.equal(await b.id('risk-causes').inputValue(), CAUSES));
+    await b.saved();
+
+    // A merges B's file: both members' edits.
+    await a.importFile((await b.exportFile(dir)).path);
+    await a.page.goto(`${BASE}${risk}`);
+    await eventually(async () => {
+      assert.equal(await a.id('risk-causes').inputValue(), CAUSES);
+      assert.equal(await a.id('risk-manifestations').inputValue(), MANIFESTATIONS);
+    });
+    assert.equal(await a.id('conflict-panel').count(), 0);
+    assert.deepEqual([...pa.errors, ...pb.errors], []);
+  } finally {
+    await pa.dispose();
+    await pb.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
