@@ -46,6 +46,13 @@ async function people(app) {
   return app.page.getByTestId('person-row').allInnerTexts();
 }
 
+/** Opens a share link of the app's own relay and confirms joining. */
+async function openLink(app, link) {
+  await app.page.goto(link);
+  await app.id('join-confirm').waitFor();
+  await app.id('join-confirm-ok').click();
+}
+
 async function hasPerson(app, name, timeout) {
   await eventually(async () => assert.ok((await people(app)).some((row) => row.includes(name)), `${name} missing`), timeout);
 }
@@ -70,7 +77,7 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
 
     // B opens the link: the register arrives, the secret leaves the address bar.
     const b = new App(await profiles[1].open(), ORIGIN);
-    await b.page.goto(link);
+    await openLink(b, link);
     await eventually(async () => assert.equal(b.registerId(), id), 15000).catch(async (e) => {
       const state = await b.id('join-state').allInnerTexts();
       throw new Error(`B did not open the register: ${state.join(' / ')}; ${profiles[1].errors.join(' / ')}`, { cause: e });
@@ -134,7 +141,7 @@ test('two browsers stay in sync through the relay, offline and across a relay cr
 
     // A third browser with a wrong secret: the reason, and no register.
     const c = new App(await profiles[2].open(), ORIGIN);
-    await c.page.goto(link.replace(/k=[^&]+/, 'k=AAAAAAAAAAAAAAAAAAAAAA'));
+    await openLink(c, link.replace(/k=[^&]+/, 'k=AAAAAAAAAAAAAAAAAAAAAA'));
     await expectText(c.id('join-state'), '共享密钥错误或已更换', 10000);
     await c.home();
     assert.equal(await c.id('register-item').count(), 0);
@@ -195,7 +202,7 @@ test('one connection carries every register a browser shares, open in a tab or n
 
     // B joins Y; an edit in the tab without the connection reaches B through the other tab's.
     const b = new App(await profiles[1].open(), ORIGIN);
-    await b.page.goto(yLink);
+    await openLink(b, yLink);
     await eventually(async () => assert.equal(b.registerId(), second.registerId()), 15000);
     await synced(b);
     await b.goto('org');
@@ -211,7 +218,7 @@ test('one connection carries every register a browser shares, open in a tab or n
     await synced(second, 15000);
 
     // B joins X and edits it while A has only Y open: A's store gets the edit all the same.
-    await b.page.goto(xLink);
+    await openLink(b, xLink);
     await eventually(async () => assert.equal(b.registerId(), x), 15000);
     await synced(b);
     await b.iAm('王家福');
@@ -250,7 +257,7 @@ test('a hub whose thread is stuck is replaced, and steps down when it runs again
     await second.page.goto(`${ORIGIN}/r/${id}/org`);
     await synced(second);
     const b = new App(await profiles[1].open(), ORIGIN);
-    await b.page.goto(link);
+    await openLink(b, link);
     await eventually(async () => assert.equal(b.registerId(), id), 15000);
     await synced(b);
     await b.goto('org');
@@ -286,5 +293,56 @@ test('a hub whose thread is stuck is replaced, and steps down when it runs again
     for (const profile of profiles) await profile.dispose();
     await kill9(relay);
     rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('a link to another relay for a register this browser holds asks first, and sends nothing when declined', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'qingfeng-live-'));
+  const other = mkdtempSync(join(tmpdir(), 'qingfeng-other-'));
+  const relay = await startRelay(data);
+  const port = PORT + 7;
+  const log = openSync(join(other, 'relay.log'), 'a');
+  const stranger = spawn(RELAY_BIN, ['--addr', `127.0.0.1:${port}`, '--dist', 'dist', '--data', join(other, 'store')], {
+    stdio: ['ignore', 'ignore', log],
+  });
+  const profile = new Profile();
+  try {
+    await eventually(async () => assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200), 10000);
+    const a = new App(await profile.open(), ORIGIN);
+    const id = await a.createRegister({ name: '清风小学' });
+    await a.iAm('王家福');
+    await shareLive(a);
+
+    // A link naming this register on another relay: the page asks, and sends nothing meanwhile.
+    const hostile = `${ORIGIN}/join#relay=${encodeURIComponent(`ws://127.0.0.1:${port}/sync`)}&r=${id}&k=AAAAAAAAAAAAAAAAAAAAAA`;
+    await a.page.goto(hostile);
+    await a.id('join-confirm').waitFor();
+    await expectText(a.id('join-host'), `127.0.0.1:${port}`);
+    await expectText(a.id('join-register'), '清风小学');
+    const warnings = (await a.id('join-warning').allInnerTexts()).join(' ');
+    assert.match(warnings, /实时同步将改到/);
+    assert.match(warnings, /不是本应用所在服务器的中继/);
+    assert.ok(!a.page.url().includes('#'), 'the secret left the address bar');
+    // A relay of someone else's needs its address typed.
+    assert.ok(await a.id('join-confirm-ok').isDisabled());
+    await a.id('join-typed-host').fill(`127.0.0.1:${port}`);
+    assert.ok(await a.id('join-confirm-ok').isEnabled());
+    await a.id('join-cancel').click();
+    await expectText(a.id('join-state'), '未向任何中继发送内容');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(connections(other), 0, 'nothing reached the other relay');
+
+    // The register still syncs with its own relay, under its own secret.
+    await a.page.goto(`${ORIGIN}/r/${id}/sync`);
+    await synced(a);
+    const relayParam = `relay=${encodeURIComponent(`ws://127.0.0.1:${PORT}/sync`)}`;
+    assert.ok((await a.id('share-link').inputValue()).includes(relayParam), 'the share link names its own relay');
+    assert.deepEqual(profile.errors.filter((e) => !/WebSocket|net::/.test(e)), []);
+  } finally {
+    await profile.dispose();
+    await kill9(relay);
+    await kill9(stranger);
+    rmSync(data, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
   }
 });

@@ -2,6 +2,7 @@
 
 mod file;
 mod import;
+mod join;
 mod live;
 mod staff;
 #[cfg(target_arch = "wasm32")]
@@ -9,6 +10,7 @@ mod tabs;
 
 pub use file::{FILE_EXTENSION, FORMAT_VERSION, FileError, RegisterFile, export_file_name};
 pub use import::{ImportError, ImportOutcome, import_into, read_file};
+pub use join::{Held, JoinPlan, relay_host};
 pub use live::{
     JOIN_PATH, Joining, Link, LinkError, LiveFailure, LiveStatus, REPLY_DELAY_MS, Session, Share, Step, Syncable,
     is_relay_address, relay_for_origin,

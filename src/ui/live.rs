@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::report::qr_svg;
-use crate::sync::{LiveFailure, LiveStatus, Share, is_relay_address, relay_for_origin};
+use crate::sync::{Held, JoinPlan, LinkError, LiveFailure, LiveStatus, Share, is_relay_address, relay_for_origin};
 use crate::ui::time::format_time;
 use crate::ui::use_app;
 
@@ -145,14 +145,23 @@ pub fn LiveSection() -> impl IntoView {
     }
 }
 
-/// Joins the register a link names; shows progress and errors in `state`, then opens it.
-fn join(text: &str, state: RwSignal<Option<(bool, String)>>, navigate: impl Fn(&str) + 'static) {
+/// Reads a link and weighs it against what this browser holds: nothing is sent until the member
+/// confirms ([`JoinConfirm`]).
+fn plan_join(text: &str) -> Result<JoinPlan, &'static str> {
+    let share = Share::parse_link(text).map_err(LinkError::label_key)?;
+    let origin = window().location().origin().unwrap_or_default();
+    let registers = use_app().session.registers;
+    Ok(registers.with_untracked(|list| {
+        let held = list.iter().find(|e| e.id == share.register);
+        let held = held.map(|e| (e.name.as_str(), e.share.as_ref().filter(|_| e.live)));
+        JoinPlan::new(share.clone(), &origin, held)
+    }))
+}
+
+/// Joins the register of a confirmed plan; shows progress and errors in `state`, then opens it.
+fn join(share: Share, state: RwSignal<Option<(bool, String)>>, navigate: impl Fn(&str) + 'static) {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let share = match Share::parse_link(text) {
-        Ok(share) => share,
-        Err(e) => return state.set(Some((false, tr.t(e.label_key()).to_string()))),
-    };
     state.set(Some((true, tr.t("live.joining").to_string())));
     session.join(share, move |result| match result {
         Ok(id) => {
@@ -163,18 +172,89 @@ fn join(text: &str, state: RwSignal<Option<(bool, String)>>, navigate: impl Fn(&
     });
 }
 
-/// The field for a share link, with the progress or error of joining (`state`, when the join
-/// page already started one).
+/// What a share link would do, to confirm or cancel: the relay's host, the register, and what
+/// changes for a register this browser holds. A relay other than the app's own is confirmed by
+/// typing its host.
 #[component]
-pub fn JoinForm(#[prop(optional)] state: Option<RwSignal<Option<(bool, String)>>>) -> impl IntoView {
+fn JoinConfirm(plan: RwSignal<Option<JoinPlan>>, state: RwSignal<Option<(bool, String)>>) -> impl IntoView {
+    let tr = use_app().tr;
+    let typed = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let confirm = move |_| {
+        let Some(chosen) = plan.get_untracked().filter(|p| p.confirmed_by(&typed.get_untracked())) else { return };
+        plan.set(None);
+        let navigate = navigate.clone();
+        join(chosen.share, state, move |path| navigate(path, Default::default()));
+    };
+    let cancel = move |_| {
+        plan.set(None);
+        state.set(Some((true, tr.t("join.cancelled").to_string())));
+    };
+    move || {
+        plan.get().map(|p| {
+            let held = match &p.held {
+                Held::No => tr.t("join.held_no").to_string(),
+                Held::Same { name } | Held::NewSecret { name } | Held::Unshared { name } => {
+                    tr.f("join.held", &[("name", name)])
+                }
+                Held::OtherRelay { name, from } => tr.f("join.held_elsewhere", &[("name", name), ("from", from)]),
+            };
+            let needs_host = p.needs_typed_host();
+            let host = p.host.clone();
+            let ready = {
+                let p = p.clone();
+                move || p.confirmed_by(&typed.get())
+            };
+            view! {
+                <div class="join-confirm" data-testid="join-confirm" role="alertdialog" aria-labelledby="join-confirm-title">
+                    <h2 id="join-confirm-title">{tr.t("join.confirm_title")}</h2>
+                    <dl class="join-facts">
+                        <dt>{tr.t("join.relay")}</dt>
+                        <dd data-testid="join-host">{p.host.clone()}{p.own_relay.then(|| format!("（{}）", tr.t("join.own_relay")))}</dd>
+                        <dt>{tr.t("join.register")}</dt>
+                        <dd data-testid="join-register"><code>{p.share.register.clone()}</code><br/>{held}</dd>
+                    </dl>
+                    {p.warnings().into_iter().map(|key| view! {
+                        <p class="notice error" data-testid="join-warning">{tr.f(key, &[("host", &p.host)])}</p>
+                    }).collect_view()}
+                    <Show when=move || needs_host>
+                        <label class="join-typed">
+                            <span>{tr.f("join.type_host", &[("host", &host)])}</span>
+                            <input type="text" data-testid="join-typed-host" spellcheck="false" autocomplete="off"
+                                prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                        </label>
+                    </Show>
+                    <div class="actions">
+                        <button type="button" class="primary" data-testid="join-confirm-ok"
+                            prop:disabled=move || !ready() on:click=confirm.clone()>{tr.t("join.confirm")}</button>
+                        <button type="button" data-testid="join-cancel" on:click=cancel>{tr.t("join.cancel")}</button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// The field for a share link, with what it would do (to confirm) and the progress or error of
+/// joining. On the join page, `plan` and `state` come from the link that opened it.
+#[component]
+pub fn JoinForm(
+    #[prop(optional)] plan: Option<RwSignal<Option<JoinPlan>>>,
+    #[prop(optional)] state: Option<RwSignal<Option<(bool, String)>>>,
+) -> impl IntoView {
     let tr = use_app().tr;
     let text = RwSignal::new(String::new());
+    let plan = plan.unwrap_or_else(|| RwSignal::new(None));
     let state = state.unwrap_or_else(|| RwSignal::new(None));
-    let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let navigate = navigate.clone();
-        join(&text.get_untracked(), state, move |path| navigate(path, Default::default()));
+        match plan_join(&text.get_untracked()) {
+            Ok(weighed) => {
+                state.set(None);
+                plan.set(Some(weighed));
+            }
+            Err(key) => state.set(Some((false, tr.t(key).to_string()))),
+        }
     };
     view! {
         <form class="join-form" on:submit=submit>
@@ -184,30 +264,33 @@ pub fn JoinForm(#[prop(optional)] state: Option<RwSignal<Option<(bool, String)>>
                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
             </label>
             <button type="submit" data-testid="join-submit">{move || tr.t("live.join")}</button>
-            {move || state.get().map(|(ok, message)| view! {
-                <p class=if ok { "notice ok" } else { "notice error" } data-testid="join-state" role="status">{message}</p>
-            })}
         </form>
+        <JoinConfirm plan state/>
+        {move || state.get().map(|(ok, message)| view! {
+            <p class=if ok { "notice ok" } else { "notice error" } data-testid="join-state" role="status">{message}</p>
+        })}
     }
 }
 
 /// `/join#relay=…&r=…&k=…`: takes the link out of the address bar (so the secret stays out of
-/// the history), fetches the register and opens it.
+/// the history) and asks the member to confirm what it would do; nothing is fetched or sent
+/// before that.
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let tr = use_app().tr;
-    let state = RwSignal::new(None::<(bool, String)>);
     let location = window().location();
     let fragment = location.hash().unwrap_or_default();
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(crate::sync::JOIN_PATH));
     }
-    let navigate = use_navigate();
-    join(&fragment, state, move |path| navigate(path, Default::default()));
+    let (plan, state) = match plan_join(&fragment) {
+        Ok(weighed) => (RwSignal::new(Some(weighed)), RwSignal::new(None)),
+        Err(key) => (RwSignal::new(None), RwSignal::new(Some((false, tr.t(key).to_string())))),
+    };
     view! {
         <section class="card" data-testid="join-page">
             <h1>{move || tr.t("live.join_title")}</h1>
-            <JoinForm state/>
+            <JoinForm plan state/>
         </section>
     }
 }
