@@ -121,6 +121,8 @@ impl World {
                 match effect {
                     HubEffect::Connect { url, generation } => {
                         self.connects += 1;
+                        // A new connection: the relay starts a new sync state for it.
+                        self.relay.state = automerge::sync::State::new();
                         queue.insert(0, HubInput::Opened { url, generation });
                     }
                     HubEffect::Disconnect(_) => self.disconnects += 1,
@@ -365,4 +367,20 @@ fn a_hub_whose_lock_was_taken_stores_what_it_holds_closes_its_connection_and_que
     assert!(has(&world.stored(), "黄军华"), "what the relay sent is stored before the copy goes");
     assert_eq!(world.asked_lock[asked..], [false], "it waits for the lock again");
     assert!(world.timers.iter().all(|(t, _)| matches!(t, HubTimer::Beat | HubTimer::Watch(..))));
+}
+
+#[test]
+fn a_refused_register_reconnects_at_once_with_a_new_secret() {
+    let (mut world, _) = World::new();
+    world.start();
+    let generation = world.connects;
+    world.feed(HubInput::Closed { url: URL.into(), generation, failure: Some(LiveFailure::Refused) });
+    assert_eq!(world.status(), LiveStatus::Failed(LiveFailure::Refused));
+    assert!(!world.timers.iter().any(|(t, _)| matches!(t, HubTimer::Retry(_))), "a refusal is not retried");
+    // The member pastes the new link: its secret is tried now, not after a reload.
+    let before = world.connects;
+    let renewed = Share { secret: "a-new-secret-from-the-leader".into(), ..world.share() };
+    world.feed(HubInput::Shares(vec![renewed]));
+    assert_eq!(world.connects, before + 1);
+    assert!(matches!(world.status(), LiveStatus::Synced { .. }), "{:?}", world.status());
 }

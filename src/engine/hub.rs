@@ -494,9 +494,20 @@ impl Hub {
         if self.shares == shares {
             return;
         }
+        // A new secret (a member pasted the new link after being refused) is tried at once.
+        let renewed: BTreeSet<String> = shares
+            .iter()
+            .filter(|s| self.shares.iter().any(|old| old.register == s.register && old.secret != s.secret))
+            .map(|s| s.relay.clone())
+            .collect();
         self.shares = shares;
         self.unloadable.clear();
         self.sync_shares(now);
+        for url in renewed {
+            if self.relays.get(&url).is_some_and(|r| !r.connected) {
+                self.connect(&url, now);
+            }
+        }
     }
 
     /// The hub follows the shares: a register no longer shared (or moved to another relay) is

@@ -295,6 +295,10 @@ pub struct Session {
     state: SyncState,
     /// The copy is still empty: the first message is a request.
     joining: bool,
+    /// The secret being replaced, until the relay has answered a sync under the new one: every
+    /// connection asks for the replacement again, so a frame lost with its connection cannot
+    /// lock this browser out.
+    replacing: Option<String>,
     status: LiveStatus,
     down: usize,
 }
@@ -310,6 +314,7 @@ impl Session {
             relay_peer: None,
             state: SyncState::new(),
             joining,
+            replacing: None,
             status: LiveStatus::Connecting,
             down: 0,
         })
@@ -328,19 +333,27 @@ impl Session {
     /// The socket is open (and joined): the access message for this document.
     fn begin(&mut self) -> Vec<u8> {
         self.status = LiveStatus::Connecting;
-        self.auth(None)
+        self.auth()
     }
 
-    /// The access message, with a new secret to replace the current one.
-    fn auth(&self, new_secret: Option<String>) -> Vec<u8> {
-        Message::Auth { document_id: self.document.clone(), secret: self.secret.clone(), new_secret }.encode()
+    /// The access message: the secret, or the replacement still unconfirmed (the relay takes
+    /// it only from the old secret's holder; once done, the old one is refused and the new one
+    /// given, so asking twice is harmless).
+    fn auth(&self) -> Vec<u8> {
+        let document_id = self.document.clone();
+        match &self.replacing {
+            Some(old) => Message::Auth { document_id, secret: old.clone(), new_secret: Some(self.secret.clone()) },
+            None => Message::Auth { document_id, secret: self.secret.clone(), new_secret: None },
+        }
+        .encode()
     }
 
-    /// Asks the relay to replace the secret; later connections give the new one.
+    /// Asks the relay to replace the secret, on this connection and the next ones until the
+    /// relay syncs under the new one.
     pub fn replace_secret(&mut self, new_secret: &str) -> Vec<Vec<u8>> {
-        let frame = self.auth(Some(new_secret.to_string()));
-        self.secret = new_secret.to_string();
-        if self.relay_peer.is_some() { vec![frame] } else { Vec::new() }
+        let old = std::mem::replace(&mut self.secret, new_secret.to_string());
+        self.replacing.get_or_insert(old);
+        if self.relay_peer.is_some() { vec![self.auth()] } else { Vec::new() }
     }
 
     /// The socket closed: the relay's state of us is kept (what we both had), the rest is
@@ -378,6 +391,8 @@ impl Session {
                 if document_id == self.document =>
             {
                 let message = SyncMessage::decode(&data).map_err(|e| LiveFailure::Invalid(e.to_string()))?;
+                // The relay syncs with us: whatever secret we gave last is the document's.
+                self.replacing = None;
                 let report = doc.receive(&mut self.state, message).map_err(|e| {
                     // The document dropped what came; so does the state, which now claims it.
                     self.state = SyncState::new();
