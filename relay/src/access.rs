@@ -1,7 +1,10 @@
 //! Per-register access: the first peer that brings a document with a secret claims it, and the
 //! relay keeps only a salted SHA-256 of that secret, one small file per document in
-//! `<data>/_qingfeng/access/`. Files are read on every check, so `qingfeng-relay revoke` takes
-//! effect on a running relay at once.
+//! `<data>/_qingfeng/access/`. Files are read on every check, and every connection checks its
+//! documents again every few seconds, so `qingfeng-relay revoke` takes effect on a running
+//! relay at once. A document is never unclaimed once stored: revoking locks it with a new
+//! secret, and a document found stored without a claim (an old data folder) is locked at
+//! start-up.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -87,15 +90,13 @@ impl Access {
         write_durably(&self.dir, document, line.as_bytes())
     }
 
-    /// Removes the document's claim; the next peer that brings it with a secret claims it.
-    /// `false` when there was none.
-    pub fn revoke(&self, document: &str) -> io::Result<bool> {
+    /// Locks the document with `secret`, whatever its claim was: only holders of `secret` get it
+    /// from now on. Returns whether it was claimed before.
+    pub fn lock(&self, document: &str, secret: &str) -> io::Result<bool> {
         let _held = self.writing.lock().expect("claims lock");
-        match std::fs::remove_file(self.path(document)) {
-            Ok(()) => sync_dir(&self.dir).map(|()| true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e),
-        }
+        let had = self.is_claimed(document);
+        self.write(document, secret)?;
+        Ok(had)
     }
 
     /// Whether the document is claimed.
@@ -175,8 +176,12 @@ mod tests {
             handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum()
         });
         assert_eq!(granted, 1);
-        assert!(access.revoke(doc).unwrap());
-        assert!(!access.revoke(doc).unwrap());
-        assert_eq!(access.check(doc, "right").unwrap(), Check::Unclaimed);
+        // Locking replaces whatever claim there was; a lock is never an unclaimed document.
+        assert!(access.lock(doc, "the operator's").unwrap());
+        assert_eq!(access.check(doc, "right").unwrap(), Check::Refused);
+        assert_eq!(access.check(doc, "the operator's").unwrap(), Check::Granted);
+        let unclaimed = "4xM1QpGWtPGGzXXgPwyDs3HM4VWb";
+        assert!(!access.lock(unclaimed, "the operator's").unwrap());
+        assert_eq!(access.check_or_claim(unclaimed, "first comer").unwrap(), Check::Refused);
     }
 }

@@ -1,4 +1,4 @@
-//! The operator's commands on a data folder: list the documents, revoke a secret.
+//! The operator's commands on a data folder: list the documents, lock one with a new secret.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -85,16 +85,41 @@ pub fn documents_table(data: &Path) -> String {
     out + "\n"
 }
 
-/// Forgets the secret of `id` (a document id or a register id). Returns the document id and
-/// whether there was a secret.
-pub fn revoke(data: &Path, id: &str) -> Result<(String, bool), String> {
+/// Locks `id` (a document id or a register id) with `secret`, or with a new random one: whoever
+/// held the old secret is out within seconds, on a running relay too. Returns the document id
+/// and the secret to give the members who keep access.
+pub fn revoke(data: &Path, id: &str, secret: Option<&str>) -> Result<(String, String), String> {
     let document = if qingfeng_wire::is_document_id(id) {
         id.to_string()
     } else {
         qingfeng_wire::document_id(id).ok_or_else(|| format!("{id:?} is neither a document id nor a register id"))?
     };
-    let had = Access::new(data).revoke(&document).map_err(|e| format!("cannot remove the secret: {e}"))?;
-    Ok((document, had))
+    let secret = match secret {
+        Some(secret) if secret.len() >= 16 => secret.to_string(),
+        Some(_) => return Err("a secret must have at least 16 characters".into()),
+        None => random_secret(),
+    };
+    Access::new(data).lock(&document, &secret).map_err(|e| format!("cannot store the secret: {e}"))?;
+    Ok((document, secret))
+}
+
+/// Locks every stored document that has no claim (a data folder from before claims, or one
+/// revoked by an older relay) with a random secret nobody holds. Returns how many.
+pub fn lock_unclaimed(data: &Path) -> std::io::Result<usize> {
+    let access = Access::new(data);
+    let mut locked = 0;
+    for document in documents(data).into_iter().filter(|d| !d.claimed) {
+        access.lock(&document.id, &random_secret())?;
+        locked += 1;
+    }
+    Ok(locked)
+}
+
+/// 128 random bits, URL-safe, as the app makes them.
+fn random_secret() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system has randomness");
+    crate::access::hex(&bytes)
 }
 
 /// Writes the peer counts a running relay knows, for `documents`.

@@ -43,14 +43,17 @@ OPTIONS:
     --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
     --max-storage <size> refuse changes once --data holds this much   [default 20G]
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
+    --allow-origin <o>   also let pages of origin <o> open /sync (comma-separated or repeated;
+                         the relay's own pages and one-file copies always may)
     -h, --help           print this help
     -V, --version        print the version
 
 COMMANDS (instead of running):
     qingfeng-relay documents [--data <folder>]
                          list the documents: id, register, size, last change, claimed, peers
-    qingfeng-relay revoke <document or register id> [--data <folder>]
-                         forget the document's secret: the next member who brings it claims it
+    qingfeng-relay revoke <document or register id> [--secret <new secret>] [--data <folder>]
+                         lock the document with a new secret (printed when not given): holders
+                         of the old one are out within seconds, on a running relay too
 
 ENDPOINTS:
     GET /          the web app (any path that is not a file gets index.html)
@@ -73,6 +76,9 @@ pub struct Config {
     pub token: Option<String>,
     /// What one peer may do.
     pub limits: Limits,
+    /// Origins of pages, besides the relay's own and one-file copies, that may open `/sync`
+    /// (`--allow-origin`, comma-separated or repeated).
+    pub allowed_origins: Vec<String>,
 }
 
 /// What one peer may do; each has a flag.
@@ -110,6 +116,7 @@ impl Default for Config {
             data: PathBuf::from(DEFAULT_DATA),
             token: None,
             limits: Limits::default(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -122,6 +129,7 @@ impl fmt::Debug for Config {
             .field("data", &self.data)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("limits", &self.limits)
+            .field("allowed_origins", &self.allowed_origins)
             .finish()
     }
 }
@@ -140,12 +148,14 @@ pub enum Command {
         /// The data folder.
         data: PathBuf,
     },
-    /// Forget a document's secret.
+    /// Lock a document with a new secret.
     Revoke {
         /// The data folder.
         data: PathBuf,
         /// A document id or a register id.
         id: String,
+        /// The new secret (a random one when absent).
+        secret: Option<String>,
     },
 }
 
@@ -211,6 +221,8 @@ impl Config {
         let mut limits = Limits::default();
         let mut subcommand: Option<String> = None;
         let mut id = None;
+        let mut secret = None;
+        let mut allowed_origins = Vec::new();
 
         let mut args = args.into_iter().peekable();
         if let Some(first) = args.next_if(|first| first == "documents" || first == "revoke") {
@@ -241,7 +253,7 @@ impl Config {
                         _ => limits.idle = Duration::from_secs(n),
                     }
                 }
-                "--addr" | "--dist" | "--data" | "--token" => {
+                "--addr" | "--dist" | "--data" | "--token" | "--secret" | "--allow-origin" => {
                     let value = match inline {
                         Some(value) => value,
                         None => args.next().ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
@@ -250,6 +262,9 @@ impl Config {
                         "--addr" => addr = Some(("--addr".to_string(), value)),
                         "--dist" => dist = Some(PathBuf::from(value)),
                         "--data" => data = Some(PathBuf::from(value)),
+                        "--secret" => secret = Some(value),
+                        "--allow-origin" => allowed_origins
+                            .extend(value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string)),
                         _ => {
                             if value.is_empty() {
                                 return Err(ConfigError::EmptyToken);
@@ -267,7 +282,7 @@ impl Config {
         let data = data.or_else(|| env(ENV_DATA).map(PathBuf::from)).unwrap_or(defaults.data.clone());
         match subcommand.as_deref() {
             Some("documents") => return Ok(Command::Documents { data }),
-            Some(_) => return Ok(Command::Revoke { data, id: id.ok_or(ConfigError::MissingId)? }),
+            Some(_) => return Ok(Command::Revoke { data, id: id.ok_or(ConfigError::MissingId)?, secret }),
             None => {}
         }
         let addr = match addr.or_else(|| env(ENV_ADDR).map(|v| (ENV_ADDR.to_string(), v))) {
@@ -282,6 +297,7 @@ impl Config {
             data,
             token: token.or_else(|| env(ENV_TOKEN)),
             limits,
+            allowed_origins,
         }))
     }
 }
@@ -384,7 +400,15 @@ mod tests {
         assert_eq!(parse(&["documents", "--data", "/d"], &[]), Ok(Command::Documents { data: PathBuf::from("/d") }));
         assert_eq!(
             parse(&["revoke", "abc"], &[(ENV_DATA, "/e")]),
-            Ok(Command::Revoke { data: PathBuf::from("/e"), id: "abc".into() })
+            Ok(Command::Revoke { data: PathBuf::from("/e"), id: "abc".into(), secret: None })
+        );
+        assert_eq!(
+            parse(&["revoke", "abc", "--secret", "0123456789abcdef"], &[(ENV_DATA, "/e")]),
+            Ok(Command::Revoke {
+                data: PathBuf::from("/e"),
+                id: "abc".into(),
+                secret: Some("0123456789abcdef".into())
+            })
         );
         assert_eq!(parse(&["revoke"], &[]), Err(ConfigError::MissingId));
     }

@@ -39,7 +39,14 @@ pub(crate) struct Shared {
     pub(crate) storage_used: AtomicU64,
     /// How many connected peers hold each document.
     pub(crate) peers: Mutex<HashMap<String, usize>>,
+    /// Documents whose secret a member just replaced: every connection holding one checks its
+    /// secret again at once.
+    pub(crate) replaced: tokio::sync::broadcast::Sender<String>,
 }
+
+/// How often a connection checks again the secrets of the documents it syncs, so that an
+/// operator's `revoke` (another process) shuts holders of the old secret out.
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Message types passed on for a document the peer holds; anything else unknown closes it.
 const PASSED: [&str; 4] = ["ephemeral", "remote-subscription-change", "remote-heads-changed", "leave"];
@@ -93,6 +100,9 @@ pub(crate) async fn serve(
     let idle = peer.shared.limits.idle;
     let mut ping = tokio::time::interval(idle / 3);
     ping.tick().await;
+    let mut recheck = tokio::time::interval(RECHECK_EVERY);
+    recheck.tick().await;
+    let mut replaced = peer.shared.replaced.subscribe();
     let mut heard = Instant::now();
     let (mut sink, mut stream) = socket.split();
     let ended: Option<String> = loop {
@@ -137,6 +147,20 @@ pub(crate) async fn serve(
                 }
                 None => break None,
             },
+            document = replaced.recv() => {
+                let lost = match document {
+                    Ok(document) => peer.granted.contains(&document) && !peer.still_granted(&document),
+                    Err(_) => peer.lost_any(),
+                };
+                if lost {
+                    break Some(SECRET_REPLACED.into());
+                }
+            }
+            _ = recheck.tick() => {
+                if peer.lost_any() {
+                    break Some(SECRET_REPLACED.into());
+                }
+            }
             _ = ping.tick() => {
                 if heard.elapsed() > idle {
                     break Some(format!("no answer for {} s (half-open connection)", idle.as_secs()));
@@ -156,7 +180,22 @@ pub(crate) async fn serve(
     peer.leave();
 }
 
+/// Why a connection holding a replaced or revoked secret is closed. The browser reconnects, and
+/// the document is refused alone; the other registers on the connection go on.
+const SECRET_REPLACED: &str = "the secret of a register on this connection was replaced or revoked; reconnecting";
+
 impl Peer {
+    /// Whether the peer's secret for `document` is still the document's.
+    fn still_granted(&self, document: &str) -> bool {
+        let Some(secret) = self.secrets.get(document) else { return false };
+        matches!(self.shared.access.check(document, secret), Ok(Check::Granted))
+    }
+
+    /// Whether the peer lost any document it syncs.
+    fn lost_any(&self) -> bool {
+        self.granted.iter().any(|document| !self.still_granted(document))
+    }
+
     async fn judge(&mut self, bytes: &[u8]) -> Verdict {
         if !self.take_token() {
             return Verdict::Close(format!(
@@ -229,7 +268,11 @@ impl Peer {
         };
         match self.shared.access.replace(&document, &secret, &new_secret) {
             Ok(true) => {
-                tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret")
+                tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret");
+                self.secrets.insert(document.clone(), new_secret);
+                // Nobody may be listening: then nobody holds the old secret either.
+                let _ = self.shared.replaced.send(document);
+                return Verdict::Drop;
             }
             Ok(false) => tracing::info!(
                 document = %document, peer = ?self.peer_id, "refused to replace a secret: the old one is not the document's"
@@ -312,6 +355,11 @@ impl Peer {
             Ok(Ok(bytes)) => {
                 self.shared.storage_used.fetch_add(2 * bytes, Ordering::Relaxed);
                 Verdict::Forward
+            }
+            // A chunk that does not read is refused before the journal, where it would stop a
+            // crash replay from reading the entries after it.
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Verdict::Close(format!("a change in the sync message cannot be read: {e}"))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "cannot write the journal");

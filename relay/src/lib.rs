@@ -20,12 +20,13 @@ mod access;
 mod admin;
 mod config;
 mod gate;
+mod headers;
 mod journal;
 mod precompress;
 mod routes;
 mod server;
 
-pub use admin::{Document, documents, documents_table, revoke};
+pub use admin::{Document, documents, documents_table, lock_unclaimed, revoke};
 pub use config::{
     Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA, ENV_DIST, ENV_TOKEN,
     Limits, USAGE,

@@ -27,14 +27,11 @@ async fn main() -> ExitCode {
             print!("{}", qingfeng_relay::documents_table(&data));
             return ExitCode::SUCCESS;
         }
-        Ok(Command::Revoke { data, id }) => {
-            return match qingfeng_relay::revoke(&data, &id) {
-                Ok((document, true)) => {
-                    println!("revoked the secret of {document}: the next member who brings it claims it");
-                    ExitCode::SUCCESS
-                }
-                Ok((document, false)) => {
-                    println!("{document} had no secret; nothing changed");
+        Ok(Command::Revoke { data, id, secret }) => {
+            return match qingfeng_relay::revoke(&data, &id, secret.as_deref()) {
+                Ok((document, secret)) => {
+                    println!("locked {document} with a new secret; give it to the members who keep access:");
+                    println!("{secret}");
                     ExitCode::SUCCESS
                 }
                 Err(error) => {

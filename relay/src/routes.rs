@@ -10,7 +10,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,6 +35,8 @@ pub(crate) struct AppState {
     pub(crate) token: Option<Arc<str>>,
     /// What the gates of all connections share.
     pub(crate) shared: Arc<crate::gate::Shared>,
+    /// Origins besides its own that may open `/sync`.
+    pub(crate) allowed_origins: Arc<Vec<String>>,
 }
 
 /// Builds the router: `/health`, `/sync`, and the web app for every other path.
@@ -46,10 +48,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .precompressed_gzip()
         .fallback(index_fallback);
     let web_app = Router::new().fallback_service(files).layer(middleware::from_fn(cache_control));
+    let policy = Arc::new(crate::headers::Policy::new(&state.dist));
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(SYNC_PATH, get(sync))
         .fallback_service(web_app)
+        .layer(middleware::from_fn_with_state(policy, crate::headers::security_headers))
         .with_state(state)
 }
 
@@ -97,28 +101,30 @@ async fn health() -> Json<Health> {
 async fn app_index(State(state): State<AppState>, uri: Uri) -> Response {
     let index = state.dist.join("index.html");
     if names_a_file(uri.path()) && tokio::fs::try_exists(&index).await.unwrap_or(false) {
-        // A missing script or wasm must fail as missing, not load the page in its place.
-        return plain(StatusCode::NOT_FOUND, format!("Not found: {}\n", uri.path()));
+        // A missing script or wasm must fail as missing, not load the page in its place. The
+        // path is not echoed.
+        return plain(StatusCode::NOT_FOUND, "Not found.\n".into());
     }
     match tokio::fs::read(&index).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(error) if error.kind() == ErrorKind::NotFound => app_not_built(&index),
         Err(error) => {
             tracing::error!(path = %index.display(), %error, "cannot read the web app");
-            plain(StatusCode::INTERNAL_SERVER_ERROR, format!("Cannot read {}: {error}\n", index.display()))
+            plain(StatusCode::INTERNAL_SERVER_ERROR, "The web app cannot be read; see the relay's log.\n".into())
         }
     }
 }
 
 fn app_not_built(index: &Path) -> Response {
+    // The folder goes to the log, not to whoever asks.
+    tracing::warn!(path = %index.display(), "the web app is not built");
     plain(
         StatusCode::SERVICE_UNAVAILABLE,
         format!(
-            "The Qingfeng web app is not built yet: {} does not exist.\n\
+            "The Qingfeng web app is not built yet: the app folder has no index.html.\n\
              Build it with the first command in the README (it writes the app to dist/), \
              or point the relay at the built app with --dist <folder>.\n\
-             The sync relay itself is running: WebSocket at {SYNC_PATH}, health at {HEALTH_PATH}.\n",
-            index.display()
+             The sync relay itself is running: WebSocket at {SYNC_PATH}, health at {HEALTH_PATH}.\n"
         ),
     )
 }
@@ -134,9 +140,18 @@ async fn sync(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
     query: Result<Query<SyncQuery>, QueryRejection>,
+    headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let remote = connect_info.map(|Extension(ConnectInfo(addr))| addr);
+    if !crate::headers::origin_allowed(&headers, &state.allowed_origins) {
+        tracing::warn!(?remote, origin = ?headers.get(header::ORIGIN), "refused a sync connection from another site's page");
+        return plain(
+            StatusCode::FORBIDDEN,
+            "This relay does not take connections from pages of that site; its operator can allow it with --allow-origin.\n"
+                .into(),
+        );
+    }
     if let Some(expected) = &state.token {
         let given = query.ok().and_then(|Query(query)| query.token);
         let refusal = match given {

@@ -94,6 +94,13 @@ impl Relay {
         if replayed > 0 {
             tracing::info!(documents = replayed, "recovered journaled changes after an unclean stop");
         }
+        let locked = crate::admin::lock_unclaimed(&config.data).map_err(data_error)?;
+        if locked > 0 {
+            tracing::warn!(
+                documents = locked,
+                "locked stored documents that had no secret; `qingfeng-relay revoke <id>` gives one a secret"
+            );
+        }
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| RelayError::Bind { addr: config.addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| RelayError::Bind { addr: config.addr, source })?;
@@ -113,6 +120,7 @@ impl Relay {
             relay_peer: repo.peer_id().to_string(),
             storage_used: AtomicU64::new(disk_usage(&config.data)),
             peers: Mutex::default(),
+            replaced: tokio::sync::broadcast::channel(64).0,
         });
         let bookkeeping = tokio::spawn(keep_books(shared.clone(), config.data.clone()));
 
@@ -122,6 +130,7 @@ impl Relay {
             dist: Arc::new(config.dist.clone()),
             token: config.token.as_deref().map(Arc::from),
             shared: shared.clone(),
+            allowed_origins: Arc::new(config.allowed_origins.clone()),
         });
         let (shutdown, shutdown_requested) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {

@@ -165,7 +165,7 @@ async fn a_register_is_claimed_by_its_first_secret_and_refused_without_it() {
 }
 
 #[tokio::test]
-async fn a_new_secret_shuts_out_the_old_link_and_the_operator_can_revoke() {
+async fn a_new_secret_shuts_out_the_old_link_at_once_and_the_operator_can_lock_a_register() {
     let (relay, dir) = relay_with(Limits::default()).await;
     let data = dir.path().join("data");
     let url = sync_url(relay.local_addr(), None);
@@ -189,17 +189,36 @@ async fn a_new_secret_shuts_out_the_old_link_and_the_operator_can_revoke() {
     assert!(within("find", old_link.find(id.parse().unwrap())).await.unwrap().is_none(), "the old secret is out");
     let (hijacker, _) = client_with_secret(&url, "hijack").await;
     assert!(within("find", hijacker.find(id.parse().unwrap())).await.unwrap().is_none());
-    let (new_link, _) = client_with_secret(&url, "fresh").await;
-    assert!(within("find", new_link.find(id.parse().unwrap())).await.unwrap().is_some(), "the new secret works");
+    let (new_link, dialer_new) = client_with_secret(&url, "fresh").await;
+    let kept = within("find", new_link.find(id.parse().unwrap())).await.unwrap().expect("the new secret works");
 
-    // The operator revokes: the next member to bring it claims it again.
+    // The member still connected with the old secret hears nothing more: its connection was
+    // closed when the secret was replaced.
+    kept.with_document(|doc| put(doc, "after", "the new secret"));
+    within("relay has it", kept.they_have_our_changes(dialer_new.connection_id().unwrap())).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(doc.with_document(|doc| read(doc, "after")), None, "the old secret's connection hears nothing");
+
+    // The operator locks the register with a secret of their own (another process, while the
+    // relay runs): the new link's connection is out within seconds, the operator's secret in.
     let listed = qingfeng_relay::documents(&data);
     assert!(listed.iter().any(|d| d.id == id && d.claimed && d.size > 0), "{listed:?}");
     let register = qingfeng_wire::register_id(&id).unwrap();
-    assert_eq!(qingfeng_relay::revoke(&data, &register).unwrap(), (id.clone(), true));
-    assert!(!qingfeng_relay::documents(&data).iter().any(|d| d.id == id && d.claimed));
+    assert!(qingfeng_relay::revoke(&data, &register, Some("short")).is_err(), "a secret has 16 characters or more");
+    let (_, locked) = qingfeng_relay::revoke(&data, &register, Some("the operators own secret")).unwrap();
+    assert_eq!(locked, "the operators own secret");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let (operator, dialer_op) = client_with_secret(&url, "the operators own secret").await;
+    let theirs = within("find", operator.find(id.parse().unwrap())).await.unwrap().expect("the operator's secret");
+    theirs.with_document(|doc| put(doc, "locked", "yes"));
+    within("relay has it", theirs.they_have_our_changes(dialer_op.connection_id().unwrap())).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(kept.with_document(|doc| read(doc, "locked")), None, "the replaced link hears nothing");
+    let (stranger, _) = client_with_secret(&url, "fresh").await;
+    assert!(within("find", stranger.find(id.parse().unwrap())).await.unwrap().is_none(), "never unclaimed");
+    assert!(qingfeng_relay::documents(&data).iter().any(|d| d.id == id && d.claimed));
 
-    for repo in [repo_a, old_link, hijacker, new_link] {
+    for repo in [repo_a, old_link, hijacker, new_link, operator, stranger] {
         repo.stop().await;
     }
     relay.shutdown().await.unwrap();
@@ -229,6 +248,22 @@ async fn bad_peers_are_closed_one_by_one_and_the_relay_stays_up() {
     };
     send(&mut socket, &sync).await;
     assert!(closed_with(&mut socket).await.contains("never joined"));
+
+    // A change that cannot be read, among good ones: refused before the journal, where it would
+    // stop a crash replay from reading the entries after it.
+    let (mut socket, relay_peer) = joined(&relay).await;
+    let damaged = document();
+    send(&mut socket, &Wire::Auth { document_id: damaged.clone(), secret: "our secret".into(), new_secret: None })
+        .await;
+    let mut message = sync::Message::decode(&sync_with_changes(10)).unwrap();
+    let mut changes: Vec<Vec<u8>> = message.changes.iter().map(<[u8]>::to_vec).collect();
+    changes.push(b"\x85\x6f\x4a\x83 not a change".to_vec());
+    message.changes = changes.into();
+    let sync = Wire::Sync { document_id: damaged, sender_id: ME.into(), target_id: relay_peer, data: message.encode() };
+    send(&mut socket, &sync).await;
+    assert!(closed_with(&mut socket).await.contains("cannot be read"));
+    let journals = _dir.path().join("data").join("_qingfeng").join("journal");
+    assert_eq!(std::fs::read_dir(&journals).map(Iterator::count).unwrap_or(0), 0, "nothing journaled");
 
     // A text frame.
     let (mut socket, _) = joined(&relay).await;
@@ -331,5 +366,39 @@ async fn each_limit_stops_only_what_is_over_it() {
     let data = sync_with_changes(4096);
     send(&mut socket, &Wire::Sync { document_id: document, sender_id: ME.into(), target_id: relay_peer, data }).await;
     assert!(closed_with(&mut socket).await.contains("storage is full"));
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stored_register_without_a_secret_is_locked_at_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let relay = start(config(dir.path(), &data, None)).await;
+    let url = sync_url(relay.local_addr(), None);
+    let (repo, dialer) = client(&url).await;
+    let doc = within("create", repo.create(Automerge::new())).await.unwrap();
+    doc.with_document(|doc| put(doc, "unit", "清风小学"));
+    within("relay has it", doc.they_have_our_changes(dialer.connection_id().unwrap())).await;
+    let id = doc.document_id().to_string();
+    repo.stop().await;
+    relay.shutdown().await.unwrap();
+
+    // A data folder from before claims: the register is stored, its claim is not.
+    std::fs::remove_file(data.join("_qingfeng").join("access").join(&id)).unwrap();
+    assert!(!qingfeng_relay::documents(&data).iter().any(|d| d.id == id && d.claimed));
+    let relay = start(config(dir.path(), &data, None)).await;
+    assert!(qingfeng_relay::documents(&data).iter().any(|d| d.id == id && d.claimed), "locked at start-up");
+    // Whoever brings it first with a secret of their own does not claim it.
+    let (mut raw, relay_peer) = joined(&relay).await;
+    send(&mut raw, &Wire::Auth { document_id: id.clone(), secret: "whoever comes first".into(), new_secret: None })
+        .await;
+    let sync = Wire::Sync {
+        document_id: id.clone(),
+        sender_id: ME.into(),
+        target_id: relay_peer,
+        data: sync_with_changes(10),
+    };
+    send(&mut raw, &sync).await;
+    assert!(matches!(next(&mut raw).await, Some(Wire::DocUnavailable { .. })), "nobody claims it");
     relay.shutdown().await.unwrap();
 }

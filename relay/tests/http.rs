@@ -205,3 +205,71 @@ async fn unusable_data_folder_is_a_clear_error() {
     assert!(matches!(error, qingfeng_relay::RelayError::DataDir { .. }), "{error}");
     assert!(error.to_string().contains("not-a-folder"), "{error}");
 }
+
+#[tokio::test]
+async fn every_response_carries_a_strict_policy_and_errors_echo_nothing() {
+    let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
+    let script = "import init from '/qingfeng.js'; init();";
+    fs::write(dist.path().join("index.html"), format!("<!doctype html><script type=\"module\">{script}</script>"))
+        .unwrap();
+    let relay = start(config(dist.path(), data.path(), None)).await;
+
+    for path in ["/", "/r/abc/risks", "/qingfeng.js", "/health", "/no-such-file.js"] {
+        let reply = get(relay.local_addr(), path).await;
+        let csp = reply.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(reply.headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(reply.headers["x-frame-options"], "DENY", "{path}");
+    }
+    // The inline script's hash is the one the browser computes.
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+    let csp = get(relay.local_addr(), "/").await.headers["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    // A 404 says nothing of the path asked or of the folders.
+    let missing = get(relay.local_addr(), "/%3Cscript%3Ealert(1)%3C/script%3E.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        !missing.text().contains("script")
+            && !missing.text().contains("%3C")
+            && !missing.text().contains(&dist.path().display().to_string())
+    );
+    relay.shutdown().await.unwrap();
+
+    // Not built: the explanation names no folder.
+    let parent = tempfile::tempdir().unwrap();
+    let relay = start(config(&parent.path().join("dist-not-built"), &parent.path().join("data"), None)).await;
+    let text = get(relay.local_addr(), "/").await.text();
+    assert!(!text.contains(&parent.path().display().to_string()), "{text}");
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn sync_refuses_pages_of_other_sites() {
+    let (dist, data) = (built_app(), tempfile::tempdir().unwrap());
+    let relay = start(config(dist.path(), data.path(), None)).await;
+    let addr = relay.local_addr();
+    let upgrade = |origin: &'static str| {
+        let mut headers = vec![
+            ("connection", "upgrade"),
+            ("upgrade", "websocket"),
+            ("sec-websocket-version", "13"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ];
+        if !origin.is_empty() {
+            headers.push(("origin", origin));
+        }
+        async move { get_with(addr, "/sync", &headers).await.status }
+    };
+    assert_eq!(upgrade("https://evil.example").await, StatusCode::FORBIDDEN);
+    assert_eq!(upgrade("null").await, StatusCode::SWITCHING_PROTOCOLS, "a one-file copy");
+    assert_eq!(upgrade("").await, StatusCode::SWITCHING_PROTOCOLS, "a peer outside a browser");
+    let own = format!("http://{addr}");
+    let own: &'static str = Box::leak(own.into_boxed_str());
+    assert_eq!(upgrade(own).await, StatusCode::SWITCHING_PROTOCOLS, "the relay's own pages");
+    relay.shutdown().await.unwrap();
+}

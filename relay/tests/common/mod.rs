@@ -36,6 +36,7 @@ pub fn config(dist: &Path, data: &Path, token: Option<&str>) -> Config {
         data: data.to_path_buf(),
         token: token.map(str::to_string),
         limits: Default::default(),
+        allowed_origins: Vec::new(),
     }
 }
 
