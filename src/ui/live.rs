@@ -257,14 +257,17 @@ pub fn JoinForm(
         }
     };
     view! {
-        <form class="join-form" on:submit=submit>
-            <label>
-                <span>{move || tr.t("live.join_label")}</span>
-                <input type="text" data-testid="join-link" spellcheck="false" placeholder="http://…/join#relay=…"
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
-            </label>
-            <button type="submit" data-testid="join-submit">{move || tr.t("live.join")}</button>
-        </form>
+        // While a link waits for confirmation, only the confirmation shows.
+        <Show when=move || plan.with(Option::is_none)>
+            <form class="join-form" on:submit=submit>
+                <label>
+                    <span>{move || tr.t("live.join_label")}</span>
+                    <input type="text" data-testid="join-link" spellcheck="false" placeholder="http://…/join#relay=…"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+                </label>
+                <button type="submit" data-testid="join-submit">{move || tr.t("live.join")}</button>
+            </form>
+        </Show>
         <JoinConfirm plan state/>
         {move || state.get().map(|(ok, message)| view! {
             <p class=if ok { "notice ok" } else { "notice error" } data-testid="join-state" role="status">{message}</p>
