@@ -38,11 +38,14 @@ OPTIONS:
     --token <secret>     require ?token=<secret> on the /sync WebSocket (an outer gate for the
                          whole relay; each register has its own secret as well)
                                                        [env QINGFENG_TOKEN, default: no token]
-    --max-frame <size>   largest WebSocket message      [default 64M]
+    --max-frame <size>   largest WebSocket message      [default 16M; a register's first sync
+                         carries all of it]
     --max-documents <n>  documents on one connection   [default 256]
     --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
     --max-storage <size> refuse changes once --data holds this much   [default 20G]
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
+    --max-connections <n>         connections open at once            [default 2000]
+    --max-connections-per-ip <n>  from one address (a school's NAT)   [default 100]
     --allow-origin <o>   also let pages of origin <o> open /sync (comma-separated or repeated;
                          the relay's own pages and one-file copies always may)
     -h, --help           print this help
@@ -94,16 +97,23 @@ pub struct Limits {
     pub max_storage: u64,
     /// Silence after which a peer counts as gone (`--idle-timeout`).
     pub idle: Duration,
+    /// Connections open at once, in all (`--max-connections`).
+    pub connections: usize,
+    /// Connections open at once from one address (`--max-connections-per-ip`).
+    pub connections_per_ip: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_frame: 64 << 20,
+            // A register's first sync carries all of it: R5k is 4.3 MB.
+            max_frame: 16 << 20,
             documents_per_peer: 256,
             messages_per_second: 200,
             max_storage: 20 << 30,
             idle: Duration::from_secs(60),
+            connections: 2_000,
+            connections_per_ip: 100,
         }
     }
 }
@@ -239,7 +249,13 @@ impl Config {
             match flag.as_str() {
                 "-h" | "--help" => return Ok(Command::Help),
                 "-V" | "--version" => return Ok(Command::Version),
-                "--max-frame" | "--max-documents" | "--max-rate" | "--max-storage" | "--idle-timeout" => {
+                "--max-frame"
+                | "--max-documents"
+                | "--max-rate"
+                | "--max-storage"
+                | "--idle-timeout"
+                | "--max-connections"
+                | "--max-connections-per-ip" => {
                     let value = match inline {
                         Some(value) => value,
                         None => args.next().ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
@@ -250,6 +266,10 @@ impl Config {
                         "--max-documents" => limits.documents_per_peer = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-rate" => limits.messages_per_second = u32::try_from(n).unwrap_or(u32::MAX),
                         "--max-storage" => limits.max_storage = n,
+                        "--max-connections" => limits.connections = usize::try_from(n).unwrap_or(usize::MAX),
+                        "--max-connections-per-ip" => {
+                            limits.connections_per_ip = usize::try_from(n).unwrap_or(usize::MAX);
+                        }
                         _ => limits.idle = Duration::from_secs(n),
                     }
                 }

@@ -42,7 +42,53 @@ pub(crate) struct Shared {
     /// Documents whose secret a member just replaced: every connection holding one checks its
     /// secret again at once.
     pub(crate) replaced: tokio::sync::broadcast::Sender<String>,
+    /// Connections open now: in all, and by address.
+    pub(crate) open: Mutex<(usize, HashMap<std::net::IpAddr, usize>)>,
 }
+
+/// A connection's place among [`Shared::open`], given back when it ends.
+pub(crate) struct Admitted {
+    shared: Arc<Shared>,
+    ip: Option<std::net::IpAddr>,
+}
+
+impl Shared {
+    /// Admits one more connection from `ip`, or says which limit it is over.
+    pub(crate) fn admit(self: &Arc<Self>, ip: Option<std::net::IpAddr>) -> Result<Admitted, &'static str> {
+        let mut open = self.open.lock().expect("connection counts");
+        if open.0 >= self.limits.connections {
+            return Err("the relay has as many connections as it takes; try again later");
+        }
+        if let Some(ip) = ip {
+            let from = open.1.entry(ip).or_default();
+            if *from >= self.limits.connections_per_ip {
+                return Err("too many connections from this address; try again later");
+            }
+            *from += 1;
+        }
+        open.0 += 1;
+        Ok(Admitted { shared: self.clone(), ip })
+    }
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut open = self.shared.open.lock().expect("connection counts");
+        open.0 = open.0.saturating_sub(1);
+        if let Some(ip) = self.ip
+            && let Some(from) = open.1.get_mut(&ip)
+        {
+            *from -= 1;
+            if *from == 0 {
+                open.1.remove(&ip);
+            }
+        }
+    }
+}
+
+/// How long one frame may take to reach a peer: a peer that stops reading is closed, instead of
+/// its connection holding everything the repo queues for it.
+const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often a connection checks again the secrets of the documents it syncs, so that an
 /// operator's `revoke` (another process) shuts holders of the old secret out.
@@ -73,12 +119,14 @@ struct Peer {
     refilled: Instant,
 }
 
-/// Serves one peer until it leaves, breaks a rule or stops answering.
+/// Serves one peer until it leaves, breaks a rule or stops answering; `_admitted` holds its
+/// place among the open connections until then.
 pub(crate) async fn serve(
     socket: WebSocket,
     acceptor: AcceptorHandle,
     shared: Arc<Shared>,
     remote: Option<SocketAddr>,
+    _admitted: Admitted,
 ) {
     let (to_repo, from_peer) = mpsc::unbounded::<Vec<u8>>();
     let (to_peer, mut from_repo) = mpsc::unbounded::<Vec<u8>>();
@@ -105,6 +153,14 @@ pub(crate) async fn serve(
     let mut replaced = peer.shared.replaced.subscribe();
     let mut heard = Instant::now();
     let (mut sink, mut stream) = socket.split();
+    // Sends one frame within SEND_LIMIT; false when the peer is gone or stopped reading.
+    async fn deliver(sink: &mut futures::stream::SplitSink<WebSocket, Frame>, frame: Frame) -> Result<(), String> {
+        match tokio::time::timeout(SEND_LIMIT, sink.send(frame)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(String::new()),
+            Err(_) => Err(format!("did not read for {} s", SEND_LIMIT.as_secs())),
+        }
+    }
     let ended: Option<String> = loop {
         tokio::select! {
             frame = stream.next() => {
@@ -112,7 +168,13 @@ pub(crate) async fn serve(
                 let bytes = match frame {
                     None | Some(Ok(Frame::Close(_))) => break None,
                     Some(Ok(Frame::Binary(bytes))) => bytes,
-                    Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => continue,
+                    // Pings and pongs count against the message rate like any message.
+                    Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => {
+                        if peer.take_token() {
+                            continue;
+                        }
+                        break Some(peer.over_rate());
+                    }
                     Some(Ok(Frame::Text(_))) => break Some("sent a text frame; the protocol is binary CBOR".into()),
                     Some(Err(e)) => {
                         let e = e.to_string();
@@ -131,8 +193,8 @@ pub(crate) async fn serve(
                         }
                     }
                     Verdict::Answer(answer) => {
-                        if sink.send(Frame::Binary(answer.encode().into())).await.is_err() {
-                            break None;
+                        if let Err(e) = deliver(&mut sink, Frame::Binary(answer.encode().into())).await {
+                            break (!e.is_empty()).then_some(e);
                         }
                     }
                     Verdict::Drop => {}
@@ -141,8 +203,8 @@ pub(crate) async fn serve(
             }
             out = from_repo.next() => match out {
                 Some(bytes) => {
-                    if sink.send(Frame::Binary(bytes.into())).await.is_err() {
-                        break None;
+                    if let Err(e) = deliver(&mut sink, Frame::Binary(bytes.into())).await {
+                        break (!e.is_empty()).then_some(e);
                     }
                 }
                 None => break None,
@@ -165,8 +227,8 @@ pub(crate) async fn serve(
                 if heard.elapsed() > idle {
                     break Some(format!("no answer for {} s (half-open connection)", idle.as_secs()));
                 }
-                if sink.send(Frame::Ping(Default::default())).await.is_err() {
-                    break None;
+                if let Err(e) = deliver(&mut sink, Frame::Ping(Default::default())).await {
+                    break (!e.is_empty()).then_some(e);
                 }
             }
         }
@@ -198,10 +260,7 @@ impl Peer {
 
     async fn judge(&mut self, bytes: &[u8]) -> Verdict {
         if !self.take_token() {
-            return Verdict::Close(format!(
-                "over {} messages per second; reconnect later",
-                self.shared.limits.messages_per_second
-            ));
+            return Verdict::Close(self.over_rate());
         }
         let message = match Message::decode(bytes) {
             Ok(message) => message,
@@ -242,6 +301,10 @@ impl Peer {
                 Verdict::Close(format!("unknown message type {:?}", kind.chars().take(40).collect::<String>()))
             }
         }
+    }
+
+    fn over_rate(&self) -> String {
+        format!("over {} messages per second; reconnect later", self.shared.limits.messages_per_second)
     }
 
     fn take_token(&mut self) -> bool {

@@ -170,6 +170,13 @@ async fn sync(
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
+    let admitted = match state.shared.admit(remote.map(|r| r.ip())) {
+        Ok(admitted) => admitted,
+        Err(why) => {
+            tracing::warn!(?remote, why, "refused a sync connection");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n"));
+        }
+    };
     let acceptor = state.acceptor.clone();
     let shared = state.shared.clone();
     let max = shared.limits.max_frame;
@@ -179,7 +186,7 @@ async fn sync(
         .on_failed_upgrade(move |error| {
             tracing::warn!(?remote, %error, "WebSocket upgrade failed");
         })
-        .on_upgrade(move |socket| crate::gate::serve(socket, acceptor, shared, remote))
+        .on_upgrade(move |socket| crate::gate::serve(socket, acceptor, shared, remote, admitted))
 }
 
 /// Compares secrets without stopping at the first differing byte.

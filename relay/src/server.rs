@@ -121,6 +121,7 @@ impl Relay {
             storage_used: AtomicU64::new(disk_usage(&config.data)),
             peers: Mutex::default(),
             replaced: tokio::sync::broadcast::channel(64).0,
+            open: Mutex::default(),
         });
         let bookkeeping = tokio::spawn(keep_books(shared.clone(), config.data.clone()));
 

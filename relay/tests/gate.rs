@@ -304,8 +304,40 @@ async fn each_limit_stops_only_what_is_over_it() {
         let _ = noisy.send(Message::Binary(request(&document(), &relay_peer).encode().into())).await;
     }
     assert!(closed_with(&mut noisy).await.contains("messages per second"));
+    // Pings count too: they cost the relay a pong each.
+    let (mut pinging, _) = joined(&relay).await;
+    for _ in 0..40 {
+        let _ = pinging.send(Message::Ping(Vec::new().into())).await;
+    }
+    assert!(closed_with(&mut pinging).await.contains("messages per second"));
     send(&mut calm, &request(&document(), &relay_peer)).await;
     assert!(matches!(next(&mut calm).await, Some(Wire::DocUnavailable { .. })), "the calm peer is served");
+    relay.shutdown().await.unwrap();
+
+    // Connections from one address, and in all.
+    let (relay, _dir) = relay_with(Limits { connections_per_ip: 2, connections: 3, ..Limits::default() }).await;
+    let url = sync_url(relay.local_addr(), None);
+    let connect = || tokio_tungstenite::connect_async(url.as_str());
+    let (first, second) = (connect().await.unwrap(), connect().await.unwrap());
+    match connect().await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 503),
+        other => panic!("a third connection from one address is refused, got {:?}", other.map(|_| ())),
+    }
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let third = within("a place is free again", connect()).await.expect("admitted once one closed");
+    drop((second, third));
+    relay.shutdown().await.unwrap();
+
+    // An unknown field nested a million deep: refused at once, the relay unharmed.
+    let (relay, _dir) = relay_with(Limits::default()).await;
+    let (mut nested, _) = joined(&relay).await;
+    let mut frame = vec![0xa2, 0x64, b't', b'y', b'p', b'e', 0x65, b'l', b'e', b'a', b'v', b'e', 0x61, b'x'];
+    frame.extend(std::iter::repeat_n(0x81, 1_000_000));
+    frame.push(0x00);
+    nested.send(Message::Binary(frame.into())).await.unwrap();
+    assert!(closed_with(&mut nested).await.contains("deeper than"));
+    assert_eq!(get(relay.local_addr(), "/health").await.status, StatusCode::OK);
     relay.shutdown().await.unwrap();
 
     // Documents per connection.

@@ -149,8 +149,9 @@ impl Message {
         Ok(())
     }
 
-    /// Reads one message. Unknown fields are skipped; a missing field a type needs, a field of
-    /// the wrong kind, trailing bytes or anything that is not a CBOR map is an error.
+    /// Reads one message. Unknown fields are skipped (nested at most [`MAX_DEPTH`] deep, of
+    /// definite length); a missing field a type needs, a field of the wrong kind, trailing bytes
+    /// or anything that is not a CBOR map is an error.
     pub fn decode(bytes: &[u8]) -> Result<Message, WireError> {
         let mut d = Decoder::new(bytes);
         let mut fields = Fields::default();
@@ -174,7 +175,7 @@ impl Message {
                     fields.versions = Some(versions);
                 }
                 "peerMetadata" => read_metadata(d, &mut fields)?,
-                _ => d.skip()?,
+                _ => skip(d, 0)?,
             }
             Ok(())
         })?;
@@ -195,17 +196,47 @@ fn read_bytes(d: &mut Decoder<'_>) -> Result<Vec<u8>, WireError> {
 
 fn read_metadata(d: &mut Decoder<'_>, fields: &mut Fields) -> Result<(), WireError> {
     if d.datatype()? != Type::Map {
-        return Ok(d.skip()?);
+        return skip(d, 0);
     }
     let len = d.map()?;
     each_entry(d, len, |d, key| {
         match key {
             "storageId" if d.datatype()? == Type::String => fields.storage_id = Some(d.str()?.to_string()),
             "isEphemeral" if d.datatype()? == Type::Bool => fields.ephemeral = d.bool()?,
-            _ => d.skip()?,
+            _ => skip(d, 0)?,
         }
         Ok(())
     })
+}
+
+/// How deep an unknown field may nest arrays, maps and tags. automerge-repo's own messages nest
+/// two levels; a peer sending thousands costs the relay nothing more than this.
+pub const MAX_DEPTH: usize = 8;
+
+/// Skips one value of an unknown field: containers only of definite length and at most
+/// [`MAX_DEPTH`] deep (minicbor's own `skip` keeps a heap stack that grows with the input).
+fn skip(d: &mut Decoder<'_>, depth: usize) -> Result<(), WireError> {
+    if depth > MAX_DEPTH {
+        return Err(WireError::TooDeep);
+    }
+    match d.datatype()? {
+        Type::Array => {
+            let len = d.array()?.ok_or(WireError::Indefinite)?;
+            (0..len).try_for_each(|_| skip(d, depth + 1))
+        }
+        Type::Map => {
+            let len = d.map()?.ok_or(WireError::Indefinite)?;
+            (0..len).try_for_each(|_| skip(d, depth + 1).and_then(|()| skip(d, depth + 1)))
+        }
+        Type::Tag => {
+            d.tag()?;
+            skip(d, depth + 1)
+        }
+        Type::ArrayIndef | Type::MapIndef | Type::BytesIndef | Type::StringIndef | Type::Break => {
+            Err(WireError::Indefinite)
+        }
+        _ => Ok(d.skip()?),
+    }
 }
 
 /// Calls `f` with each key of a map whose header (`len` entries, or `None` for an
@@ -300,6 +331,10 @@ pub enum WireError {
     Trailing,
     /// A field the message's type needs is absent.
     Missing(&'static str),
+    /// An unknown field nests deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// An unknown field holds an item of indefinite length.
+    Indefinite,
 }
 
 impl core::fmt::Display for WireError {
@@ -309,6 +344,8 @@ impl core::fmt::Display for WireError {
             WireError::NotAMap => f.write_str("the message is not a CBOR map"),
             WireError::Trailing => f.write_str("bytes follow the message"),
             WireError::Missing(field) => write!(f, "the message has no {field}"),
+            WireError::TooDeep => write!(f, "an unknown field nests deeper than {MAX_DEPTH} levels"),
+            WireError::Indefinite => f.write_str("an unknown field holds an item of indefinite length"),
         }
     }
 }
@@ -361,6 +398,29 @@ mod tests {
         for message in messages {
             assert_eq!(Message::decode(&message.encode()), Ok(message.clone()), "{message:?}");
         }
+    }
+
+    #[test]
+    fn unknown_fields_are_skipped_only_when_shallow_and_definite() {
+        // automerge-repo's remote-heads-changed: a map of maps in a field the relay does not read.
+        let mut bytes = Vec::new();
+        let mut e = minicbor::Encoder::new(&mut bytes);
+        e.map(3).unwrap().str("type").unwrap().str("remote-heads-changed").unwrap();
+        e.str("documentId").unwrap().str("d").unwrap();
+        e.str("newHeads").unwrap().map(1).unwrap().str("storage").unwrap().map(2).unwrap();
+        e.str("heads").unwrap().array(1).unwrap().str("h").unwrap().str("timestamp").unwrap().u64(1).unwrap();
+        let known = Message::Other { kind: "remote-heads-changed".into(), document_id: Some("d".into()) };
+        assert_eq!(Message::decode(&bytes), Ok(known));
+        // A million nested arrays in an unknown field: refused at once, with nothing allocated
+        // for each level.
+        let mut deep = vec![0xa2, 0x64, b't', b'y', b'p', b'e', 0x65, b'l', b'e', b'a', b'v', b'e', 0x61, b'x'];
+        deep.extend(std::iter::repeat_n(0x81, 1_000_000));
+        deep.push(0x00);
+        assert_eq!(Message::decode(&deep), Err(WireError::TooDeep));
+        // Indefinite-length items in an unknown field.
+        let mut indefinite = deep[..14].to_vec();
+        indefinite.extend([0x9f, 0x01, 0xff]);
+        assert_eq!(Message::decode(&indefinite), Err(WireError::Indefinite));
     }
 
     #[test]
