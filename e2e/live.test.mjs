@@ -346,3 +346,45 @@ test('a link to another relay for a register this browser holds asks first, and 
     rmSync(other, { recursive: true, force: true });
   }
 });
+
+test('after 更换密钥 a member still connected with the old secret stops receiving at once, and the new link resumes at once', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'qingfeng-live-'));
+  const relay = await startRelay(data);
+  const profiles = [new Profile(), new Profile()];
+  try {
+    const a = new App(await profiles[0].open(), ORIGIN);
+    const id = await a.createRegister({ name: '清风小学' });
+    await a.iAm('王家福');
+    const link = await shareLive(a);
+    const b = new App(await profiles[1].open(), ORIGIN);
+    await openLink(b, link);
+    await eventually(async () => assert.equal(b.registerId(), id), 15000);
+    await synced(b);
+    await b.goto('org');
+
+    // A replaces the secret: B's connection, holding the old one, is closed, and B is refused.
+    a.page.once('dialog', (dialog) => dialog.accept());
+    await a.id('new-secret').click();
+    await expectText(a.id('live-notice'), '已更换');
+    const renewed = await a.id('share-link').inputValue();
+    assert.notEqual(renewed, link);
+    await eventually(async () => assert.equal(await liveState(b), 'failed'), 10000);
+    await a.goto('org');
+    await a.addPerson('换密钥后录入');
+    await synced(a);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.ok(!(await people(b)).some((row) => row.includes('换密钥后录入')), 'the old secret receives nothing');
+
+    // B opens the new link: it resumes at once, no reload.
+    await openLink(b, renewed);
+    await eventually(async () => assert.equal(b.registerId(), id), 15000);
+    await b.goto('org');
+    await hasPerson(b, '换密钥后录入', 10000);
+    await synced(b, 10000);
+    for (const profile of profiles) assert.deepEqual(profile.errors.filter((e) => !/WebSocket|net::/.test(e)), []);
+  } finally {
+    for (const profile of profiles) await profile.dispose();
+    await kill9(relay);
+    rmSync(data, { recursive: true, force: true });
+  }
+});

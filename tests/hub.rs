@@ -384,3 +384,29 @@ fn a_refused_register_reconnects_at_once_with_a_new_secret() {
     assert_eq!(world.connects, before + 1);
     assert!(matches!(world.status(), LiveStatus::Synced { .. }), "{:?}", world.status());
 }
+
+#[test]
+fn a_register_refused_on_an_open_connection_tries_a_new_secret_at_once() {
+    let (mut world, _) = World::new();
+    world.start();
+    // The relay refuses this register alone (its secret was replaced); the connection stays.
+    let document = qingfeng_wire::document_id(&world.register).unwrap();
+    let refusal =
+        Message::DocUnavailable { document_id: document.clone(), sender_id: "relay".into(), target_id: "hub".into() };
+    let generation = world.connects;
+    world.feed(HubInput::Frame { url: URL.into(), generation, bytes: refusal.encode() });
+    assert_eq!(world.status(), LiveStatus::Failed(LiveFailure::Refused));
+    // The member pastes the new link: the register asks again on the same connection.
+    let connects = world.connects;
+    let renewed = Share { secret: "a-new-secret-from-the-leader".into(), ..world.share() };
+    let sent = world.hub.step(HubInput::Shares(vec![renewed]), world.now);
+    let auth = sent.iter().find_map(|e| match e {
+        HubEffect::Send { frames, .. } => frames.iter().find_map(|f| match Message::decode(f) {
+            Ok(Message::Auth { document_id, secret, .. }) if document_id == document => Some(secret),
+            _ => None,
+        }),
+        _ => None,
+    });
+    assert_eq!(auth.as_deref(), Some("a-new-secret-from-the-leader"));
+    assert_eq!(world.connects, connects, "no new connection was needed");
+}

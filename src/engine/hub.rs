@@ -542,8 +542,12 @@ impl Hub {
         }
         for (id, share) in &wanted {
             if let (Some(kept), Some(relay)) = (self.kept.get_mut(id), self.relays.get_mut(&share.relay)) {
-                // Only the secret can differ: kept for the next connection.
-                let _ = relay.link.add(share, kept, (now / 1000.0) as i64);
+                // Only the secret can differ: a refused register tries it at once.
+                if let Ok(frames) = relay.link.add(share, kept, (now / 1000.0) as i64)
+                    && !frames.is_empty()
+                {
+                    self.out.push(HubEffect::Send { url: share.relay.clone(), frames });
+                }
             }
         }
         for share in wanted.into_values() {

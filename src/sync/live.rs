@@ -512,12 +512,20 @@ impl Link {
 
     /// Carries `share`'s register too (a copy of it is `doc`): on an open connection, its access
     /// message goes at once, and its first sync message once the relay has answered the join.
-    /// A register already carried keeps its session and takes the share's secret for the next
-    /// connection.
+    /// A register already carried keeps its session and takes the share's secret; one the relay
+    /// refused tries a new secret at once on the open connection (a member pasted the new link).
     pub fn add(&mut self, share: &Share, doc: &mut impl Syncable, now: i64) -> Result<Vec<Vec<u8>>, LinkError> {
         if let Some(session) = self.sessions.get_mut(&share.register) {
+            let renewed = session.secret != share.secret;
             session.secret.clone_from(&share.secret);
-            return Ok(Vec::new());
+            if !(renewed && self.open && matches!(session.status, LiveStatus::Failed(_))) {
+                return Ok(Vec::new());
+            }
+            session.state = SyncState::new();
+            let mut send = vec![session.begin()];
+            send.extend(session.next_message(doc));
+            session.update_status(doc, now);
+            return Ok(send);
         }
         let mut session = Session::new(share, self.me.clone(), false)?;
         let mut send = Vec::new();
