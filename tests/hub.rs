@@ -408,5 +408,12 @@ fn a_register_refused_on_an_open_connection_tries_a_new_secret_at_once() {
         _ => None,
     });
     assert_eq!(auth.as_deref(), Some("a-new-secret-from-the-leader"));
+    let sync = sent.iter().any(|e| match e {
+        HubEffect::Send { frames, .. } => frames
+            .iter()
+            .any(|f| matches!(Message::decode(f), Ok(Message::Sync { document_id, .. }) if document_id == document)),
+        _ => false,
+    });
+    assert!(sync, "and its first sync message, to the relay's peer id it already knows");
     assert_eq!(world.connects, connects, "no new connection was needed");
 }

@@ -523,6 +523,8 @@ impl Link {
             }
             session.state = SyncState::new();
             let mut send = vec![session.begin()];
+            // Its refusal let go of the relay's peer id; the connection still has it.
+            session.relay_peer.clone_from(&self.relay_peer);
             send.extend(session.next_message(doc));
             session.update_status(doc, now);
             return Ok(send);
