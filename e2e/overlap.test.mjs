@@ -12,20 +12,25 @@ import { BASE, Profile, eventually } from './harness.mjs';
 import { App } from './fixtures/app.mjs';
 
 const CAUSES = '制度不健全，监督缺位';
+
+/** A new register with one risk point; returns the point's route. */
+async function riskPoint(app) {
+  await app.createRegister({ name: '王场小学' });
+  await app.iAm('王家福');
+  await app.addRisk({
+    scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '财务报销',
+    description: '大额支出未经民主理财小组审核', manifestations: '拆分报销', causes: '制度不健全',
+  });
+  await app.saved();
+  return app.route();
+}
 const MANIFESTATIONS = '拆分报销，虚开发票';
 
 test('a form opened before another tab saved keeps that tab’s change', async () => {
   const profile = new Profile();
   try {
     const one = new App(await profile.open());
-    const id = await one.createRegister({ name: '王场小学' });
-    await one.iAm('王家福');
-    await one.addRisk({
-      scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '财务报销',
-      description: '大额支出未经民主理财小组审核', manifestations: '拆分报销', causes: '制度不健全',
-    });
-    await one.saved();
-    const risk = one.route();
+    const risk = await riskPoint(one);
 
     const two = new App(await profile.context.newPage());
     two.page.on('pageerror', (e) => profile.errors.push(e.message));
@@ -76,14 +81,7 @@ test('a form opened before a colleague’s file was merged keeps the colleague�
   const [pa, pb] = [new Profile(), new Profile()];
   try {
     const a = new App(await pa.open());
-    await a.createRegister({ name: '王场小学' });
-    await a.iAm('王家福');
-    await a.addRisk({
-      scope: 'unit', kind: '岗位职责风险', level: '2', powerItem: '财务报销',
-      description: '大额支出未经民主理财小组审核', manifestations: '拆分报销', causes: '制度不健全',
-    });
-    await a.saved();
-    const risk = a.route();
+    const risk = await riskPoint(a);
     const b = new App(await pb.open());
     await b.page.goto(BASE);
     await b.importFile((await a.exportFile(dir)).path);

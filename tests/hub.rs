@@ -182,6 +182,19 @@ impl World {
         qingfeng::storage::Persistence::open(&self.register, &chunks, &[]).unwrap().unwrap().0
     }
 
+    /// A colleague adds `name` through the relay, which sends it while this browser's store is
+    /// full.
+    fn colleague_adds_while_full(&mut self, name: &str) {
+        let mut colleague = RegisterDoc::load(&self.relay.doc.save()).unwrap();
+        colleague.run(&Stamp::default(), person(name)).unwrap();
+        self.relay.doc.merge(&mut automerge::AutoCommit::load(&colleague.save()).unwrap()).unwrap();
+        self.full = true;
+        let generation = self.connects;
+        for bytes in self.relay.reply(&self.hub_id.clone()) {
+            self.feed(HubInput::Frame { url: URL.into(), generation, bytes });
+        }
+    }
+
     fn start(&mut self) {
         self.feed(HubInput::Elected);
         let share = self.share();
@@ -199,15 +212,7 @@ fn a_hub_that_cannot_store_the_relays_changes_never_shows_synced_and_stores_them
     world.start();
     assert!(matches!(world.status(), LiveStatus::Synced { .. }), "{:?}", world.status());
     // A colleague's change reaches the relay while this browser's store is full.
-    let mut colleague = RegisterDoc::load(&world.relay.doc.save()).unwrap();
-    colleague.run(&Stamp::default(), person("黄军华")).unwrap();
-    world.relay.doc.merge(&mut automerge::AutoCommit::load(&colleague.save()).unwrap()).unwrap();
-    world.full = true;
-    let frames = world.relay.reply(&world.hub_id.clone());
-    let generation = world.connects;
-    for bytes in frames {
-        world.feed(HubInput::Frame { url: URL.into(), generation, bytes });
-    }
+    world.colleague_adds_while_full("黄军华");
     assert_eq!(world.status(), LiveStatus::Failed(LiveFailure::Unstored(StorageError::Full)));
     assert!(world.told_tabs.is_empty(), "the tabs hear only of what is stored");
     // Room again: the retry stores it, the tabs hear of it, and the status is true again.
@@ -349,14 +354,7 @@ fn a_hub_whose_lock_was_taken_stores_what_it_holds_closes_its_connection_and_que
     world.start();
     assert!(matches!(world.status(), LiveStatus::Synced { .. }), "{:?}", world.status());
     // A colleague's change arrives and the store is full: it is held in the hub's copy.
-    let mut colleague = RegisterDoc::load(&world.relay.doc.save()).unwrap();
-    colleague.run(&Stamp::default(), person("黄军华")).unwrap();
-    world.relay.doc.merge(&mut automerge::AutoCommit::load(&colleague.save()).unwrap()).unwrap();
-    world.full = true;
-    let generation = world.connects;
-    for bytes in world.relay.reply(&world.hub_id.clone()) {
-        world.feed(HubInput::Frame { url: URL.into(), generation, bytes });
-    }
+    world.colleague_adds_while_full("黄军华");
     assert!(!has(&world.stored(), "黄军华"));
     // The tab thaws: another worker took the lock meanwhile. The store has room again.
     world.full = false;

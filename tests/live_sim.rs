@@ -13,7 +13,8 @@
 //! workers still frozen (another worker must have taken over), every edit any browser showed as
 //! saved is in every browser's store; and again once every worker has thawed.
 //!
-//! `QINGFENG_LIVE_SCHEDULES=n` runs n schedules; `QINGFENG_LIVE_SEED=s` replays one.
+//! `QINGFENG_LIVE_SCHEDULES=n` runs n schedules; `QINGFENG_LIVE_SEED=s` replays one, and with
+//! `QINGFENG_LIVE_TRACE=1` its failure shows every hub input and status before it.
 
 mod common;
 
@@ -208,6 +209,8 @@ struct World {
     names: usize,
     /// Hubs replaced after going silent.
     takeovers: usize,
+    /// Log every hub input and status too (`QINGFENG_LIVE_TRACE=1`, with a replayed seed).
+    trace: bool,
     now: f64,
     log: Vec<String>,
 }
@@ -233,6 +236,7 @@ impl World {
             saved: BTreeSet::new(),
             names: 0,
             takeovers: 0,
+            trace: std::env::var_os("QINGFENG_LIVE_TRACE").is_some(),
             now: 1.0e12,
             log: Vec::new(),
         };
@@ -260,7 +264,7 @@ impl World {
             .log
             .iter()
             .rev()
-            .take(if std::env::var("QF_DEBUG").is_ok() { 400 } else { 40 })
+            .take(if self.trace { 400 } else { 40 })
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
@@ -337,12 +341,12 @@ impl World {
     }
 
     fn hub(&mut self, b: usize, w: usize, input: HubInput) {
-        if std::env::var("QF_DEBUG").is_ok() {
+        if self.trace {
             let text = format!("{input:?}");
-            self.log.push(format!("hub {b}.{w} <- {}", &text[..text.len().min(90)]));
+            self.log.push(format!("hub {b}.{w} <- {}", text.chars().take(120).collect::<String>()));
         }
         let effects = self.browsers[b].workers[w].hub.step(input, self.now);
-        if std::env::var("QF_DEBUG").is_ok() {
+        if self.trace {
             let status = self.browsers[b].workers[w].hub.status_of(&self.register);
             self.log.push(format!("hub {b}.{w} is {status:?}"));
         }
@@ -703,7 +707,11 @@ impl World {
                 self.browsers[b].online = online;
                 self.log.push(format!("browser {b} goes {}", if online { "online" } else { "offline" }));
                 if !online {
-                    self.relay.connections.retain(|c| c.browser != b);
+                    // The sockets close; a frozen worker hears of it when it thaws.
+                    let gone: Vec<Connection> = self.relay.connections.extract_if(.., |c| c.browser == b).collect();
+                    for c in gone {
+                        self.browsers[b].workers[c.worker].inbox.push_back(Note::Closed(c.generation));
+                    }
                 }
                 for w in 0..self.browsers[b].workers.len() {
                     if !self.browsers[b].workers[w].frozen {
@@ -735,7 +743,13 @@ impl World {
             86..=91 if self.browsers[b].workers.len() > 1 => {
                 let worker = &mut self.browsers[b].workers[w];
                 worker.frozen = !worker.frozen;
-                self.log.push(format!("browser {b} worker {w} {}", if worker.frozen { "freezes" } else { "thaws" }));
+                let frozen = worker.frozen;
+                self.log.push(format!("browser {b} worker {w} {}", if frozen { "freezes" } else { "thaws" }));
+                // A thawed worker sees whether the browser is online now.
+                if !frozen {
+                    let online = self.browsers[b].online;
+                    self.hub(b, w, HubInput::Network(online));
+                }
             }
             _ => {}
         }

@@ -355,12 +355,16 @@ impl Hub {
         match input {
             HubInput::Elected => {
                 self.active = true;
-                // What other hubs said is told again as this one sees it; this worker's own
-                // fresh edits are stored by its tab, and this hub loads them.
+                // What other hubs said is told again as this one sees it.
                 self.statuses.clear();
-                self.unacked.clear();
                 self.emit(HubEffect::Tell(HubMessage::Alive(self.me.clone())));
                 self.sync_shares(now);
+                // This worker's fresh edits that no hub took go into its own copies (its tab
+                // may not have stored them yet), and count until the relay has them.
+                let own: Vec<(Id, Vec<u8>)> = self.unacked.values().cloned().collect();
+                for (register, changes) in own {
+                    self.take_fresh(register, changes);
+                }
             }
             HubInput::Deposed => self.step_down(now),
             HubInput::Shares(shares) => {
