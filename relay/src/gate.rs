@@ -44,7 +44,15 @@ pub(crate) struct Shared {
     pub(crate) replaced: tokio::sync::broadcast::Sender<String>,
     /// Connections open now: in all, and by address.
     pub(crate) open: Mutex<(usize, HashMap<std::net::IpAddr, usize>)>,
+    /// Claims made lately, by address: a token bucket each ([`CLAIMS_PER_MINUTE`]).
+    pub(crate) claims: Mutex<HashMap<std::net::IpAddr, (f64, Instant)>>,
 }
+
+/// New registers one address may claim a minute (in bursts of as many): a unit shares a few.
+pub(crate) const CLAIMS_PER_MINUTE: f64 = 20.0;
+
+/// What a claim's file takes on disk, for the storage count.
+const CLAIM_BYTES: u64 = 4096;
 
 /// A connection's place among [`Shared::open`], given back when it ends.
 pub(crate) struct Admitted {
@@ -53,6 +61,26 @@ pub(crate) struct Admitted {
 }
 
 impl Shared {
+    /// Whether `ip` may claim one more register now (peers without an address always may).
+    fn may_claim(&self, ip: Option<std::net::IpAddr>) -> bool {
+        let Some(ip) = ip else { return true };
+        let mut claims = self.claims.lock().expect("claim counts");
+        let now = Instant::now();
+        // Addresses whose bucket is full again are forgotten, so the map stays small.
+        claims.retain(|_, (tokens, at)| {
+            *tokens + now.duration_since(*at).as_secs_f64() * CLAIMS_PER_MINUTE / 60.0 < CLAIMS_PER_MINUTE
+        });
+        let (tokens, at) = claims.entry(ip).or_insert((CLAIMS_PER_MINUTE, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * CLAIMS_PER_MINUTE / 60.0).min(CLAIMS_PER_MINUTE);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
     /// Admits one more connection from `ip`, or says which limit it is over.
     pub(crate) fn admit(self: &Arc<Self>, ip: Option<std::net::IpAddr>) -> Result<Admitted, &'static str> {
         let mut open = self.open.lock().expect("connection counts");
@@ -359,20 +387,8 @@ impl Peer {
                 }
                 return Verdict::Close("sync for a document the peer never joined (gave no secret for)".into());
             };
-            // The first peer that brings the document claims it; asking for it claims nothing.
-            let access = &self.shared.access;
-            let check =
-                if request { access.check(&document, secret) } else { access.check_or_claim(&document, secret) };
-            match check {
-                Ok(Check::Granted) => {}
-                Ok(Check::Unclaimed | Check::Refused) => return self.unavailable(document, peer_id),
-                Err(e) => {
-                    tracing::error!(document = %document, error = %e, "cannot read or store the document's claim");
-                    return self.unavailable(document, peer_id);
-                }
-            }
-            // Over the limit, this document is refused alone: a browser carries every register
-            // it shares on one connection, and the others go on.
+            // Over the limit, this document is refused alone (before anything is claimed): a
+            // browser carries every register it shares on one connection, and the others go on.
             if self.granted.len() >= self.shared.limits.documents_per_peer {
                 tracing::warn!(
                     peer = %peer_id,
@@ -380,6 +396,33 @@ impl Peer {
                     "refused a document: over the documents one connection may sync"
                 );
                 return self.unavailable(document, peer_id);
+            }
+            // The first peer that brings the document claims it; asking for it claims nothing.
+            // A claim costs two flushed writes: off the async threads, and a few a minute from
+            // one address.
+            let claiming = !request && self.shared.access.check(&document, secret).ok() == Some(Check::Unclaimed);
+            if claiming && !self.shared.may_claim(self.remote.map(|r| r.ip())) {
+                tracing::warn!(peer = %peer_id, remote = ?self.remote, "refused a claim: too many from this address");
+                return self.unavailable(document, peer_id);
+            }
+            let (shared, id, secret) = (self.shared.clone(), document.clone(), secret.clone());
+            let check = tokio::task::spawn_blocking(move || {
+                if request { shared.access.check(&id, &secret) } else { shared.access.check_or_claim(&id, &secret) }
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+            match check {
+                Ok(Check::Granted) => {
+                    if claiming {
+                        // A claim is a small file under --data: counted like the changes.
+                        self.shared.storage_used.fetch_add(CLAIM_BYTES, Ordering::Relaxed);
+                    }
+                }
+                Ok(Check::Unclaimed | Check::Refused) => return self.unavailable(document, peer_id),
+                Err(e) => {
+                    tracing::error!(document = %document, error = %e, "cannot read or store the document's claim");
+                    return self.unavailable(document, peer_id);
+                }
             }
             self.granted.insert(document.clone());
             *self.shared.peers.lock().expect("peer counts").entry(document.clone()).or_default() += 1;

@@ -122,6 +122,7 @@ impl Relay {
             peers: Mutex::default(),
             replaced: tokio::sync::broadcast::channel(64).0,
             open: Mutex::default(),
+            claims: Mutex::default(),
         });
         let bookkeeping = tokio::spawn(keep_books(shared.clone(), config.data.clone()));
 

@@ -434,3 +434,34 @@ async fn a_stored_register_without_a_secret_is_locked_at_start_up() {
     assert!(matches!(next(&mut raw).await, Some(Wire::DocUnavailable { .. })), "nobody claims it");
     relay.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn one_address_claims_a_few_registers_a_minute() {
+    let (relay, dir) = relay_with(Limits::default()).await;
+    let (mut socket, relay_peer) = joined(&relay).await;
+    let documents: Vec<String> = (0..25).map(|_| document()).collect();
+    for document in &documents {
+        send(&mut socket, &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None }).await;
+        let data = sync_with_changes(10);
+        let sync =
+            Wire::Sync { document_id: document.clone(), sender_id: ME.into(), target_id: relay_peer.clone(), data };
+        send(&mut socket, &sync).await;
+    }
+    let mut refused = std::collections::BTreeSet::new();
+    let mut answered = std::collections::BTreeSet::new();
+    while answered.len() + refused.len() < documents.len() {
+        match next(&mut socket).await.expect("the connection stays open") {
+            Wire::DocUnavailable { document_id, .. } => {
+                refused.insert(document_id);
+            }
+            Wire::Sync { document_id, .. } => {
+                answered.insert(document_id);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!((answered.len(), refused.len()), (20, 5), "twenty claims, then refusals");
+    let claimed = qingfeng_relay::documents(&dir.path().join("data")).iter().filter(|d| d.claimed).count();
+    assert!(claimed <= 20, "{claimed} claimed");
+    relay.shutdown().await.unwrap();
+}
