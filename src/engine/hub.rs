@@ -78,8 +78,8 @@ pub enum HubMessage {
         /// Its count of edits sent, acknowledged by [`HubMessage::Took`].
         seq: u64,
     },
-    /// The hub took a worker's fresh edits up to `seq`: the statuses it says from now on
-    /// account for them.
+    /// The relay has a worker's fresh edit `seq` (the hub took it, and its status before this
+    /// says 已同步).
     Took {
         /// The worker.
         to: String,
@@ -290,13 +290,14 @@ pub struct Hub {
     hub_heard: Option<f64>,
     /// The hub last heard from.
     hub_id: Option<String>,
-    /// This worker's fresh edits by number, until the hub took them (its 已同步 does not cover
-    /// them before) or, in the hub, until the relay has them. Sent again to a new hub.
+    /// This worker's fresh edits by number, until the relay has them (the hub says so with
+    /// [`HubMessage::Took`]): the hub's 已同步 does not cover them before. Sent again to a new
+    /// hub, since one that was deposed may never have sent them up.
     unacked: BTreeMap<u64, (Id, Vec<u8>)>,
     /// Fresh edits sent so far.
     sent: u64,
-    /// Workers' fresh edits taken in this step, acknowledged at its end.
-    acks: Vec<HubMessage>,
+    /// The hub: workers' fresh edits taken, by register, acknowledged once the relay has them.
+    owed_acks: BTreeMap<Id, Vec<(String, u64)>>,
     out: Vec<HubEffect>,
 }
 
@@ -320,7 +321,7 @@ impl Hub {
             hub_id: None,
             unacked: BTreeMap::new(),
             sent: 0,
-            acks: Vec::new(),
+            owed_acks: BTreeMap::new(),
             out: Vec::new(),
         }
     }
@@ -404,9 +405,6 @@ impl Hub {
             }
         }
         self.tell_statuses();
-        for ack in std::mem::take(&mut self.acks) {
-            self.emit(HubEffect::Tell(ack));
-        }
         std::mem::take(&mut self.out)
     }
 
@@ -459,7 +457,7 @@ impl Hub {
             }
             HubMessage::Took { to, seq } => {
                 if to == self.me {
-                    self.unacked.retain(|&sent, _| sent > seq);
+                    self.unacked.remove(&seq);
                 }
             }
             HubMessage::Shares(shares) => self.take_shares(shares, now),
@@ -486,9 +484,8 @@ impl Hub {
                 }
             }
             HubMessage::Fresh { register, changes, from, seq } => {
-                // Said after the statuses that account for it.
-                if self.active && self.take_fresh(register, changes) {
-                    self.acks.push(HubMessage::Took { to: from, seq });
+                if self.active && self.take_fresh(register.clone(), changes) {
+                    self.owed_acks.entry(register).or_default().push((from, seq));
                 }
             }
         }
@@ -877,6 +874,8 @@ impl Hub {
         self.unloadable.clear();
         self.unstored.clear();
         self.refused.clear();
+        // Their workers send them again to the next hub.
+        self.owed_acks.clear();
         self.emit(HubEffect::CancelTimer(HubTimer::Store));
         self.emit(HubEffect::AskLock { steal: false });
     }
@@ -947,12 +946,20 @@ impl Hub {
                 None => (id, s),
             })
             .collect();
+        let mut synced = Vec::new();
         for (register, status) in now {
             if matches!(status, LiveStatus::Synced { .. }) {
                 self.unacked.retain(|_, (r, _)| *r != register);
+                synced.push(register.clone());
             }
             if self.statuses.insert(register.clone(), status.clone()).as_ref() != Some(&status) {
                 self.emit(HubEffect::Tell(HubMessage::Status { register, status }));
+            }
+        }
+        // The relay has every fresh edit taken for these: said after the status that says so.
+        for register in synced {
+            for (to, seq) in self.owed_acks.remove(&register).unwrap_or_default() {
+                self.emit(HubEffect::Tell(HubMessage::Took { to, seq }));
             }
         }
     }
