@@ -1,8 +1,8 @@
 //! Per-register access: the first peer that brings a document with a secret claims it, and the
 //! relay keeps only a salted SHA-256 of that secret, one small file per document in
-//! `<data>/_qingfeng/access/`. Files are read on every check, and every connection checks its
-//! documents again every few seconds, so `qingfeng-relay revoke` takes effect on a running
-//! relay at once. A document is never unclaimed once stored: revoking locks it with a new
+//! `<data>/_qingfeng/access/`. Files are read on every check, and the relay looks at the folder
+//! every few seconds for claims written by another process, so `qingfeng-relay revoke` takes
+//! effect on a running relay at once. A document is never unclaimed once stored: revoking locks it with a new
 //! secret, and a document found stored without a claim (an old data folder) is locked at
 //! start-up.
 
@@ -97,6 +97,15 @@ impl Access {
         let had = self.is_claimed(document);
         self.write(document, secret)?;
         Ok(had)
+    }
+
+    /// When each document's claim was last written, by document: the relay compares these to
+    /// find claims changed by another process (`qingfeng-relay revoke`).
+    pub fn stamps(&self) -> std::collections::HashMap<String, std::time::SystemTime> {
+        let entries = std::fs::read_dir(&self.dir).into_iter().flatten().flatten();
+        entries
+            .filter_map(|e| Some((e.file_name().to_str()?.to_string(), e.metadata().ok()?.modified().ok()?)))
+            .collect()
     }
 
     /// Whether the document is claimed.

@@ -39,13 +39,42 @@ pub(crate) struct Shared {
     pub(crate) storage_used: AtomicU64,
     /// How many connected peers hold each document.
     pub(crate) peers: Mutex<HashMap<String, usize>>,
-    /// Documents whose secret a member just replaced: every connection holding one checks its
-    /// secret again at once.
+    /// Documents whose secret changed (a member replaced it, or the operator locked it): every
+    /// connection holding one checks its secret again at once.
     pub(crate) replaced: tokio::sync::broadcast::Sender<String>,
     /// Connections open now: in all, and by address.
     pub(crate) open: Mutex<(usize, HashMap<std::net::IpAddr, usize>)>,
-    /// Claims made lately, by address: a token bucket each ([`CLAIMS_PER_MINUTE`]).
-    pub(crate) claims: Mutex<HashMap<std::net::IpAddr, (f64, Instant)>>,
+    /// Claims made lately, by address: a bucket each ([`CLAIMS_PER_MINUTE`]).
+    pub(crate) claims: Mutex<HashMap<std::net::IpAddr, Bucket>>,
+}
+
+/// A token bucket: `rate` tokens a second, up to `burst`; each message (or claim) takes one.
+pub(crate) struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn full(burst: f64) -> Self {
+        Self { tokens: burst, at: Instant::now() }
+    }
+
+    /// The tokens there would be now.
+    fn level(&self, rate: f64, burst: f64, now: Instant) -> f64 {
+        (self.tokens + now.duration_since(self.at).as_secs_f64() * rate).min(burst)
+    }
+
+    /// Takes a token, if there is one.
+    fn take(&mut self, rate: f64, burst: f64) -> bool {
+        let now = Instant::now();
+        self.tokens = self.level(rate, burst, now);
+        self.at = now;
+        let taken = self.tokens >= 1.0;
+        if taken {
+            self.tokens -= 1.0;
+        }
+        taken
+    }
 }
 
 /// New registers one address may claim a minute (in bursts of as many): a unit shares a few.
@@ -64,21 +93,12 @@ impl Shared {
     /// Whether `ip` may claim one more register now (peers without an address always may).
     fn may_claim(&self, ip: Option<std::net::IpAddr>) -> bool {
         let Some(ip) = ip else { return true };
+        let (rate, burst) = (CLAIMS_PER_MINUTE / 60.0, CLAIMS_PER_MINUTE);
         let mut claims = self.claims.lock().expect("claim counts");
-        let now = Instant::now();
         // Addresses whose bucket is full again are forgotten, so the map stays small.
-        claims.retain(|_, (tokens, at)| {
-            *tokens + now.duration_since(*at).as_secs_f64() * CLAIMS_PER_MINUTE / 60.0 < CLAIMS_PER_MINUTE
-        });
-        let (tokens, at) = claims.entry(ip).or_insert((CLAIMS_PER_MINUTE, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * CLAIMS_PER_MINUTE / 60.0).min(CLAIMS_PER_MINUTE);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        let now = Instant::now();
+        claims.retain(|_, bucket| bucket.level(rate, burst, now) < burst);
+        claims.entry(ip).or_insert_with(|| Bucket::full(burst)).take(rate, burst)
     }
 
     /// Admits one more connection from `ip`, or says which limit it is over.
@@ -118,10 +138,6 @@ impl Drop for Admitted {
 /// its connection holding everything the repo queues for it.
 const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// How often a connection checks again the secrets of the documents it syncs, so that an
-/// operator's `revoke` (another process) shuts holders of the old secret out.
-const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
-
 /// Message types passed on for a document the peer holds; anything else unknown closes it.
 const PASSED: [&str; 4] = ["ephemeral", "remote-subscription-change", "remote-heads-changed", "leave"];
 
@@ -142,9 +158,8 @@ struct Peer {
     secrets: HashMap<String, String>,
     /// Documents the peer may sync.
     granted: HashSet<String>,
-    /// Token bucket for the message rate.
-    tokens: f64,
-    refilled: Instant,
+    /// The message rate's bucket.
+    messages: Bucket,
 }
 
 /// Serves one peer until it leaves, breaks a rule or stops answering; `_admitted` holds its
@@ -163,21 +178,11 @@ pub(crate) async fn serve(
         tracing::warn!(?remote, "sync repo is stopping; WebSocket dropped");
         return;
     }
-    let burst = f64::from(shared.limits.messages_per_second) * 2.0;
-    let mut peer = Peer {
-        shared,
-        remote,
-        peer_id: None,
-        secrets: HashMap::new(),
-        granted: HashSet::new(),
-        tokens: burst,
-        refilled: Instant::now(),
-    };
+    let messages = Bucket::full(f64::from(shared.limits.messages_per_second) * 2.0);
+    let mut peer = Peer { shared, remote, peer_id: None, secrets: HashMap::new(), granted: HashSet::new(), messages };
     let idle = peer.shared.limits.idle;
     let mut ping = tokio::time::interval(idle / 3);
     ping.tick().await;
-    let mut recheck = tokio::time::interval(RECHECK_EVERY);
-    recheck.tick().await;
     let mut replaced = peer.shared.replaced.subscribe();
     let mut heard = Instant::now();
     let (mut sink, mut stream) = socket.split();
@@ -243,11 +248,6 @@ pub(crate) async fn serve(
                     Err(_) => peer.lost_any(),
                 };
                 if lost {
-                    break Some(SECRET_REPLACED.into());
-                }
-            }
-            _ = recheck.tick() => {
-                if peer.lost_any() {
                     break Some(SECRET_REPLACED.into());
                 }
             }
@@ -337,16 +337,7 @@ impl Peer {
 
     fn take_token(&mut self) -> bool {
         let rate = f64::from(self.shared.limits.messages_per_second);
-        let now = Instant::now();
-        let refill = now.duration_since(self.refilled).as_secs_f64() * rate;
-        self.tokens = (self.tokens + refill).min(rate * 2.0);
-        self.refilled = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        self.messages.take(rate, rate * 2.0)
     }
 
     /// Keeps a secret for later requests; with `new_secret`, replaces the document's secret if
@@ -399,26 +390,29 @@ impl Peer {
             }
             // The first peer that brings the document claims it; asking for it claims nothing.
             // A claim costs two flushed writes: off the async threads, and a few a minute from
-            // one address.
-            let claiming = !request && self.shared.access.check(&document, secret).ok() == Some(Check::Unclaimed);
-            if claiming && !self.shared.may_claim(self.remote.map(|r| r.ip())) {
-                tracing::warn!(peer = %peer_id, remote = ?self.remote, "refused a claim: too many from this address");
-                return self.unavailable(document, peer_id);
-            }
-            let (shared, id, secret) = (self.shared.clone(), document.clone(), secret.clone());
-            let check = tokio::task::spawn_blocking(move || {
-                if request { shared.access.check(&id, &secret) } else { shared.access.check_or_claim(&id, &secret) }
+            // one address (refused, it stays unclaimed).
+            let (shared, id, secret, ip) = (self.shared.clone(), document.clone(), secret.clone(), self.remote);
+            let decided = tokio::task::spawn_blocking(move || -> std::io::Result<(Check, bool)> {
+                let check = shared.access.check(&id, &secret)?;
+                if request || check != Check::Unclaimed {
+                    return Ok((check, false));
+                }
+                if !shared.may_claim(ip.map(|r| r.ip())) {
+                    tracing::warn!(remote = ?ip, "refused a claim: too many from this address");
+                    return Ok((check, false));
+                }
+                Ok((shared.access.check_or_claim(&id, &secret)?, true))
             })
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
-            match check {
-                Ok(Check::Granted) => {
-                    if claiming {
+            match decided {
+                Ok((Check::Granted, claimed)) => {
+                    if claimed {
                         // A claim is a small file under --data: counted like the changes.
                         self.shared.storage_used.fetch_add(CLAIM_BYTES, Ordering::Relaxed);
                     }
                 }
-                Ok(Check::Unclaimed | Check::Refused) => return self.unavailable(document, peer_id),
+                Ok((Check::Unclaimed | Check::Refused, _)) => return self.unavailable(document, peer_id),
                 Err(e) => {
                     tracing::error!(document = %document, error = %e, "cannot read or store the document's claim");
                     return self.unavailable(document, peer_id);

@@ -252,9 +252,14 @@ async fn check_data_dir(path: &Path) -> Result<(), RelayError> {
     tokio::fs::remove_file(&probe).await.map_err(error)
 }
 
+/// The relay's background work: the counts it keeps, and the claims it watches.
+async fn keep_books(shared: Arc<Shared>, data: PathBuf) {
+    tokio::join!(count(shared.clone(), data), watch_claims(shared));
+}
+
 /// Every few seconds: writes the peer counts for `qingfeng-relay documents`; every minute,
 /// recounts the bytes under `--data` for the storage limit.
-async fn keep_books(shared: Arc<Shared>, data: PathBuf) {
+async fn count(shared: Arc<Shared>, data: PathBuf) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     for round in 0u64.. {
         tick.tick().await;
@@ -268,6 +273,32 @@ async fn keep_books(shared: Arc<Shared>, data: PathBuf) {
                 shared.storage_used.store(used, Ordering::Relaxed);
             }
         }
+    }
+}
+
+/// How often the claims are looked at for changes made by another process.
+const CLAIMS_EVERY: Duration = Duration::from_secs(3);
+
+/// Finds claims changed outside this process (`qingfeng-relay revoke` locks a register while the
+/// relay runs) and tells the connections, as a member's replacement does: one look at the claims
+/// folder every few seconds, instead of every connection reading its documents' claims.
+async fn watch_claims(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(CLAIMS_EVERY);
+    let mut known: Option<std::collections::HashMap<String, std::time::SystemTime>> = None;
+    loop {
+        tick.tick().await;
+        let reader = shared.clone();
+        let Ok(now) = tokio::task::spawn_blocking(move || reader.access.stamps()).await else { continue };
+        // Claims written since the last look (a new one too: it may have been locked at once)
+        // and claims gone.
+        if let Some(before) = &known {
+            let changed = now.iter().filter(|(document, stamp)| before.get(*document) != Some(*stamp)).map(|(d, _)| d);
+            let gone = before.keys().filter(|document| !now.contains_key(*document));
+            for document in changed.chain(gone) {
+                let _ = shared.replaced.send(document.clone());
+            }
+        }
+        known = Some(now);
     }
 }
 
