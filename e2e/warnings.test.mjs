@@ -41,9 +41,12 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
 
     // The passphrase, set once; losing it is explained.
     await expectText(wang.id('lock-warning'), '无法找回');
-    await wang.id('lock-passphrase').fill('短');
-    await wang.id('lock-submit').click();
-    await expectText(wang.id('lock-notice'), '至少要8个字符');
+    for (const weak of ['短', '12345678', 'password1234']) {
+      await wang.id('lock-passphrase').fill(weak);
+      await expectText(wang.id('lock-strength'), '至少50位');
+      await wang.id('lock-submit').click();
+      await expectText(wang.id('lock-notice'), '太容易被猜中');
+    }
     await wang.id('lock-passphrase').fill(PASSPHRASE);
     await wang.id('lock-submit').click();
     await expectText(wang.id('lock-notice'), '密码已设置');
@@ -122,6 +125,55 @@ test('a complaint becomes a warning, is disposed and answered, and the reporter 
     await zhu.id('lock-submit').click();
     await expectText(zhu.id('complaint-reporter'), REPORTER);
 
+    assert.deepEqual(wangProfile.errors, []);
+    assert.deepEqual(zhuProfile.errors, []);
+  } finally {
+    await wangProfile.dispose();
+    await zhuProfile.dispose();
+    rmSync(files, { recursive: true, force: true });
+  }
+});
+
+test('two passphrases set apart are both kept after a merge, and each member is told', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'qingfeng-files-'));
+  const wangProfile = new Profile();
+  const zhuProfile = new Profile();
+  try {
+    const wang = new App(await wangProfile.open());
+    await wang.createRegister({ name: '东山小学' });
+    await wang.iAm('王家福');
+    const before = await wang.exportFile(files);
+    const zhu = new App(await zhuProfile.open());
+    await zhu.home();
+    await zhu.importFile(before.path);
+    await zhu.id('import-open').click();
+    await zhu.iAm('朱忠云');
+
+    // Apart, each sets one: 朱 takes a generated passphrase, 王 types his own.
+    await zhu.goto('warnings');
+    await zhu.id('lock-generate').click();
+    const generated = (await zhu.id('lock-generated').locator('strong').innerText()).trim();
+    assert.match(generated, /^\p{Script=Han}{3}-\p{Script=Han}{3}$/u);
+    await zhu.id('lock-submit').click();
+    await expectText(zhu.id('lock-notice'), '密码已设置');
+    await wang.goto('warnings');
+    await wang.id('lock-passphrase').fill(PASSPHRASE);
+    await wang.id('lock-submit').click();
+    await expectText(wang.id('lock-notice'), '密码已设置');
+    assert.equal(await wang.id('lock-several').count(), 0);
+
+    // 王's file reaches 朱: both locks stay, and 朱 is told who set which.
+    const after = await wang.exportFile(files);
+    await zhu.importFile(after.path);
+    await zhu.goto('warnings');
+    await expectText(zhu.id('lock-several'), '2个举报人信息密码');
+    await expectText(zhu.id('lock-several'), '王家福');
+    await expectText(zhu.id('lock-several'), '朱忠云');
+    // Each passphrase still opens.
+    await zhu.id('lock-close').click();
+    await zhu.id('lock-passphrase').fill(generated);
+    await zhu.id('lock-submit').click();
+    await expectText(zhu.id('lock-notice'), '密码正确');
     assert.deepEqual(wangProfile.errors, []);
     assert.deepEqual(zhuProfile.errors, []);
   } finally {

@@ -71,7 +71,7 @@ pub use review::{
     Approval, ApprovedMeasure, Degree, MajorPart, Rating, ReviewAction, ReviewEntry, ReviewStage, Substance,
 };
 pub use risk::{RiskKind, RiskLevel, RiskPoint, Scope};
-pub use settings::{Dismissed, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
+pub use settings::{Dismissed, LockRecord, RecordRules, ReporterLock, Settings, SignalThresholds, Weights};
 pub use template::{
     Template, TemplateBody, TemplateChart, TemplateEdge, TemplateFourHave, TemplateFund, TemplateNode, TemplatePhase,
     TemplatePledge, TemplatePost, TemplateRisk,

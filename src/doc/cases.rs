@@ -7,7 +7,9 @@ use autosurgeon::reconcile_prop;
 use super::change_note::{Action, Stamp};
 use super::keep_conflicts::KeepConflicts;
 use super::register_doc::{DocError, RegisterDoc};
-use crate::model::{Dismissed, Id, ReporterLock, Step, Warning, new_id};
+use std::collections::BTreeMap;
+
+use crate::model::{Complaint, Dismissed, EntityKind, Id, LockRecord, Sealed, Step, Warning, new_id};
 use crate::rules::{Case, CaseSettingsForm, Form, Invalid, Reason, StepForm};
 
 impl RegisterDoc {
@@ -56,15 +58,34 @@ impl RegisterDoc {
         self.write_settings(stamp, &settings, String::new())
     }
 
-    /// Sets the passphrase lock, once: a second lock would leave the names sealed under the
-    /// first unreadable, so it is refused.
-    pub fn set_reporter_lock(&mut self, stamp: &Stamp, lock: ReporterLock) -> Result<(), DocError> {
-        if self.register().settings.reporter_lock.is_some() {
+    /// Adds the lock `id` of a passphrase that seals reporters' names, with its check value;
+    /// set by `stamp`'s member at its time. Once: a second lock would leave each member seeing
+    /// only the names sealed under their own, so it is refused while one exists (beside the
+    /// legacy lock, whose names are then sealed again under it: [`RegisterDoc::reseal`]).
+    pub fn add_reporter_lock(&mut self, stamp: &Stamp, id: &str, check: Sealed) -> Result<(), DocError> {
+        if !self.register().settings.reporter_locks.is_empty() || crate::seal::Kdf::of(id).is_none() {
             return Err(DocError::Invalid(vec![Invalid { field: "passphrase", reason: Reason::Duplicate }]));
         }
         let mut settings = self.register().settings.clone();
-        settings.reporter_lock = Some(lock);
+        settings.reporter_locks.insert(id.to_string(), LockRecord { check, by: stamp.author.clone(), at: stamp.at });
         self.write_settings(stamp, &settings, String::new())
+    }
+
+    /// Replaces the sealed reporters of the complaints in `sealed` (sealed again under a new
+    /// lock), as one change.
+    pub fn reseal(&mut self, stamp: &Stamp, sealed: &BTreeMap<Id, Sealed>) -> Result<(), DocError> {
+        let map = self.collection_for_write(EntityKind::Complaint)?;
+        for (id, value) in sealed {
+            let mut complaint = self.fresh_entity::<Complaint>(id)?;
+            complaint.reporter = Some(value.clone());
+            reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id.as_str(), &complaint)
+                .map_err(|e| DocError::Write(e.to_string()))?;
+        }
+        self.commit(stamp, Action::Reseal, None, String::new());
+        let touched = sealed.keys().map(|id| (EntityKind::Complaint, id.clone()));
+        self.written.extend(touched.clone());
+        self.unviewed.entities.extend(touched);
+        sealed.keys().try_for_each(|id| self.reload_entity::<Complaint>(id))
     }
 
     /// Reconciles the settings and commits them as one change labelled `label`.
@@ -247,11 +268,13 @@ mod tests {
         assert!(doc.dismiss_signal(&Stamp::default(), "measure:x", " ").is_err());
         doc.dismiss_signal(&Stamp::default(), "measure:x", "已完成，未及时登记").unwrap();
         assert_eq!(doc.register().settings.dismissed_signals["measure:x"].reason, "已完成，未及时登记");
-        let (lock, _) = crate::seal::new_lock("一二三四五六七八", &doc.register().id).unwrap();
-        doc.set_reporter_lock(&Stamp::default(), lock.clone()).unwrap();
-        assert!(doc.set_reporter_lock(&Stamp::default(), lock.clone()).is_err());
+        let (lock, check, _) = crate::seal::new_lock("一二三四五六七八", &doc.register().id).unwrap();
+        doc.add_reporter_lock(&Stamp::new("wang", 7), &lock, check.clone()).unwrap();
+        let (other, other_check, _) = crate::seal::new_lock("一二三四五六七八", &doc.register().id).unwrap();
+        assert!(doc.add_reporter_lock(&Stamp::default(), &other, other_check).is_err(), "one lock");
         let reopened = RegisterDoc::load(&doc.save()).unwrap();
-        assert_eq!(reopened.register().settings.reporter_lock, Some(lock));
+        let record = LockRecord { check, by: "wang".into(), at: 7 };
+        assert_eq!(reopened.register().settings.reporter_locks, BTreeMap::from([(lock, record)]));
         assert_eq!(reopened.register().settings.answer_days, 5);
     }
 

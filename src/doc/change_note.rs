@@ -59,10 +59,12 @@ pub enum Action {
     Fold,
     /// A signature of the pledge was recorded.
     Sign,
+    /// Reporters sealed under the legacy lock were sealed again under a new one.
+    Reseal,
 }
 
 impl Action {
-    const CODES: [(Action, &'static str); 14] = [
+    const CODES: [(Action, &'static str); 15] = [
         (Action::CreateRegister, "create-register"),
         (Action::UpdateUnit, "update-unit"),
         (Action::UpdateLeadingGroup, "update-leading-group"),
@@ -77,6 +79,7 @@ impl Action {
         (Action::CaseStep, "case-step"),
         (Action::Fold, "fold"),
         (Action::Sign, "sign"),
+        (Action::Reseal, "reseal"),
     ];
 
     fn code(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Action {
             Action::Sign => "history.sign",
             Action::CaseStep => "history.case_step",
             Action::Fold => "history.fold",
+            Action::Reseal => "history.reseal",
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::model::{
     MeasureStage, Phase, Pledge, Post, Register, Regulation, ReviewStage, RiskKind, RiskLevel, RiskPoint,
     SCHEMA_VERSION, Scope, Task, Template, Unit, new_id,
 };
-use crate::rules::{Form, Invalid, LeadingGroupForm, UnitForm, resolve, task_lines};
+use crate::rules::{Form, Invalid, LeadingGroupForm, Reason, UnitForm, resolve, task_lines};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -506,11 +506,24 @@ impl RegisterDoc {
         F: Form,
         F::Target: Entity,
     {
+        let id = new_id();
+        self.create_entity_as(stamp, &id, form)?;
+        Ok(id)
+    }
+
+    /// Adds an entity from a valid form under id `id`, chosen before (a complaint's sealed
+    /// reporter is bound to its id); refused when the id is taken.
+    pub fn create_entity_as<F>(&mut self, stamp: &Stamp, id: &str, form: &F) -> Result<(), DocError>
+    where
+        F: Form,
+        F::Target: Entity,
+    {
+        if id.is_empty() || F::Target::all(&self.register).contains_key(id) {
+            return Err(DocError::Invalid(vec![Invalid { field: "id", reason: Reason::Duplicate }]));
+        }
         let mut entity = F::Target::default();
         form.apply(&mut entity, &self.register).map_err(DocError::Invalid)?;
-        let id = new_id();
-        self.write_entity(stamp, Action::Create, &id, &entity)?;
-        Ok(id)
+        self.write_entity(stamp, Action::Create, id, &entity)
     }
 
     /// Adds the member at this browser as a person, the change signed by that new person (on
@@ -691,6 +704,11 @@ impl RegisterDoc {
         let map = self.collection_for_write(E::KIND)?;
         reconcile_prop(&mut KeepConflicts(&mut self.doc), &map, id, entity).map_err(write_error)?;
         self.commit(stamp, action, Some((E::KIND, id.to_string())), entity.label());
+        self.reload_entity::<E>(id)
+    }
+
+    /// Entity `id` read again from the document into the model after it was written.
+    pub(super) fn reload_entity<E: Entity>(&mut self, id: &str) -> Result<(), DocError> {
         let fresh = self.fresh_entity::<E>(id)?;
         E::all_mut(&mut self.register).insert(id.to_string(), fresh);
         Ok(())

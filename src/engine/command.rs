@@ -1,11 +1,12 @@
 //! Commands: every change a member can ask of a register, as data.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::doc::{DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{
-    CardAction, CardStage, Degree, Entity, EntityKind, Id, Procedure, ReporterLock, ReviewAction, ReviewStage,
-    RiskLevel,
+    CardAction, CardStage, Degree, Entity, EntityKind, Id, Procedure, ReviewAction, ReviewStage, RiskLevel, Sealed,
 };
 use crate::rules::Edit;
 use crate::rules::{
@@ -361,9 +362,25 @@ pub enum Command {
     },
     /// Sets the answer's deadline, the signals' thresholds, the disposal list and the holidays.
     UpdateCaseSettings(Edit<CaseSettingsForm>),
-    /// Sets the lock of the passphrase that seals reporters' names (the engine makes it from
-    /// the passphrase; only the salt and a check value travel).
-    SetReporterLock(ReporterLock),
+    /// Adds the lock of the passphrase that seals reporters' names (the engine makes it from
+    /// the passphrase; only its id, naming the salt and cost, and a check value travel).
+    AddReporterLock {
+        /// The lock id (`crate::seal::Kdf`).
+        id: String,
+        /// The check value.
+        check: Sealed,
+    },
+    /// Replaces the sealed reporters of these complaints: the legacy lock's values sealed again
+    /// under a new lock (the engine does it when a member gives the passphrase).
+    Reseal(BTreeMap<Id, Sealed>),
+    /// Adds a complaint under an id chosen before: the engine's, when it sealed the typed
+    /// reporter for that id.
+    CreateComplaint {
+        /// The complaint's id.
+        id: Id,
+        /// Its fields, the reporter sealed.
+        form: ComplaintForm,
+    },
     /// Records that a person signed a version of the pledge on a day.
     SignPledge {
         /// The version.
@@ -553,9 +570,17 @@ impl RegisterDoc {
                 self.edit_case_settings(stamp, base.as_ref(), &form)?;
                 Outcome::Done
             }
-            Command::SetReporterLock(lock) => {
-                self.set_reporter_lock(stamp, lock)?;
+            Command::AddReporterLock { id, check } => {
+                self.add_reporter_lock(stamp, &id, check)?;
                 Outcome::Done
+            }
+            Command::Reseal(sealed) => {
+                self.reseal(stamp, &sealed)?;
+                Outcome::Done
+            }
+            Command::CreateComplaint { id, form } => {
+                self.create_entity_as(stamp, &id, &form)?;
+                Outcome::Created(id)
             }
             Command::CardStep { card, action, remarks } => {
                 Outcome::Card(self.card_step(stamp, &card, action, &remarks)?)

@@ -16,11 +16,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use automerge::ChangeHash;
 
 use super::protocol::{Event, FromEngine, Imported, JournalEntry, RemoteError, Reply, Request, ToEngine};
-use super::sealing::{reporters, seal_command};
+use super::sealing::{Keyring, Locks, reporters, seal_command, unlock};
 use super::{Command, Outcome, ViewPatch};
 use crate::doc::{Conflict, DocError, MergeReport, RegisterDoc, Stamp};
 use crate::model::{EntityKind, Id, Template};
-use crate::seal::SealKey;
+use crate::rules::{Invalid, Reason};
 use crate::storage::{Autosave, AutosaveStep, Persistence, SaveStatus, Saved, StorageError, StoredChunk, Write};
 use crate::sync::{RegisterFile, TabMessage, read_file};
 
@@ -203,8 +203,8 @@ pub struct Core {
     next_job: u64,
     /// The open register's conflicted fields.
     conflicts: Vec<Conflict>,
-    /// The key that opens the open register's reporters' names, in memory only.
-    seal_key: Option<(Id, SealKey)>,
+    /// The keys that open the open register's reporters' names, in memory only.
+    keyring: Option<Keyring>,
     /// Registers this browser syncs live.
     shared: BTreeSet<Id>,
     device: String,
@@ -387,16 +387,16 @@ impl Core {
                 let stamp = self.stamp(author, at);
                 self.set_passphrase(&passphrase.0, &stamp)
             }
-            Request::Unlock { passphrase } => self.unlock(&passphrase.0),
-            Request::Reporters => {
-                let key = self.open.as_ref().and_then(|open| self.key_for(open));
-                match key {
-                    Some(key) => self.read(|d| Reply::Reporters(reporters(d.register(), &key))),
-                    None => keyed("seal.locked", "the passphrase was not given".into()),
-                }
+            Request::Unlock { passphrase, author, at } => {
+                let stamp = self.stamp(author, at);
+                self.unlock(&passphrase.0, &stamp)
             }
+            Request::Reporters => match self.open.clone().and_then(|open| self.keyring_for(&open).cloned()) {
+                Some(keys) => self.read(|d| Reply::Reporters(reporters(d.register(), &keys))),
+                None => keyed("seal.locked", "the passphrase was not given".into()),
+            },
             Request::Lock => {
-                self.seal_key = None;
+                self.keyring = None;
                 Reply::Ran(Outcome::Done)
             }
         })
@@ -410,39 +410,46 @@ impl Core {
         }
     }
 
-    fn key_for(&self, register: &str) -> Option<SealKey> {
-        self.seal_key.as_ref().filter(|(id, _)| id == register).map(|(_, key)| key.clone())
+    fn keyring_for(&self, register: &str) -> Option<&Keyring> {
+        self.keyring.as_ref().filter(|k| k.register == register)
     }
 
+    /// Sets the first passphrase of the open register; refused once one was set.
     fn set_passphrase(&mut self, passphrase: &str, stamp: &Stamp) -> Reply {
         let Some(register) = self.open.clone() else { return failed(&DocError::NotReady) };
-        let (lock, key) = match crate::seal::new_lock(passphrase, &register) {
+        let set = self.slots.get(&register).is_some_and(|s| Locks::of(s.doc.register()).any());
+        if set {
+            return failed(&DocError::Invalid(vec![Invalid { field: "passphrase", reason: Reason::Duplicate }]));
+        }
+        let (lock, check, key) = match crate::seal::new_lock(passphrase, &register) {
             Ok(made) => made,
             Err(e) => return keyed(e.label_key(), e.to_string()),
         };
-        match self.run(&register, Command::SetReporterLock(lock), stamp) {
+        match self.run(&register, Command::AddReporterLock { id: lock.clone(), check }, stamp) {
             Ok(outcome) => {
-                self.seal_key = Some((register, key));
+                self.keyring = Some(Keyring::new(&register, lock, key));
                 Reply::Ran(outcome)
             }
             Err(e) => failed(&e),
         }
     }
 
-    fn unlock(&mut self, passphrase: &str) -> Reply {
-        let Some(register) = self.open.as_ref().and_then(|open| self.slots.get(open)).map(|s| s.doc.register()) else {
-            return failed(&DocError::NotReady);
+    /// Keeps the keys `passphrase` opens in the open register, after sealing again what the
+    /// legacy lock sealed ([`crate::engine::sealing::unlock`]).
+    fn unlock(&mut self, passphrase: &str, stamp: &Stamp) -> Reply {
+        let Some(register) = self.open.clone() else { return failed(&DocError::NotReady) };
+        let Some(slot) = self.slots.get(&register) else { return failed(&DocError::NotReady) };
+        let (keys, commands) = match unlock(slot.doc.register(), passphrase) {
+            Ok(unlocked) => unlocked,
+            Err(e) => return keyed(e.label_key(), e.to_string()),
         };
-        let Some(lock) = &register.settings.reporter_lock else {
-            return keyed("seal.no_lock", "no passphrase is set".into());
-        };
-        match crate::seal::unlock(lock, passphrase, &register.id) {
-            Ok(key) => {
-                self.seal_key = Some((register.id.clone(), key));
-                Reply::Ran(Outcome::Done)
+        for command in commands {
+            if let Err(e) = self.run(&register, command, stamp) {
+                return failed(&e);
             }
-            Err(e) => keyed(e.label_key(), e.to_string()),
         }
+        self.keyring = Some(keys);
+        Reply::Ran(Outcome::Done)
     }
 
     // ---- Opening and switching ----
@@ -521,8 +528,8 @@ impl Core {
     /// Makes `register` (in memory) the page's open one and tells the page where it stands.
     fn show(&mut self, register: &str) {
         if self.open.as_deref() != Some(register) {
-            if self.key_for(register).is_none() {
-                self.seal_key = None;
+            if self.keyring_for(register).is_none() {
+                self.keyring = None;
             }
             self.open = Some(register.to_string());
             self.conflicts.clear();
@@ -561,9 +568,10 @@ impl Core {
     /// register's view; another may have been opened since).
     fn run(&mut self, register: &str, command: Command, stamp: &Stamp) -> Result<Outcome, DocError> {
         let merge = matches!(command, Command::MergeFile(_));
-        let command = seal_command(command, self.key_for(register).as_ref(), register)?;
-        let shared = self.shared.contains(register);
+        let keys = self.keyring.as_ref().filter(|k| k.register == register);
         let slot = self.slots.get_mut(register).ok_or(DocError::NotReady)?;
+        let command = seal_command(command, keys, slot.doc.register())?;
+        let shared = self.shared.contains(register);
         slot.precious = true;
         let before = shared.then(|| slot.doc.heads());
         let (outcome, patches) = slot.doc.run(stamp, command)?;

@@ -84,10 +84,15 @@ pub enum Request {
         /// Unix seconds.
         at: i64,
     },
-    /// Gives the engine the passphrase: it keeps the key that opens the reporters' names.
+    /// Gives the engine the passphrase: it keeps the keys that open the reporters' names, and
+    /// seals names sealed before lock ids again under a new lock, as this member.
     Unlock {
         /// The passphrase.
         passphrase: crate::seal::Passphrase,
+        /// The member giving it.
+        author: Id,
+        /// Unix seconds.
+        at: i64,
     },
     /// Forgets the key: names are hidden again.
     Lock,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::{Degree, RiskLevel, Sealed};
+use super::{Degree, Id, RiskLevel, Sealed};
 
 /// Settings the committee may change.
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
@@ -47,6 +47,11 @@ pub struct Settings {
     #[autosurgeon(missing = "Option::default")]
     #[serde(default)]
     pub reporter_lock: Option<ReporterLock>,
+    /// The locks of the passphrases that seal reporters' names, by lock id (`crate::seal`).
+    /// Locks are only ever added: two members who each set a passphrase offline leave two.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub reporter_locks: BTreeMap<String, LockRecord>,
     /// Thresholds of the committee's records: spending review, tendering, evaluations.
     #[autosurgeon(missing = "RecordRules::default")]
     #[serde(default)]
@@ -116,7 +121,20 @@ pub struct Dismissed {
     pub at: i64,
 }
 
-/// The salt and check value of the passphrase that seals reporters' names (`crate::seal`).
+/// A lock of a passphrase that seals reporters' names: its check value, who set it and when.
+/// The salt and the cost are in its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct LockRecord {
+    /// A known text sealed with the key: a wrong passphrase does not open it.
+    pub check: Sealed,
+    /// The member who set it.
+    pub by: Id,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// The legacy lock (registers sealed before lock ids): the salt and check value of the
+/// passphrase, 19 MiB × 2 passes (`crate::seal::unlock_legacy`).
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct ReporterLock {
     /// The Argon2id salt, base64.
@@ -157,6 +175,7 @@ impl Default for Settings {
             dismissed_signals: BTreeMap::new(),
             disposals: default_disposals(),
             reporter_lock: None,
+            reporter_locks: BTreeMap::new(),
             records: RecordRules::default(),
         }
     }

@@ -35,6 +35,10 @@ pub struct Sealed {
     pub nonce: String,
     /// The ciphertext with its 16-byte tag.
     pub data: String,
+    /// The id of the lock whose key sealed it (`crate::seal`); empty for the legacy lock.
+    #[autosurgeon(missing = "String::new")]
+    #[serde(default)]
+    pub lock: String,
 }
 
 /// 投诉举报: a complaint or report.

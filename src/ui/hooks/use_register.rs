@@ -436,7 +436,12 @@ impl Session {
     /// Gives the worker the passphrase; a wrong one changes nothing. Once it is taken,
     /// [`Session::reporters`] asks for the names.
     pub fn unlock(&self, passphrase: String, done: impl FnOnce(Result<(), DocError>) + 'static) {
-        self.take_key(Request::Unlock { passphrase: Passphrase(passphrase) }, done);
+        let request = Request::Unlock {
+            passphrase: Passphrase(passphrase),
+            author: self.me().unwrap_or_default(),
+            at: now_seconds(),
+        };
+        self.take_key(request, done);
     }
 
     /// Sends a request that leaves the worker holding the key, and says so when it did.

@@ -6,14 +6,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::doc::DocError;
+use crate::engine::sealing::Locks;
 use crate::engine::{AnyForm, Command, Outcome};
-use crate::model::{Complaint, Entity, Person, RiskLevel, RiskPoint, SpotCheck};
+use crate::model::{Complaint, Entity, LockRecord, Person, RiskLevel, RiskPoint, SpotCheck};
 use crate::rules::{
     BoardColumn, Case, CaseSettingsForm, Form, Invalid, Signal as WarningSignal, SpotCheckForm, WarningForm, signals,
     target_name, unchecked_risks,
 };
 use crate::ui::entity_section::{RowLink, Section, entity_section};
 use crate::ui::hooks::today;
+use crate::ui::time::format_time;
 use crate::ui::tr::Tr;
 use crate::ui::use_app;
 use crate::ui::widgets::{FormNotice, SelectField, TextArea, TextField, follow_record, lens, save_with};
@@ -381,12 +383,15 @@ fn Complaints() -> impl IntoView {
 pub fn ReporterLockCard() -> impl IntoView {
     let app = use_app();
     let (tr, session) = (app.tr, app.session);
-    let has_lock = move || session.with_settings(|s| s.reporter_lock.is_some()).unwrap_or(false);
+    let locks = Memo::new(move |_| session.with(Locks::of).unwrap_or_default());
+    let has_lock = move || locks.with(Locks::any);
     let passphrase = RwSignal::new(String::new());
+    let generated = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<(bool, String)>);
     let done = move |ok_key: &'static str| {
         move |result: Result<(), DocError>| {
             passphrase.set(String::new());
+            generated.set(None);
             notice.set(Some(match result {
                 Ok(()) => (true, tr.t(ok_key).to_string()),
                 Err(e) => (false, tr.t(e.label_key()).to_string()),
@@ -402,12 +407,47 @@ pub fn ReporterLockCard() -> impl IntoView {
             session.set_passphrase(given, done("lock.set"));
         }
     };
+    let generate = move |_| match crate::seal::generate_passphrase() {
+        Ok(made) => {
+            passphrase.set(made.clone());
+            generated.set(Some(made));
+        }
+        Err(e) => notice.set(Some((false, tr.t(e.label_key()).to_string()))),
+    };
+    let strength = move || {
+        let bits = crate::seal::strength_bits(&passphrase.get()).to_string();
+        tr.f("lock.strength", &[("bits", &bits), ("min", &crate::seal::MIN_BITS.to_string())])
+    };
+    let set_by = move |record: &Option<LockRecord>| match record {
+        Some(r) => tr.f(
+            "lock.set_by",
+            &[
+                ("who", &session.person_name(&r.by).unwrap_or_else(|| tr.t("lock.someone").into())),
+                ("when", &format_time(r.at)),
+            ],
+        ),
+        None => tr.t("lock.no_record").to_string(),
+    };
     view! {
         <section class="card" data-testid="reporter-lock">
             <h2>{move || tr.t("lock.title")}</h2>
             <p class="hint">{move || tr.t(if has_lock() { "lock.hint_unlock" } else { "lock.hint_set" })}</p>
             <Show when=move || !has_lock()>
                 <p class="notice warn" data-testid="lock-warning">{move || tr.t("lock.loss")}</p>
+            </Show>
+            <Show when=move || locks.with(|l| l.passphrases() > 1)>
+                <div class="notice warn" data-testid="lock-several">
+                    <p>{move || tr.f("lock.several", &[("count", &locks.with(Locks::passphrases).to_string())])}</p>
+                    <ul>
+                        {move || locks.with(|l| l.locks.values().map(|r| view! { <li>{set_by(r)}</li> }).collect_view())}
+                    </ul>
+                </div>
+            </Show>
+            <Show when=move || locks.with(|l| l.unrecorded() > 0 && l.passphrases() == 1)>
+                <p class="notice warn" data-testid="lock-unrecorded">{move || tr.t("lock.unrecorded")}</p>
+            </Show>
+            <Show when=move || locks.with(|l| l.legacy_values > 0)>
+                <p class="hint" data-testid="lock-legacy">{move || tr.t("lock.legacy")}</p>
             </Show>
             <Show
                 when=move || !session.unlocked.get()
@@ -420,13 +460,25 @@ pub fn ReporterLockCard() -> impl IntoView {
                 <form class="form inline" on:submit=submit data-testid="lock-form">
                     <label class="field">
                         <span class="field-label">{move || tr.t("lock.passphrase")}</span>
-                        <input type="password" autocomplete="off" data-testid="lock-passphrase" prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev))/>
+                        <input type="password" autocomplete="off" data-testid="lock-passphrase" prop:value=move || passphrase.get()
+                            on:input=move |ev| { generated.set(None); passphrase.set(event_target_value(&ev)) }/>
+                        <Show when=move || !has_lock() && !passphrase.with(String::is_empty)>
+                            <span class="hint" data-testid="lock-strength">{strength}</span>
+                        </Show>
                     </label>
                     <div class="actions">
+                        <Show when=move || !has_lock()>
+                            <button type="button" data-testid="lock-generate" on:click=generate>{move || tr.t("lock.generate")}</button>
+                        </Show>
                         <button type="submit" class="primary" data-testid="lock-submit">
                             {move || tr.t(if has_lock() { "lock.unlock" } else { "lock.set_button" })}
                         </button>
                     </div>
+                    {move || generated.get().map(|made| view! {
+                        <p class="notice" data-testid="lock-generated">
+                            {move || tr.t("lock.generated")} " " <strong class="passphrase">{made}</strong>
+                        </p>
+                    })}
                 </form>
             </Show>
             <FormNotice notice testid="lock-notice"/>
