@@ -164,6 +164,7 @@ test('two passphrases set apart are both kept after a merge, and each member is 
 
     // 王's file reaches 朱: both locks stay, and 朱 is told who set which.
     const after = await wang.exportFile(files);
+    await zhu.goto('sync');
     await zhu.importFile(after.path);
     await zhu.goto('warnings');
     await expectText(zhu.id('lock-several'), '2个举报人信息密码');

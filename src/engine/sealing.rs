@@ -424,7 +424,7 @@ mod tests {
             doc.run(&Stamp::new("wang", 9), command).unwrap();
         }
         let sealed = doc.register().complaints[&anonymous].reporter.clone().unwrap();
-        assert!(sealed.lock.starts_with("argon2id-m65536-t3-"), "{}", sealed.lock);
+        assert!(sealed.lock.starts_with("argon2id-m65536-t8-"), "{}", sealed.lock);
         assert_eq!(names(&doc, &keys), vec![NAME.to_string()]);
         let locks = Locks::of(doc.register());
         assert_eq!((locks.legacy_values, locks.passphrases(), locks.unrecorded()), (0, 1, 0));
