@@ -46,6 +46,9 @@ OPTIONS:
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
     --max-connections <n>         connections open at once            [default 2000]
     --max-connections-per-ip <n>  from one address (a school's NAT)   [default 100]
+    --tls-cert <file>    serve https:// and wss:// with this PEM certificate chain (with
+                         --tls-key; both files are read again when they change)
+    --tls-key <file>     the certificate's PEM private key
     --allow-origin <o>   also let pages of origin <o> open /sync (comma-separated or repeated;
                          the relay's own pages and one-file copies always may)
     -h, --help           print this help
@@ -82,6 +85,18 @@ pub struct Config {
     /// Origins of pages, besides the relay's own and one-file copies, that may open `/sync`
     /// (`--allow-origin`, comma-separated or repeated).
     pub allowed_origins: Vec<String>,
+    /// The certificate and key to serve TLS with (`--tls-cert`, `--tls-key`); plain HTTP when
+    /// `None`.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files of the relay's certificate chain and private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// What one peer may do; each has a flag.
@@ -127,6 +142,7 @@ impl Default for Config {
             token: None,
             limits: Limits::default(),
             allowed_origins: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -140,6 +156,7 @@ impl fmt::Debug for Config {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("limits", &self.limits)
             .field("allowed_origins", &self.allowed_origins)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -208,6 +225,9 @@ pub enum ConfigError {
     /// `revoke` without the id of a document.
     #[error("revoke needs a document id or a register id")]
     MissingId,
+    /// One of `--tls-cert` and `--tls-key` without the other.
+    #[error("--tls-cert and --tls-key go together")]
+    TlsPair,
 }
 
 impl Config {
@@ -233,6 +253,7 @@ impl Config {
         let mut id = None;
         let mut secret = None;
         let mut allowed_origins = Vec::new();
+        let (mut tls_cert, mut tls_key) = (None, None);
 
         let mut args = args.into_iter().peekable();
         if let Some(first) = args.next_if(|first| first == "documents" || first == "revoke") {
@@ -273,7 +294,8 @@ impl Config {
                         _ => limits.idle = Duration::from_secs(n),
                     }
                 }
-                "--addr" | "--dist" | "--data" | "--token" | "--secret" | "--allow-origin" => {
+                "--addr" | "--dist" | "--data" | "--token" | "--secret" | "--allow-origin" | "--tls-cert"
+                | "--tls-key" => {
                     let value = match inline {
                         Some(value) => value,
                         None => args.next().ok_or_else(|| ConfigError::MissingValue { flag: flag.clone() })?,
@@ -283,6 +305,8 @@ impl Config {
                         "--dist" => dist = Some(PathBuf::from(value)),
                         "--data" => data = Some(PathBuf::from(value)),
                         "--secret" => secret = Some(value),
+                        "--tls-cert" => tls_cert = Some(PathBuf::from(value)),
+                        "--tls-key" => tls_key = Some(PathBuf::from(value)),
                         "--allow-origin" => allowed_origins
                             .extend(value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string)),
                         _ => {
@@ -311,6 +335,11 @@ impl Config {
             }
             None => defaults.addr,
         };
+        let tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsPair),
+        };
         Ok(Command::Run(Config {
             addr,
             dist: dist.or_else(|| env(ENV_DIST).map(PathBuf::from)).unwrap_or(defaults.dist),
@@ -318,6 +347,7 @@ impl Config {
             token: token.or_else(|| env(ENV_TOKEN)),
             limits,
             allowed_origins,
+            tls,
         }))
     }
 }
@@ -400,6 +430,9 @@ mod tests {
         assert_eq!(parse(&["--addr"], &[]), Err(ConfigError::MissingValue { flag: "--addr".into() }));
         assert_eq!(parse(&["--port", "1"], &[]), Err(ConfigError::UnknownArgument { arg: "--port".into() }));
         assert_eq!(parse(&["--token="], &[]), Err(ConfigError::EmptyToken));
+        assert_eq!(parse(&["--tls-cert", "c.pem"], &[]), Err(ConfigError::TlsPair));
+        let tls = run(&["--tls-cert", "c.pem", "--tls-key=k.pem"], &[]).tls;
+        assert_eq!(tls, Some(TlsFiles { cert: "c.pem".into(), key: "k.pem".into() }));
         assert_eq!(run(&["--addr", "localhost:8080"], &[]).addr.port(), 8080);
         assert!(matches!(
             parse(&[], &[(ENV_ADDR, "localhost")]),

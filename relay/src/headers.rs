@@ -24,11 +24,13 @@ use sha2::{Digest, Sha256};
 pub(crate) struct Policy {
     index: PathBuf,
     cached: Mutex<Option<(SystemTime, HeaderValue)>>,
+    /// The relay serves TLS itself: browsers are told to use nothing else for a year.
+    hsts: bool,
 }
 
 impl Policy {
-    pub(crate) fn new(dist: &std::path::Path) -> Self {
-        Self { index: dist.join("index.html"), cached: Mutex::default() }
+    pub(crate) fn new(dist: &std::path::Path, hsts: bool) -> Self {
+        Self { index: dist.join("index.html"), cached: Mutex::default(), hsts }
     }
 
     fn csp(&self) -> HeaderValue {
@@ -90,6 +92,9 @@ pub(crate) async fn security_headers(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if policy.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     response
 }
 

@@ -25,11 +25,12 @@ mod journal;
 mod precompress;
 mod routes;
 mod server;
+mod tls;
 
 pub use admin::{Document, documents, documents_table, lock_unclaimed, revoke};
 pub use config::{
     Command, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATA, DEFAULT_DIST, ENV_ADDR, ENV_DATA, ENV_DIST, ENV_TOKEN,
-    Limits, USAGE,
+    Limits, TlsFiles, USAGE,
 };
 pub use precompress::precompress_dir;
 pub use routes::{HEALTH_PATH, SYNC_PATH};

@@ -37,6 +37,8 @@ pub(crate) struct AppState {
     pub(crate) shared: Arc<crate::gate::Shared>,
     /// Origins besides its own that may open `/sync`.
     pub(crate) allowed_origins: Arc<Vec<String>>,
+    /// Whether the relay serves TLS itself.
+    pub(crate) tls: bool,
 }
 
 /// Builds the router: `/health`, `/sync`, and the web app for every other path.
@@ -48,7 +50,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .precompressed_gzip()
         .fallback(index_fallback);
     let web_app = Router::new().fallback_service(files).layer(middleware::from_fn(cache_control));
-    let policy = Arc::new(crate::headers::Policy::new(&state.dist));
+    let policy = Arc::new(crate::headers::Policy::new(&state.dist, state.tls));
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(SYNC_PATH, get(sync))

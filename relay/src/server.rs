@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::serve::ListenerExt as _;
 use futures::StreamExt;
 use samod::storage::TokioFilesystemStorage;
 use samod::{AcceptorEvent, AcceptorHandle, Repo, ShareConfig, Url};
@@ -19,6 +20,7 @@ use crate::config::Config;
 use crate::gate::{Shared, disk_usage};
 use crate::journal::Journal;
 use crate::routes::{self, AppState, SYNC_PATH};
+use crate::tls::Tls;
 
 /// How long open HTTP connections may take to finish once shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -64,6 +66,9 @@ pub enum RelayError {
     /// The samod repo stopped while the relay was starting.
     #[error("the sync repository stopped while the relay was starting")]
     RepoStopped,
+    /// The TLS certificate or key cannot be used.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
 }
 
 /// A running relay: HTTP server, web app, and samod repo with filesystem storage.
@@ -79,6 +84,8 @@ pub struct Relay {
     bookkeeping: JoinHandle<()>,
     shared: Arc<Shared>,
     data: PathBuf,
+    /// Rereads the certificate while the relay runs.
+    _tls: Option<Tls>,
 }
 
 impl Relay {
@@ -101,6 +108,7 @@ impl Relay {
                 "locked stored documents that had no secret; `qingfeng-relay revoke <id>` gives one a secret"
             );
         }
+        let tls = config.tls.as_ref().map(Tls::new).transpose()?;
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| RelayError::Bind { addr: config.addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| RelayError::Bind { addr: config.addr, source })?;
@@ -133,15 +141,30 @@ impl Relay {
             token: config.token.as_deref().map(Arc::from),
             shared: shared.clone(),
             allowed_origins: Arc::new(config.allowed_origins.clone()),
+            tls: tls.is_some(),
         });
         let (shutdown, shutdown_requested) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = shutdown_requested.await;
-                })
-                .await
-        });
+        let stopped = async {
+            let _ = shutdown_requested.await;
+        };
+        let server = match &tls {
+            None => tokio::spawn(
+                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                    .with_graceful_shutdown(stopped)
+                    .into_future(),
+            ),
+            // `tap_io` gives the TLS listener the peer's address as connect info, as a plain
+            // listener has it (the per-address limits need it).
+            Some(tls) => {
+                let listener = tls.listen(listener).map_err(|source| RelayError::Bind { addr: config.addr, source })?;
+                tokio::spawn(
+                    axum::serve(listener.tap_io(|_| ()), app.into_make_service_with_connect_info::<SocketAddr>())
+                        .with_graceful_shutdown(stopped)
+                        .into_future(),
+                )
+            }
+        };
+        let scheme = if tls.is_some() { ("https", "wss") } else { ("http", "ws") };
 
         tracing::info!(
             addr = %local_addr,
@@ -149,7 +172,9 @@ impl Relay {
             data = %config.data.display(),
             dist = %config.dist.display(),
             token_required = config.token.is_some(),
-            "relay listening: app at http://{local_addr}/, sync at ws://{local_addr}{SYNC_PATH}"
+            "relay listening: app at {}://{local_addr}/, sync at {}://{local_addr}{SYNC_PATH}",
+            scheme.0,
+            scheme.1
         );
         if !app_built {
             tracing::warn!(
@@ -166,6 +191,7 @@ impl Relay {
             bookkeeping,
             shared,
             data: config.data,
+            _tls: tls,
         })
     }
 

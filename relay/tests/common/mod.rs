@@ -37,6 +37,7 @@ pub fn config(dist: &Path, data: &Path, token: Option<&str>) -> Config {
         token: token.map(str::to_string),
         limits: Default::default(),
         allowed_origins: Vec::new(),
+        tls: None,
     }
 }
 
@@ -116,6 +117,8 @@ pub const SECRET: &str = "test-register-secret";
 pub struct WsDialer {
     url: Url,
     secret: String,
+    /// For `wss://`: the client's TLS configuration (trusting the test's certificate).
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Dialer for WsDialer {
@@ -128,32 +131,60 @@ impl Dialer for WsDialer {
     fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Infallible>>> {
         let url = self.url.clone();
         let secret = self.secret.clone();
+        let tls = self.tls.clone();
         Box::pin(async move {
-            let (socket, _response) =
-                tokio_tungstenite::connect_async(url.as_str()).await.map_err(DialError::transient)?;
-            let (sink, stream) = socket.split();
-            let stream = stream.try_filter_map(|message| {
-                future::ready(Ok(match message {
-                    Message::Binary(bytes) => Some(bytes.to_vec()),
-                    _ => None,
-                }))
-            });
-            let mut authed = std::collections::HashSet::new();
-            let sink = sink.with_flat_map(move |bytes: Vec<u8>| {
-                let mut frames = Vec::new();
-                if let Ok(WireMessage::Sync { document_id, .. } | WireMessage::Request { document_id, .. }) =
-                    WireMessage::decode(&bytes)
-                    && authed.insert(document_id.clone())
-                {
-                    let auth = WireMessage::Auth { document_id, secret: secret.clone(), new_secret: None };
-                    frames.push(Ok(Message::Binary(auth.encode().into())));
+            let host = url.host_str().unwrap_or_default().to_string();
+            let tcp = TcpStream::connect((host.as_str(), url.port_or_known_default().unwrap_or(443)))
+                .await
+                .map_err(DialError::transient)?;
+            match tls {
+                None => {
+                    let (socket, _) =
+                        tokio_tungstenite::client_async(url.as_str(), tcp).await.map_err(DialError::transient)?;
+                    Ok(transport(socket, secret))
                 }
-                frames.push(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into())));
-                futures::stream::iter(frames)
-            });
-            Ok(Transport::new(stream, sink))
+                Some(config) => {
+                    let name = rustls::pki_types::ServerName::try_from(host).map_err(DialError::transient)?;
+                    let stream = tokio_rustls::TlsConnector::from(config)
+                        .connect(name, tcp)
+                        .await
+                        .map_err(DialError::transient)?;
+                    let (socket, _) =
+                        tokio_tungstenite::client_async(url.as_str(), stream).await.map_err(DialError::transient)?;
+                    Ok(transport(socket, secret))
+                }
+            }
         })
     }
+}
+
+/// A samod transport over `socket`, sending Qingfeng's access message with `secret` before
+/// the first request or sync of each document.
+fn transport<S>(socket: tokio_tungstenite::WebSocketStream<S>, secret: String) -> Transport
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (sink, stream) = socket.split();
+    let stream = stream.try_filter_map(|message| {
+        future::ready(Ok(match message {
+            Message::Binary(bytes) => Some(bytes.to_vec()),
+            _ => None,
+        }))
+    });
+    let mut authed = std::collections::HashSet::new();
+    let sink = sink.with_flat_map(move |bytes: Vec<u8>| {
+        let mut frames = Vec::new();
+        if let Ok(WireMessage::Sync { document_id, .. } | WireMessage::Request { document_id, .. }) =
+            WireMessage::decode(&bytes)
+            && authed.insert(document_id.clone())
+        {
+            let auth = WireMessage::Auth { document_id, secret: secret.clone(), new_secret: None };
+            frames.push(Ok(Message::Binary(auth.encode().into())));
+        }
+        frames.push(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into())));
+        futures::stream::iter(frames)
+    });
+    Transport::new(stream, sink)
 }
 
 /// A samod repo with in-memory storage, dialled to `url` and connected, giving [`SECRET`].
@@ -163,11 +194,20 @@ pub async fn client(url: &Url) -> (Repo, DialerHandle) {
 
 /// A samod repo with in-memory storage, dialled to `url` and connected, giving `secret`.
 pub async fn client_with_secret(url: &Url, secret: &str) -> (Repo, DialerHandle) {
+    dial(url, secret, None).await
+}
+
+/// A samod repo with in-memory storage, dialled to `url` over TLS with `tls` and connected.
+pub async fn tls_client(url: &Url, tls: Arc<rustls::ClientConfig>) -> (Repo, DialerHandle) {
+    dial(url, SECRET, Some(tls)).await
+}
+
+async fn dial(url: &Url, secret: &str, tls: Option<Arc<rustls::ClientConfig>>) -> (Repo, DialerHandle) {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
         .dial(
             BackoffConfig { max_retries: Some(3), ..BackoffConfig::default() },
-            Arc::new(WsDialer { url: url.clone(), secret: secret.to_string() }),
+            Arc::new(WsDialer { url: url.clone(), secret: secret.to_string(), tls }),
         )
         .expect("repo running");
     within("client connects to the relay", dialer.established()).await.expect("client connects to the relay");
