@@ -42,6 +42,7 @@ OPTIONS:
                          carries all of it]
     --max-documents <n>  documents on one connection   [default 256]
     --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
+    --max-byte-rate <size>  bytes per second per peer  [default 2M, bursts of --max-frame]
     --max-storage <size> refuse changes once --data holds this much   [default 20G]
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
     --max-connections <n>         connections open at once            [default 2000]
@@ -108,6 +109,9 @@ pub struct Limits {
     pub documents_per_peer: usize,
     /// Messages per second one peer may send, with bursts of twice that (`--max-rate`).
     pub messages_per_second: u32,
+    /// Bytes per second one peer may send, with bursts of a largest frame or two seconds'
+    /// worth, whichever is more (`--max-byte-rate`).
+    pub bytes_per_second: u64,
     /// Bytes under `--data` beyond which new changes are refused (`--max-storage`).
     pub max_storage: u64,
     /// Silence after which a peer counts as gone (`--idle-timeout`).
@@ -125,6 +129,7 @@ impl Default for Limits {
             max_frame: 16 << 20,
             documents_per_peer: 256,
             messages_per_second: 200,
+            bytes_per_second: 2 << 20,
             max_storage: 20 << 30,
             idle: Duration::from_secs(60),
             connections: 2_000,
@@ -273,6 +278,7 @@ impl Config {
                 "--max-frame"
                 | "--max-documents"
                 | "--max-rate"
+                | "--max-byte-rate"
                 | "--max-storage"
                 | "--idle-timeout"
                 | "--max-connections"
@@ -286,6 +292,7 @@ impl Config {
                         "--max-frame" => limits.max_frame = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-documents" => limits.documents_per_peer = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-rate" => limits.messages_per_second = u32::try_from(n).unwrap_or(u32::MAX),
+                        "--max-byte-rate" => limits.bytes_per_second = n,
                         "--max-storage" => limits.max_storage = n,
                         "--max-connections" => limits.connections = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-connections-per-ip" => {
@@ -446,6 +453,7 @@ mod tests {
         assert_eq!(config.limits.max_frame, 1 << 20);
         assert_eq!(config.limits.documents_per_peer, 3);
         assert_eq!(config.limits.messages_per_second, 5);
+        assert_eq!(run(&["--max-byte-rate", "64K"], &[]).limits.bytes_per_second, 64 << 10);
         assert_eq!(config.limits.max_storage, 2 << 30);
         assert_eq!(run(&["--idle-timeout", "2"], &[]).limits.idle, Duration::from_secs(2));
         assert!(matches!(parse(&["--max-rate", "0"], &[]), Err(ConfigError::InvalidLimit { .. })));

@@ -48,7 +48,8 @@ pub(crate) struct Shared {
     pub(crate) claims: Mutex<HashMap<std::net::IpAddr, Bucket>>,
 }
 
-/// A token bucket: `rate` tokens a second, up to `burst`; each message (or claim) takes one.
+/// A token bucket: `rate` tokens a second, up to `burst`; each message (or claim) takes one,
+/// each byte of a frame one of the byte bucket's.
 pub(crate) struct Bucket {
     tokens: f64,
     at: Instant,
@@ -66,12 +67,17 @@ impl Bucket {
 
     /// Takes a token, if there is one.
     fn take(&mut self, rate: f64, burst: f64) -> bool {
+        self.take_n(1.0, rate, burst)
+    }
+
+    /// Takes `n` tokens, if there are so many.
+    fn take_n(&mut self, n: f64, rate: f64, burst: f64) -> bool {
         let now = Instant::now();
         self.tokens = self.level(rate, burst, now);
         self.at = now;
-        let taken = self.tokens >= 1.0;
+        let taken = self.tokens >= n;
         if taken {
-            self.tokens -= 1.0;
+            self.tokens -= n;
         }
         taken
     }
@@ -138,6 +144,15 @@ impl Drop for Admitted {
 /// its connection holding everything the repo queues for it.
 const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Messages from one peer waiting for the repo.
+const INBOUND_QUEUE: usize = 64;
+
+/// The byte bucket's size: a largest frame (a register's first sync), or two seconds at the
+/// byte rate, whichever is more.
+fn byte_burst(limits: &Limits) -> f64 {
+    (limits.max_frame as f64).max(limits.bytes_per_second as f64 * 2.0)
+}
+
 /// Message types passed on for a document the peer holds; anything else unknown closes it.
 const PASSED: [&str; 4] = ["ephemeral", "remote-subscription-change", "remote-heads-changed", "leave"];
 
@@ -160,6 +175,8 @@ struct Peer {
     granted: HashSet<String>,
     /// The message rate's bucket.
     messages: Bucket,
+    /// The byte rate's bucket.
+    bytes: Bucket,
 }
 
 /// Serves one peer until it leaves, breaks a rule or stops answering; `_admitted` holds its
@@ -171,7 +188,11 @@ pub(crate) async fn serve(
     remote: Option<SocketAddr>,
     _admitted: Admitted,
 ) {
-    let (to_repo, from_peer) = mpsc::unbounded::<Vec<u8>>();
+    // Into the repo, bounded: a peer that sends faster than the repo takes waits (its socket
+    // is not read meanwhile). Out of the repo, unbounded: samod queues for each connection
+    // without a bound of its own anyway, and a peer that stops reading is closed after
+    // SEND_LIMIT, which drops that queue.
+    let (mut to_repo, from_peer) = mpsc::channel::<Vec<u8>>(INBOUND_QUEUE);
     let (to_peer, mut from_repo) = mpsc::unbounded::<Vec<u8>>();
     let transport = Transport::new(from_peer.map(Ok::<_, std::io::Error>), to_peer);
     if acceptor.accept(transport).is_err() {
@@ -179,7 +200,9 @@ pub(crate) async fn serve(
         return;
     }
     let messages = Bucket::full(f64::from(shared.limits.messages_per_second) * 2.0);
-    let mut peer = Peer { shared, remote, peer_id: None, secrets: HashMap::new(), granted: HashSet::new(), messages };
+    let bytes = Bucket::full(byte_burst(&shared.limits));
+    let mut peer =
+        Peer { shared, remote, peer_id: None, secrets: HashMap::new(), granted: HashSet::new(), messages, bytes };
     let idle = peer.shared.limits.idle;
     let mut ping = tokio::time::interval(idle / 3);
     ping.tick().await;
@@ -219,12 +242,15 @@ pub(crate) async fn serve(
                         break None;
                     }
                 };
+                if !peer.take_bytes(bytes.len()) {
+                    break Some(peer.over_byte_rate());
+                }
                 match peer.judge(&bytes).await {
-                    Verdict::Forward => {
-                        if to_repo.unbounded_send(bytes.to_vec()).is_err() {
-                            break Some("the sync repo closed the connection".into());
-                        }
-                    }
+                    Verdict::Forward => match tokio::time::timeout(SEND_LIMIT, to_repo.send(bytes.to_vec())).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => break Some("the sync repo closed the connection".into()),
+                        Err(_) => break Some(format!("the sync repo took nothing for {} s", SEND_LIMIT.as_secs())),
+                    },
                     Verdict::Answer(answer) => {
                         if let Err(e) = deliver(&mut sink, Frame::Binary(answer.encode().into())).await {
                             break (!e.is_empty()).then_some(e);
@@ -333,6 +359,15 @@ impl Peer {
 
     fn over_rate(&self) -> String {
         format!("over {} messages per second; reconnect later", self.shared.limits.messages_per_second)
+    }
+
+    fn over_byte_rate(&self) -> String {
+        format!("over {} bytes per second; reconnect later", self.shared.limits.bytes_per_second)
+    }
+
+    fn take_bytes(&mut self, n: usize) -> bool {
+        let rate = self.shared.limits.bytes_per_second as f64;
+        self.bytes.take_n(n as f64, rate, byte_burst(&self.shared.limits))
     }
 
     fn take_token(&mut self) -> bool {

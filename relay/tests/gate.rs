@@ -314,6 +314,27 @@ async fn each_limit_stops_only_what_is_over_it() {
     assert!(matches!(next(&mut calm).await, Some(Wire::DocUnavailable { .. })), "the calm peer is served");
     relay.shutdown().await.unwrap();
 
+    // Bytes per second: large messages within the burst (32 KiB here) pass, the one beyond it
+    // does not. (No more is sent after it: unread bytes would reset the connection before the
+    // relay's reason is read.)
+    let limits = Limits { bytes_per_second: 16 << 10, max_frame: 16 << 10, ..Limits::default() };
+    let (relay, _dir) = relay_with(limits).await;
+    let (mut calm, relay_peer) = joined(&relay).await;
+    let (mut heavy, _) = joined(&relay).await;
+    let large = |document: &str| Wire::Request {
+        document_id: document.into(),
+        sender_id: ME.into(),
+        target_id: relay_peer.clone(),
+        data: vec![0; 8 << 10],
+    };
+    for _ in 0..4 {
+        send(&mut heavy, &large(&document())).await;
+    }
+    assert!(closed_with(&mut heavy).await.contains("bytes per second"));
+    send(&mut calm, &large(&document())).await;
+    assert!(matches!(next(&mut calm).await, Some(Wire::DocUnavailable { .. })), "the calm peer is served");
+    relay.shutdown().await.unwrap();
+
     // Connections from one address, and in all.
     let (relay, _dir) = relay_with(Limits { connections_per_ip: 2, connections: 3, ..Limits::default() }).await;
     let url = sync_url(relay.local_addr(), None);
