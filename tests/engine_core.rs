@@ -139,7 +139,13 @@ impl Browser {
 
     fn create(&mut self, tab: usize, name: &str) -> String {
         let unit = UnitForm { name: name.into(), ..UnitForm::default() };
-        let request = Request::Create { unit, template: "school".into(), today: "2026-12-07".into(), at: 1 };
+        let request = Request::Create {
+            unit,
+            template: "school".into(),
+            today: "2026-12-07".into(),
+            at: 1,
+            founder: format!("founder of {name}"),
+        };
         match self.ask(tab, request) {
             Reply::Opened(view) => view.id.clone(),
             other => panic!("creating answered {other:?}"),

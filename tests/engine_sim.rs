@@ -312,6 +312,7 @@ impl World {
                     template: "school".into(),
                     today: "2026-12-07".into(),
                     at: 1,
+                    founder: Share::new_founder(),
                 };
                 self.tabs[tab].page.opening = None;
                 self.tabs[tab].ask(request, Asked::Create);
@@ -392,7 +393,12 @@ impl World {
         let asked = Asked::Import { register: register.clone(), names };
         if join {
             self.note(format!("tab {tab} joins {tag} by link, with {name}"));
-            let share = Share { relay: "ws://relay.test/sync".into(), register, secret: "0123456789abcdefghij".into() };
+            let share = Share {
+                relay: "ws://relay.test/sync".into(),
+                register,
+                secret: "0123456789abcdefghij".into(),
+                founder: None,
+            };
             self.tabs[tab].ask(Request::Join { share, journals }, asked);
         } else {
             self.note(format!("tab {tab} imports a file of {tag} with {name}"));

@@ -110,7 +110,12 @@ impl World {
     }
 
     fn share(&self) -> Share {
-        Share { relay: URL.into(), register: self.register.clone(), secret: "0123456789abcdefghij".into() }
+        Share {
+            relay: URL.into(),
+            register: self.register.clone(),
+            secret: "0123456789abcdefghij".into(),
+            founder: None,
+        }
     }
 
     /// Feeds an input and everything that follows from it, relay answers included.

@@ -111,6 +111,7 @@ async fn members_converge_through_the_relay_and_a_wrong_secret_gets_nothing() {
         relay: format!("ws://{}/sync", relay.local_addr()),
         register: a_doc.id().to_string(),
         secret: Share::new_secret(),
+        founder: None,
     };
     let mut a = Member::connect(&relay, &share, "a", false).await;
     a.settle(&mut a_doc).await;
@@ -238,6 +239,7 @@ fn share_of(relay: &Relay, doc: &RegisterDoc) -> Share {
         relay: format!("ws://{}/sync", relay.local_addr()),
         register: doc.id().to_string(),
         secret: Share::new_secret(),
+        founder: None,
     }
 }
 

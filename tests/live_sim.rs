@@ -216,7 +216,7 @@ struct World {
 }
 
 fn share(register: &str) -> Share {
-    Share { relay: URL.into(), register: register.into(), secret: "0123456789abcdefghij".into() }
+    Share { relay: URL.into(), register: register.into(), secret: "0123456789abcdefghij".into(), founder: None }
 }
 
 impl World {

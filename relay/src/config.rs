@@ -43,6 +43,7 @@ OPTIONS:
     --max-documents <n>  documents on one connection   [default 256]
     --max-rate <n>       messages per second per peer  [default 200, bursts of twice that]
     --max-byte-rate <size>  bytes per second per peer  [default 2M, bursts of --max-frame]
+    --max-claims <n>     new registers one address may bring a minute  [default 20]
     --max-storage <size> refuse changes once --data holds this much   [default 20G]
     --idle-timeout <s>   close a peer silent this long (half-open)    [default 60]
     --max-connections <n>         connections open at once            [default 2000]
@@ -116,6 +117,9 @@ pub struct Limits {
     pub max_storage: u64,
     /// Silence after which a peer counts as gone (`--idle-timeout`).
     pub idle: Duration,
+    /// New registers one address may claim a minute, in bursts of as many (`--max-claims`): a
+    /// unit shares a few.
+    pub claims_per_minute: u32,
     /// Connections open at once, in all (`--max-connections`).
     pub connections: usize,
     /// Connections open at once from one address (`--max-connections-per-ip`).
@@ -130,6 +134,7 @@ impl Default for Limits {
             documents_per_peer: 256,
             messages_per_second: 200,
             bytes_per_second: 2 << 20,
+            claims_per_minute: 20,
             max_storage: 20 << 30,
             idle: Duration::from_secs(60),
             connections: 2_000,
@@ -279,6 +284,7 @@ impl Config {
                 | "--max-documents"
                 | "--max-rate"
                 | "--max-byte-rate"
+                | "--max-claims"
                 | "--max-storage"
                 | "--idle-timeout"
                 | "--max-connections"
@@ -293,6 +299,7 @@ impl Config {
                         "--max-documents" => limits.documents_per_peer = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-rate" => limits.messages_per_second = u32::try_from(n).unwrap_or(u32::MAX),
                         "--max-byte-rate" => limits.bytes_per_second = n,
+                        "--max-claims" => limits.claims_per_minute = u32::try_from(n).unwrap_or(u32::MAX),
                         "--max-storage" => limits.max_storage = n,
                         "--max-connections" => limits.connections = usize::try_from(n).unwrap_or(usize::MAX),
                         "--max-connections-per-ip" => {
@@ -454,6 +461,7 @@ mod tests {
         assert_eq!(config.limits.documents_per_peer, 3);
         assert_eq!(config.limits.messages_per_second, 5);
         assert_eq!(run(&["--max-byte-rate", "64K"], &[]).limits.bytes_per_second, 64 << 10);
+        assert_eq!(run(&["--max-claims", "500"], &[]).limits.claims_per_minute, 500);
         assert_eq!(config.limits.max_storage, 2 << 30);
         assert_eq!(run(&["--idle-timeout", "2"], &[]).limits.idle, Duration::from_secs(2));
         assert!(matches!(parse(&["--max-rate", "0"], &[]), Err(ConfigError::InvalidLimit { .. })));

@@ -3,7 +3,9 @@
 //! relay enforces
 //! - per-register secrets ([`Message::Auth`], checked against [`Access`]): a request or sync
 //!   for a document without its secret is answered `doc-unavailable`, exactly as for a
-//!   document the relay does not hold;
+//!   document the relay does not hold; the first secret brought claims a document, and for a
+//!   founded register only with its founder's proof, so knowing a register's id is not enough
+//!   to take it first;
 //! - the limits of [`Limits`] (frame size is set on the WebSocket itself);
 //! - the journal ([`Journal`]): changes are on disk before samod sees them.
 //!
@@ -44,7 +46,7 @@ pub(crate) struct Shared {
     pub(crate) replaced: tokio::sync::broadcast::Sender<String>,
     /// Connections open now: in all, and by address.
     pub(crate) open: Mutex<(usize, HashMap<std::net::IpAddr, usize>)>,
-    /// Claims made lately, by address: a bucket each ([`CLAIMS_PER_MINUTE`]).
+    /// Claims made lately, by address: a bucket each ([`Limits::claims_per_minute`]).
     pub(crate) claims: Mutex<HashMap<std::net::IpAddr, Bucket>>,
 }
 
@@ -83,9 +85,6 @@ impl Bucket {
     }
 }
 
-/// New registers one address may claim a minute (in bursts of as many): a unit shares a few.
-pub(crate) const CLAIMS_PER_MINUTE: f64 = 20.0;
-
 /// What a claim's file takes on disk, for the storage count.
 const CLAIM_BYTES: u64 = 4096;
 
@@ -99,7 +98,8 @@ impl Shared {
     /// Whether `ip` may claim one more register now (peers without an address always may).
     fn may_claim(&self, ip: Option<std::net::IpAddr>) -> bool {
         let Some(ip) = ip else { return true };
-        let (rate, burst) = (CLAIMS_PER_MINUTE / 60.0, CLAIMS_PER_MINUTE);
+        let per_minute = f64::from(self.limits.claims_per_minute);
+        let (rate, burst) = (per_minute / 60.0, per_minute);
         let mut claims = self.claims.lock().expect("claim counts");
         // Addresses whose bucket is full again are forgotten, so the map stays small.
         let now = Instant::now();
@@ -171,6 +171,8 @@ struct Peer {
     peer_id: Option<String>,
     /// Secrets the peer gave, by document.
     secrets: HashMap<String, String>,
+    /// Founder proofs the peer gave, by document: a founded register is claimed with its proof.
+    founders: HashMap<String, String>,
     /// Documents the peer may sync.
     granted: HashSet<String>,
     /// The message rate's bucket.
@@ -201,8 +203,16 @@ pub(crate) async fn serve(
     }
     let messages = Bucket::full(f64::from(shared.limits.messages_per_second) * 2.0);
     let bytes = Bucket::full(byte_burst(&shared.limits));
-    let mut peer =
-        Peer { shared, remote, peer_id: None, secrets: HashMap::new(), granted: HashSet::new(), messages, bytes };
+    let mut peer = Peer {
+        shared,
+        remote,
+        peer_id: None,
+        secrets: HashMap::new(),
+        founders: HashMap::new(),
+        granted: HashSet::new(),
+        messages,
+        bytes,
+    };
     let idle = peer.shared.limits.idle;
     let mut ping = tokio::time::interval(idle / 3);
     ping.tick().await;
@@ -218,7 +228,10 @@ pub(crate) async fn serve(
         }
     }
     let ended: Option<String> = loop {
+        // What the peer sent first: a relay too busy to run this loop for a while finds the
+        // peer's frames before its idle check, and does not take a slow relay for a dead peer.
         tokio::select! {
+            biased;
             frame = stream.next() => {
                 heard = Instant::now();
                 let bytes = match frame {
@@ -333,7 +346,12 @@ impl Peer {
                 self.peer_id = Some(sender_id);
                 Verdict::Forward
             }
-            Message::Auth { document_id, secret, new_secret } => self.auth(document_id, secret, new_secret),
+            Message::Auth { document_id, secret, new_secret, founder } => {
+                if let Some(founder) = founder {
+                    self.founders.insert(document_id.clone(), founder);
+                }
+                self.auth(document_id, secret, new_secret)
+            }
             Message::Request { document_id, data, .. } => self.sync(document_id, &data, true).await,
             Message::Sync { document_id, data, .. } => self.sync(document_id, &data, false).await,
             Message::DocUnavailable { document_id, .. } => {
@@ -383,6 +401,12 @@ impl Peer {
             self.secrets.insert(document, secret);
             return Verdict::Drop;
         };
+        // Replacing the secret of an unclaimed document claims it: a founded one only with its
+        // proof.
+        if !self.may_claim(&document) && matches!(self.shared.access.check(&document, &secret), Ok(Check::Unclaimed)) {
+            tracing::warn!(document = %document, peer = ?self.peer_id, "refused a claim without the founder's proof");
+            return Verdict::Drop;
+        }
         match self.shared.access.replace(&document, &secret, &new_secret) {
             Ok(true) => {
                 tracing::info!(document = %document, peer = ?self.peer_id, "a member replaced the document's secret");
@@ -427,9 +451,14 @@ impl Peer {
             // A claim costs two flushed writes: off the async threads, and a few a minute from
             // one address (refused, it stays unclaimed).
             let (shared, id, secret, ip) = (self.shared.clone(), document.clone(), secret.clone(), self.remote);
+            let proved = self.may_claim(&document);
             let decided = tokio::task::spawn_blocking(move || -> std::io::Result<(Check, bool)> {
                 let check = shared.access.check(&id, &secret)?;
                 if request || check != Check::Unclaimed {
+                    return Ok((check, false));
+                }
+                if !proved {
+                    tracing::warn!(document = %id, remote = ?ip, "refused a claim without the founder's proof");
                     return Ok((check, false));
                 }
                 if !shared.may_claim(ip.map(|r| r.ip())) {
@@ -457,6 +486,13 @@ impl Peer {
             *self.shared.peers.lock().expect("peer counts").entry(document.clone()).or_default() += 1;
         }
         self.journal(document, data).await
+    }
+
+    /// Whether this peer may claim `document` if it is unclaimed: a founded register only with
+    /// its founder's proof (`qingfeng_wire::proves_founder`); an older one as it always was.
+    fn may_claim(&self, document: &str) -> bool {
+        !qingfeng_wire::needs_founder(document)
+            || self.founders.get(document).is_some_and(|proof| qingfeng_wire::proves_founder(document, proof))
     }
 
     fn unavailable(&self, document_id: String, target_id: String) -> Verdict {

@@ -80,6 +80,9 @@ fn document() -> String {
 fn uuid_like() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).unwrap();
+    // A version-4 UUID, as registers made before founder proofs have (version 8 is founded).
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
     format!(
         "{}-{}-{}-{}-{}",
         hex(&bytes[..4]),
@@ -139,7 +142,11 @@ async fn a_register_is_claimed_by_its_first_secret_and_refused_without_it() {
     let (mut raw, relay_peer) = joined(&relay).await;
     let unknown = document();
     for (document, secret) in [(id.as_str(), "wrong"), (unknown.as_str(), "wrong")] {
-        send(&mut raw, &Wire::Auth { document_id: document.into(), secret: secret.into(), new_secret: None }).await;
+        send(
+            &mut raw,
+            &Wire::Auth { document_id: document.into(), secret: secret.into(), new_secret: None, founder: None },
+        )
+        .await;
         send(&mut raw, &request(document, &relay_peer)).await;
         assert_eq!(
             next(&mut raw).await,
@@ -177,8 +184,12 @@ async fn a_new_secret_shuts_out_the_old_link_at_once_and_the_operator_can_lock_a
 
     // A member replaces the secret; a wrong old secret cannot.
     let (mut raw, _) = joined(&relay).await;
-    let rotate =
-        |old: &str, new: &str| Wire::Auth { document_id: id.clone(), secret: old.into(), new_secret: Some(new.into()) };
+    let rotate = |old: &str, new: &str| Wire::Auth {
+        document_id: id.clone(),
+        secret: old.into(),
+        new_secret: Some(new.into()),
+        founder: None,
+    };
     send(&mut raw, &rotate("not it", "hijack")).await;
     send(&mut raw, &rotate(SECRET, "fresh")).await;
     // The relay never answers an access message; wait until it has read them.
@@ -253,8 +264,11 @@ async fn bad_peers_are_closed_one_by_one_and_the_relay_stays_up() {
     // stop a crash replay from reading the entries after it.
     let (mut socket, relay_peer) = joined(&relay).await;
     let damaged = document();
-    send(&mut socket, &Wire::Auth { document_id: damaged.clone(), secret: "our secret".into(), new_secret: None })
-        .await;
+    send(
+        &mut socket,
+        &Wire::Auth { document_id: damaged.clone(), secret: "our secret".into(), new_secret: None, founder: None },
+    )
+    .await;
     let mut message = sync::Message::decode(&sync_with_changes(10)).unwrap();
     let mut changes: Vec<Vec<u8>> = message.changes.iter().map(<[u8]>::to_vec).collect();
     changes.push(b"\x85\x6f\x4a\x83 not a change".to_vec());
@@ -367,7 +381,11 @@ async fn each_limit_stops_only_what_is_over_it() {
     let (mut socket, relay_peer) = joined(&relay).await;
     let documents = [document(), document()];
     for document in &documents {
-        send(&mut socket, &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None }).await;
+        send(
+            &mut socket,
+            &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None, founder: None },
+        )
+        .await;
         let data = sync_with_changes(10);
         send(
             &mut socket,
@@ -415,7 +433,11 @@ async fn each_limit_stops_only_what_is_over_it() {
     let (relay, _dir) = relay_with(Limits { max_storage: 1024, ..Limits::default() }).await;
     let (mut socket, relay_peer) = joined(&relay).await;
     let document = document();
-    send(&mut socket, &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None }).await;
+    send(
+        &mut socket,
+        &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None, founder: None },
+    )
+    .await;
     let data = sync_with_changes(4096);
     send(&mut socket, &Wire::Sync { document_id: document, sender_id: ME.into(), target_id: relay_peer, data }).await;
     assert!(closed_with(&mut socket).await.contains("storage is full"));
@@ -443,8 +465,11 @@ async fn a_stored_register_without_a_secret_is_locked_at_start_up() {
     assert!(qingfeng_relay::documents(&data).iter().any(|d| d.id == id && d.claimed), "locked at start-up");
     // Whoever brings it first with a secret of their own does not claim it.
     let (mut raw, relay_peer) = joined(&relay).await;
-    send(&mut raw, &Wire::Auth { document_id: id.clone(), secret: "whoever comes first".into(), new_secret: None })
-        .await;
+    send(
+        &mut raw,
+        &Wire::Auth { document_id: id.clone(), secret: "whoever comes first".into(), new_secret: None, founder: None },
+    )
+    .await;
     let sync = Wire::Sync {
         document_id: id.clone(),
         sender_id: ME.into(),
@@ -462,7 +487,11 @@ async fn one_address_claims_a_few_registers_a_minute() {
     let (mut socket, relay_peer) = joined(&relay).await;
     let documents: Vec<String> = (0..25).map(|_| document()).collect();
     for document in &documents {
-        send(&mut socket, &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None }).await;
+        send(
+            &mut socket,
+            &Wire::Auth { document_id: document.clone(), secret: "s".into(), new_secret: None, founder: None },
+        )
+        .await;
         let data = sync_with_changes(10);
         let sync =
             Wire::Sync { document_id: document.clone(), sender_id: ME.into(), target_id: relay_peer.clone(), data };
@@ -484,5 +513,53 @@ async fn one_address_claims_a_few_registers_a_minute() {
     assert_eq!((answered.len(), refused.len()), (20, 5), "twenty claims, then refusals");
     let claimed = qingfeng_relay::documents(&dir.path().join("data")).iter().filter(|d| d.claimed).count();
     assert!(claimed <= 20, "{claimed} claimed");
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_founded_register_is_claimed_by_its_founder_only() {
+    let (relay, dir) = relay_with(Limits::default()).await;
+    let proof = "the founder's proof, kept in the founding browser";
+    let id = qingfeng_wire::document_id(&qingfeng_wire::founded_register_id(proof)).unwrap();
+    let auth = |secret: &str, new_secret: Option<&str>, founder: Option<&str>| Wire::Auth {
+        document_id: id.clone(),
+        secret: secret.into(),
+        new_secret: new_secret.map(str::to_string),
+        founder: founder.map(str::to_string),
+    };
+    let sync = |relay_peer: &str| Wire::Sync {
+        document_id: id.clone(),
+        sender_id: ME.into(),
+        target_id: relay_peer.into(),
+        data: sync_with_changes(3),
+    };
+
+    // Someone who knows the id (from a file, an export, an address) tries to take it first:
+    // with a secret of their own, with a guessed proof, and by "replacing" its secret.
+    let (mut thief, relay_peer) = joined(&relay).await;
+    for founder in [None, Some("a guess")] {
+        send(&mut thief, &auth("the thief's secret", None, founder)).await;
+        send(&mut thief, &sync(&relay_peer)).await;
+        assert!(matches!(next(&mut thief).await, Some(Wire::DocUnavailable { .. })), "not claimed");
+    }
+    send(&mut thief, &auth("x", Some("the thief's secret"), None)).await;
+    send(&mut thief, &sync(&relay_peer)).await;
+    assert!(matches!(next(&mut thief).await, Some(Wire::DocUnavailable { .. })), "not claimed by a replacement");
+    assert!(!qingfeng_relay::documents(&dir.path().join("data")).iter().any(|d| d.id == id && d.claimed));
+
+    // The founder brings it with the proof: claimed, and then the thief's secret opens nothing.
+    let (mut founder, relay_peer) = joined(&relay).await;
+    send(&mut founder, &auth("the register's secret", None, Some(proof))).await;
+    send(&mut founder, &sync(&relay_peer)).await;
+    assert!(matches!(next(&mut founder).await, Some(Wire::Sync { .. })), "the founder syncs");
+    let (mut member, relay_peer) = joined(&relay).await;
+    send(&mut member, &auth("the register's secret", None, None)).await;
+    send(&mut member, &sync(&relay_peer)).await;
+    assert!(
+        matches!(next(&mut member).await, Some(Wire::Sync { .. })),
+        "a member with the secret syncs, no proof needed"
+    );
+    send(&mut thief, &sync(&relay_peer)).await;
+    assert!(matches!(next(&mut thief).await, Some(Wire::DocUnavailable { .. })));
     relay.shutdown().await.unwrap();
 }

@@ -169,7 +169,18 @@ impl RegisterDoc {
     /// A new register for `unit`, seeded from `template`, with phases dated from `today`.
     /// Everything is written in one first change, from which every copy descends.
     pub fn create(unit: &UnitForm, template: &Template, today: Date, stamp: &Stamp) -> Result<Self, DocError> {
-        let mut register = Register { schema: SCHEMA_VERSION, id: new_id(), ..Register::default() };
+        Self::create_as(new_id(), unit, template, today, stamp)
+    }
+
+    /// A new register with id `id` (a founded one: `qingfeng_wire::founded_register_id`).
+    pub fn create_as(
+        id: Id,
+        unit: &UnitForm,
+        template: &Template,
+        today: Date,
+        stamp: &Stamp,
+    ) -> Result<Self, DocError> {
+        let mut register = Register { schema: SCHEMA_VERSION, id, ..Register::default() };
         let mut details = Unit::default();
         unit.apply(&mut details, &register).map_err(DocError::Invalid)?;
         register.unit = details;

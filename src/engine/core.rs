@@ -316,11 +316,13 @@ impl Core {
     fn handle(&mut self, id: u64, request: Request) -> Option<Reply> {
         Some(match request {
             Request::Open { register, journals } => return self.open(id, register, journals),
-            Request::Create { unit, template, today, at } => {
+            Request::Create { unit, template, today, at, founder } => {
                 let Ok(today) = today.parse() else {
                     return Some(keyed("error.write", format!("not a date: {today}")));
                 };
-                match RegisterDoc::create(&unit, Template::by_code(&template), today, &self.stamp(String::new(), at)) {
+                let id = qingfeng_wire::founded_register_id(&founder);
+                let stamp = self.stamp(String::new(), at);
+                match RegisterDoc::create_as(id, &unit, Template::by_code(&template), today, &stamp) {
                     Ok(doc) => {
                         let register = doc.id().to_string();
                         let view = doc.register().clone();

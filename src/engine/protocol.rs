@@ -35,6 +35,9 @@ pub enum Request {
         today: String,
         /// Now, Unix seconds.
         at: i64,
+        /// The founder's proof the page made and keeps (`crate::sync::Share::new_founder`): the
+        /// register's id is made from it, so that only this browser can claim it on a relay.
+        founder: String,
     },
     /// Run a command on `register` as `author`.
     Run {

@@ -178,6 +178,10 @@ pub struct RegisterEntry {
     /// Whether live sync is on here.
     #[serde(default)]
     pub live: bool,
+    /// The proof that this browser founded the register (`crate::sync::Share::founder`): kept
+    /// here only, given to a relay the first time the register is shared there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founder: Option<String>,
 }
 
 /// Preferences and the register index, kept in localStorage as JSON.

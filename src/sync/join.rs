@@ -121,7 +121,7 @@ mod tests {
     const ID: &str = "2f1c9a4e-7b3d-4c8e-9a1f-5d6e7f8a9b0c";
 
     fn share(relay: &str, secret: &str) -> Share {
-        Share { relay: relay.into(), register: ID.into(), secret: secret.into() }
+        Share { relay: relay.into(), register: ID.into(), secret: secret.into(), founder: None }
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub struct Share {
     pub register: Id,
     /// The register's secret on that relay.
     pub secret: String,
+    /// The proof that this browser founded the register (`qingfeng_wire::founded_register_id`),
+    /// given to the relay with the secret so that it may claim the register there. Only in
+    /// the founding browser; never in a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founder: Option<String>,
 }
 
 /// Why a share link cannot be used.
@@ -60,6 +65,13 @@ impl Share {
     /// A fresh secret: 128 random bits, URL-safe.
     pub fn new_secret() -> String {
         let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the system has randomness");
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// A fresh founder proof for a register about to be made: 256 random bits, URL-safe.
+    pub fn new_founder() -> String {
+        let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).expect("the system has randomness");
         URL_SAFE_NO_PAD.encode(bytes)
     }
@@ -111,7 +123,7 @@ impl Share {
         if secret.len() < 16 {
             return Err(LinkError::NotALink);
         }
-        Ok(Share { relay, register, secret })
+        Ok(Share { relay, register, secret, founder: None })
     }
 }
 
@@ -291,6 +303,8 @@ pub struct Session {
     me: String,
     document: String,
     secret: String,
+    /// The founder's proof, in the founding browser.
+    founder: Option<String>,
     relay_peer: Option<String>,
     state: SyncState,
     /// The copy is still empty: the first message is a request.
@@ -311,6 +325,7 @@ impl Session {
             me,
             document,
             secret: share.secret.clone(),
+            founder: share.founder.clone(),
             relay_peer: None,
             state: SyncState::new(),
             joining,
@@ -338,12 +353,15 @@ impl Session {
 
     /// The access message: the secret, or the replacement still unconfirmed (the relay takes
     /// it only from the old secret's holder; once done, the old one is refused and the new one
-    /// given, so asking twice is harmless).
+    /// given, so asking twice is harmless); in the founding browser, with the founder's proof,
+    /// which lets the first of them claim the register on the relay.
     fn auth(&self) -> Vec<u8> {
-        let document_id = self.document.clone();
+        let (document_id, founder) = (self.document.clone(), self.founder.clone());
         match &self.replacing {
-            Some(old) => Message::Auth { document_id, secret: old.clone(), new_secret: Some(self.secret.clone()) },
-            None => Message::Auth { document_id, secret: self.secret.clone(), new_secret: None },
+            Some(old) => {
+                Message::Auth { document_id, secret: old.clone(), new_secret: Some(self.secret.clone()), founder }
+            }
+            None => Message::Auth { document_id, secret: self.secret.clone(), new_secret: None, founder },
         }
         .encode()
     }
@@ -622,9 +640,13 @@ mod tests {
             relay: "wss://relay.example.cn:8443/sync".into(),
             register: "0e9f6c2a-7d1b-4f5e-9a3c-2b8d4e6f1a0c".into(),
             secret: Share::new_secret(),
+            founder: Some(Share::new_founder()),
         };
         let link = share.link("https://qingfeng.example.cn/");
         assert!(link.starts_with("https://qingfeng.example.cn/join#relay=wss%3A%2F%2F"), "{link}");
+        // The founder's proof stays in the founding browser: a link never carries it.
+        assert!(!link.contains(share.founder.as_deref().unwrap()), "{link}");
+        let share = Share { founder: None, ..share };
         assert_eq!(Share::parse_link(&link), Ok(share.clone()));
         assert_eq!(Share::parse_link(&format!("  {link}\n")), Ok(share.clone()));
         assert_eq!(Share::parse_link(link.split_once('#').unwrap().1), Ok(share.clone()));
@@ -641,7 +663,12 @@ mod tests {
         assert_eq!(relay_for_origin("http://127.0.0.1:8080").as_deref(), Some("ws://127.0.0.1:8080/sync"));
         assert_eq!(relay_for_origin("https://qf.example.cn/").as_deref(), Some("wss://qf.example.cn/sync"));
         assert_eq!(relay_for_origin("file://"), None);
-        let share = Share { relay: "wss://qf.example.cn/sync".into(), register: String::new(), secret: String::new() };
+        let share = Share {
+            relay: "wss://qf.example.cn/sync".into(),
+            register: String::new(),
+            secret: String::new(),
+            founder: None,
+        };
         assert!(share.link("file://").starts_with("https://qf.example.cn/join#relay=wss%3A"));
         assert!(share.link("http://10.0.0.2:8080").starts_with("http://10.0.0.2:8080/join#"));
         assert!(

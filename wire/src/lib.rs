@@ -34,6 +34,30 @@ pub fn register_id(document_id: &str) -> Option<String> {
     Some(uuid::Uuid::from_slice(payload).ok()?.hyphenated().to_string())
 }
 
+/// The register id of a register made with founder proof `proof` (a random secret the founding
+/// browser keeps): the first 16 bytes of SHA-256(`qingfeng-founder-v1` ‖ proof), as a UUID of
+/// version 8. Anyone may know the id; only the holder of the proof can claim the register's
+/// document on a relay that does not have it yet ([`proves_founder`]).
+pub fn founded_register_id(proof: &str) -> String {
+    let digest = Sha256::new().chain_update(b"qingfeng-founder-v1\0").chain_update(proof.as_bytes()).finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(bytes).hyphenated().to_string()
+}
+
+/// Whether a claim of `document_id` must prove its founder: the document of a register made
+/// with a founder proof. Registers made before (random ids) are claimed by their first secret.
+pub fn needs_founder(document_id: &str) -> bool {
+    register_id(document_id).and_then(|id| uuid::Uuid::parse_str(&id).ok()).is_some_and(|id| id.get_version_num() == 8)
+}
+
+/// Whether `proof` is the founder proof of `document_id`'s register.
+pub fn proves_founder(document_id: &str, proof: &str) -> bool {
+    register_id(document_id).is_some_and(|id| id == founded_register_id(proof))
+}
+
 /// Whether `id` is a well-formed automerge-repo document id (16 bytes with a valid checksum).
 pub fn is_document_id(id: &str) -> bool {
     register_id(id).is_some()
@@ -58,8 +82,10 @@ pub enum Message {
     /// The sender does not have the document (or will not share it).
     DocUnavailable { document_id: String, sender_id: String, target_id: String },
     /// Qingfeng's access message: the secret of a document, given before asking for it; with
-    /// `new_secret`, a request to replace the secret. Never forwarded, never logged.
-    Auth { document_id: String, secret: String, new_secret: Option<String> },
+    /// `new_secret`, a request to replace the secret; with `founder`, the proof that the sender
+    /// made the register ([`founded_register_id`]), which a relay asks of whoever claims a
+    /// founded register. Never forwarded, never logged.
+    Auth { document_id: String, secret: String, new_secret: Option<String>, founder: Option<String> },
     /// The sender reports a protocol error and will close.
     Error { message: String },
     /// Any other well-formed message: its `type` and, when it names one, its document.
@@ -129,11 +155,14 @@ impl Message {
                 e.map(4)?.str("type")?.str("doc-unavailable")?.str("documentId")?.str(document_id)?;
                 e.str("senderId")?.str(sender_id)?.str("targetId")?.str(target_id)?;
             }
-            Message::Auth { document_id, secret, new_secret } => {
-                e.map(if new_secret.is_some() { 4 } else { 3 })?.str("type")?.str(AUTH_TYPE)?;
-                e.str("documentId")?.str(document_id)?.str("secret")?.str(secret)?;
+            Message::Auth { document_id, secret, new_secret, founder } => {
+                e.map(3 + u64::from(new_secret.is_some()) + u64::from(founder.is_some()))?;
+                e.str("type")?.str(AUTH_TYPE)?.str("documentId")?.str(document_id)?.str("secret")?.str(secret)?;
                 if let Some(new_secret) = new_secret {
                     e.str("newSecret")?.str(new_secret)?;
+                }
+                if let Some(founder) = founder {
+                    e.str("founder")?.str(founder)?;
                 }
             }
             Message::Error { message } => {
@@ -166,6 +195,7 @@ impl Message {
                 "message" => fields.message = Some(d.str()?.to_string()),
                 "secret" => fields.secret = Some(d.str()?.to_string()),
                 "newSecret" => fields.new_secret = Some(d.str()?.to_string()),
+                "founder" => fields.founder = Some(d.str()?.to_string()),
                 "data" => fields.data = Some(read_bytes(d)?),
                 "supportedProtocolVersions" => {
                     let mut versions = Vec::new();
@@ -269,6 +299,7 @@ struct Fields {
     message: Option<String>,
     secret: Option<String>,
     new_secret: Option<String>,
+    founder: Option<String>,
     data: Option<Vec<u8>>,
     versions: Option<Vec<String>>,
     storage_id: Option<String>,
@@ -313,6 +344,7 @@ impl Fields {
                 document_id: need(self.document_id, "documentId")?,
                 secret: need(self.secret, "secret")?,
                 new_secret: self.new_secret,
+                founder: self.founder,
             },
             "error" => Message::Error { message: self.message.unwrap_or_default() },
             _ => Message::Other { kind, document_id: self.document_id },
@@ -376,6 +408,20 @@ mod tests {
     }
 
     #[test]
+    fn a_founded_register_is_claimed_with_its_proof_only() {
+        let register = founded_register_id("proof-of-the-founder");
+        let document = document_id(&register).expect("a founded id is a UUID");
+        assert!(needs_founder(&document));
+        assert!(proves_founder(&document, "proof-of-the-founder"));
+        assert!(!proves_founder(&document, "a guess"));
+        assert_ne!(founded_register_id("another proof"), register);
+        // A register made before founder proofs (a random id) is claimed as it always was.
+        let older = document_id("0f8e2b54-3c1d-4a7e-9b2f-5d6c7e8f9a0b").unwrap();
+        assert!(!needs_founder(&older));
+        assert!(!proves_founder(&older, "proof-of-the-founder"));
+    }
+
+    #[test]
     fn every_message_round_trips() {
         let messages = [
             Message::Join {
@@ -389,8 +435,9 @@ mod tests {
             Message::Request { document_id: "d".into(), sender_id: "a".into(), target_id: "r".into(), data: vec![1] },
             Message::Sync { document_id: "d".into(), sender_id: "a".into(), target_id: "r".into(), data: vec![2, 3] },
             Message::DocUnavailable { document_id: "d".into(), sender_id: "r".into(), target_id: "a".into() },
-            Message::Auth { document_id: "d".into(), secret: "k".into(), new_secret: None },
-            Message::Auth { document_id: "d".into(), secret: "k".into(), new_secret: Some("n".into()) },
+            Message::Auth { document_id: "d".into(), secret: "k".into(), new_secret: None, founder: None },
+            Message::Auth { document_id: "d".into(), secret: "k".into(), new_secret: Some("n".into()), founder: None },
+            Message::Auth { document_id: "d".into(), secret: "k".into(), new_secret: None, founder: Some("f".into()) },
             Message::Error { message: "bad".into() },
             Message::Other { kind: "ephemeral".into(), document_id: Some("d".into()) },
             Message::Other { kind: "leave".into(), document_id: None },

@@ -178,7 +178,7 @@ where
             WireMessage::decode(&bytes)
             && authed.insert(document_id.clone())
         {
-            let auth = WireMessage::Auth { document_id, secret: secret.clone(), new_secret: None };
+            let auth = WireMessage::Auth { document_id, secret: secret.clone(), new_secret: None, founder: None };
             frames.push(Ok(Message::Binary(auth.encode().into())));
         }
         frames.push(Ok::<_, tungstenite::Error>(Message::Binary(bytes.into())));

@@ -322,7 +322,9 @@ impl Session {
         let Some(entry) = self.entry() else { return done(Err(DocError::NotReady)) };
         let share = relay.map(|relay| match entry.share {
             Some(share) if share.relay == relay => share,
-            _ => Share { relay, register: entry.id.clone(), secret: Share::new_secret() },
+            _ => {
+                Share { relay, register: entry.id.clone(), secret: Share::new_secret(), founder: entry.founder.clone() }
+            }
         });
         self.update_entry(|entry| {
             entry.live = share.is_some();
@@ -385,12 +387,15 @@ impl Session {
     /// or the refused fields.
     pub fn create(&self, unit: UnitForm, template: String, done: impl FnOnce(Result<Id, DocError>) + 'static) {
         let this = *self;
-        let request = Request::Create { unit, template, today: today().to_string(), at: now_seconds() };
+        let founder = Share::new_founder();
+        let request =
+            Request::Create { unit, template, today: today().to_string(), at: now_seconds(), founder: founder.clone() };
         self.request(request, move |reply| match reply {
             Reply::Opened(view) => {
                 let id = view.id.clone();
                 this.conflicts.set(Vec::new());
                 this.show(*view);
+                this.update_entry_of(&id, |entry| entry.founder = Some(founder));
                 done(Ok(id));
             }
             Reply::Failed(e) => done(Err(e.into_doc_error())),
