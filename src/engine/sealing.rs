@@ -182,17 +182,20 @@ fn reseal_legacy(
 pub fn unlock(register: &Register, passphrase: &str) -> Result<(Keyring, Vec<Command>), SealError> {
     let mut keys = Keyring::unlock(register, passphrase)?;
     let mut commands = Vec::new();
-    if keys.has_legacy() && Locks::of(register).legacy_values > 0 {
-        if keys.sealing(register).is_none() {
-            let (lock, check, key) = crate::seal::fresh_lock(passphrase, &register.id)?;
-            commands.push(Command::AddReporterLock { id: lock.clone(), check });
-            keys.add(lock, key);
-        }
-        if let Some((lock, key)) = keys.sealing(register) {
-            let resealed = reseal_legacy(register, &keys, lock, key)?;
-            if !resealed.is_empty() {
-                commands.push(Command::Reseal(resealed));
-            }
+    if !keys.has_legacy() {
+        return Ok((keys, commands));
+    }
+    // New names are sealed under a lock of today's cost: made now, unless another member's
+    // passphrase already set one (a second lock is refused; the names stay readable).
+    if keys.sealing(register).is_none() && register.settings.reporter_locks.is_empty() {
+        let (lock, check, key) = crate::seal::fresh_lock(passphrase, &register.id)?;
+        commands.push(Command::AddReporterLock { id: lock.clone(), check });
+        keys.add(lock, key);
+    }
+    if let Some((lock, key)) = keys.sealing(register) {
+        let resealed = reseal_legacy(register, &keys, lock, key)?;
+        if !resealed.is_empty() {
+            commands.push(Command::Reseal(resealed));
         }
     }
     Ok((keys, commands))
@@ -433,6 +436,21 @@ mod tests {
         let (again, commands) = unlock(doc.register(), "旧密码12345678").unwrap();
         assert!(commands.is_empty());
         assert_eq!(names(&doc, &again), vec![NAME.to_string()]);
+    }
+
+    #[test]
+    fn a_legacy_lock_with_no_names_yet_gets_a_lock_to_seal_new_ones() {
+        let mut doc = register();
+        let (lock, _) = crate::seal::legacy_lock("旧密码12345678", &doc.register().id);
+        let mut doc = write_raw(&mut doc, &["settings", "reporter_lock"], Some(lock));
+        let (keys, commands) = unlock(doc.register(), "旧密码12345678").unwrap();
+        assert!(matches!(commands.as_slice(), [Command::AddReporterLock { .. }]), "{commands:?}");
+        for command in commands {
+            doc.run(&Stamp::default(), command).unwrap();
+        }
+        let id = report(&mut doc, Some(&keys), NAME);
+        assert!(doc.register().complaints[&id].reporter.as_ref().unwrap().lock.starts_with("argon2id-m65536-t8-"));
+        assert_eq!(names(&doc, &keys), vec![NAME.to_string()]);
     }
 
     #[test]

@@ -180,7 +180,7 @@ pub struct RegisterEntry {
     pub live: bool,
     /// The proof that this browser founded the register (`crate::sync::Share::founder`): kept
     /// here only, given to a relay the first time the register is shared there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub founder: Option<String>,
 }
 

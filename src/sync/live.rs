@@ -32,7 +32,7 @@ pub struct Share {
     /// The proof that this browser founded the register (`qingfeng_wire::founded_register_id`),
     /// given to the relay with the secret so that it may claim the register there. Only in
     /// the founding browser; never in a link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub founder: Option<String>,
 }
 
