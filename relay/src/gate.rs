@@ -403,7 +403,9 @@ impl Peer {
         };
         // Replacing the secret of an unclaimed document claims it: a founded one only with its
         // proof.
-        if !self.may_claim(&document) && matches!(self.shared.access.check(&document, &secret), Ok(Check::Unclaimed)) {
+        if !self.founder_proved(&document)
+            && matches!(self.shared.access.check(&document, &secret), Ok(Check::Unclaimed))
+        {
             tracing::warn!(document = %document, peer = ?self.peer_id, "refused a claim without the founder's proof");
             return Verdict::Drop;
         }
@@ -451,7 +453,7 @@ impl Peer {
             // A claim costs two flushed writes: off the async threads, and a few a minute from
             // one address (refused, it stays unclaimed).
             let (shared, id, secret, ip) = (self.shared.clone(), document.clone(), secret.clone(), self.remote);
-            let proved = self.may_claim(&document);
+            let proved = self.founder_proved(&document);
             let decided = tokio::task::spawn_blocking(move || -> std::io::Result<(Check, bool)> {
                 let check = shared.access.check(&id, &secret)?;
                 if request || check != Check::Unclaimed {
@@ -490,7 +492,7 @@ impl Peer {
 
     /// Whether this peer may claim `document` if it is unclaimed: a founded register only with
     /// its founder's proof (`qingfeng_wire::proves_founder`); an older one as it always was.
-    fn may_claim(&self, document: &str) -> bool {
+    fn founder_proved(&self, document: &str) -> bool {
         !qingfeng_wire::needs_founder(document)
             || self.founders.get(document).is_some_and(|proof| qingfeng_wire::proves_founder(document, proof))
     }
